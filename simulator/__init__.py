@@ -1,0 +1,11 @@
+"""Campaign-experiment simulator.
+
+An agent-based model spreads messages over synthetic or imported networks;
+experiments compare seeding strategies, estimate viral coefficients and test
+contest designs. See README.md and docs/ for a tour.
+"""
+
+from simulator.network import Network
+
+__version__ = "0.1.0"
+__all__ = ["Network", "__version__"]
