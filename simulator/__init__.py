@@ -5,7 +5,17 @@ experiments compare seeding strategies, estimate viral coefficients and test
 contest designs. See README.md and docs/ for a tour.
 """
 
+from simulator.cascade import CascadeLog
+from simulator.engine import CascadeResult, IndependentCascade, WeightedCascade, run_cascades
 from simulator.network import Network
 
 __version__ = "0.1.0"
-__all__ = ["Network", "__version__"]
+__all__ = [
+    "CascadeLog",
+    "CascadeResult",
+    "IndependentCascade",
+    "Network",
+    "WeightedCascade",
+    "run_cascades",
+    "__version__",
+]
