@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["IndependentCascade", "WeightedCascade", "SpreadModel"]
+__all__ = ["IndependentCascade", "WeightedCascade", "SpreadModel", "model_from_config"]
 
 
 def check_probability(name: str, value: float) -> float:
@@ -73,3 +73,19 @@ class WeightedCascade:
 
 
 SpreadModel = IndependentCascade | WeightedCascade
+
+
+def model_from_config(cfg) -> SpreadModel:
+    """The spread model described by a ``campaign`` config node.
+
+    Examples
+    --------
+    >>> from simulator.config import IndependentCascadeConfig
+    >>> model_from_config(IndependentCascadeConfig(p=0.2))
+    IndependentCascade(p=0.2, scale_by_strength=False)
+    """
+    if cfg.kind == "independent_cascade":
+        return IndependentCascade(cfg.p, cfg.scale_by_strength)
+    if cfg.kind == "weighted_cascade":
+        return WeightedCascade()
+    raise ValueError(f"campaign.kind: unknown spread model {cfg.kind!r}")

@@ -1,0 +1,413 @@
+"""Typed configuration: dataclass schemas registered in Hydra's ConfigStore.
+
+YAML files under ``configs/`` only give values; the types and the allowed
+ranges live here. Each schema checks its ranges in ``__post_init__`` and
+:func:`to_config` turns a composed ``DictConfig`` into these dataclasses,
+reporting the first bad value with its full key, e.g.
+``network.n must be an integer >= 2, got -5``. Unknown keys and wrong
+types are rejected by OmegaConf while the config is composed.
+
+Config groups (one per axis of variation): ``network``, ``population``,
+``campaign``, ``seeding``, ``experiment``.
+
+Examples
+--------
+>>> from omegaconf import OmegaConf
+>>> cfg = OmegaConf.structured(Config(network=BarabasiAlbertConfig(n=100, m=2),
+...                                   campaign=IndependentCascadeConfig(p=0.1)))
+>>> to_config(cfg).network.n
+100
+>>> cfg.campaign.p = 1.5
+>>> try:
+...     to_config(cfg)
+... except ConfigError as err:
+...     print(err)
+campaign.p must be a probability in [0, 1], got 1.5
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from omegaconf import MISSING, DictConfig, OmegaConf
+
+from simulator.distributions import Distribution
+from simulator.network.ties import TieModel
+from simulator.population import PopulationSpec
+
+__all__ = [
+    "ConfigError",
+    "Config",
+    "NetworkConfig",
+    "CampaignConfig",
+    "SeedingConfig",
+    "ExperimentConfig",
+    "register_configs",
+    "to_config",
+    "small_config",
+]
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, unknown or out of range."""
+
+
+# ----------------------------------------------------------------- checks
+def _positive_int(name: str, value, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _probability(name: str, value) -> None:
+    if not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
+
+
+def _positive(name: str, value) -> None:
+    if not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+
+
+# ----------------------------------------------------------------- network
+@dataclass
+class NetworkConfig:
+    """Base of the ``network`` group: which network to build, and its tie model."""
+
+    kind: str = MISSING
+    ties: TieModel = field(default_factory=TieModel)
+
+
+@dataclass
+class ErdosRenyiConfig(NetworkConfig):
+    """G(n, p) random graph with p = mean_degree / (n - 1)."""
+
+    kind: str = "erdos_renyi"
+    n: int = 10_000
+    mean_degree: float = 5.0
+    directed: bool = False
+
+    def __post_init__(self):
+        _positive_int("n", self.n)
+        if not 0 <= self.mean_degree <= max(self.n - 1, 0):
+            raise ValueError(f"mean_degree must be in [0, n - 1], got {self.mean_degree}")
+
+
+@dataclass
+class BarabasiAlbertConfig(NetworkConfig):
+    """Preferential attachment, each new node bringing m edges."""
+
+    kind: str = "barabasi_albert"
+    n: int = 10_000
+    m: int = 3
+
+    def __post_init__(self):
+        _positive_int("n", self.n, 2)
+        _positive_int("m", self.m)
+        if self.m >= self.n:
+            raise ValueError(f"m must be < n ({self.n}), got {self.m}")
+
+
+@dataclass
+class WattsStrogatzConfig(NetworkConfig):
+    """Small world: ring lattice of degree k, each edge rewired with probability p."""
+
+    kind: str = "watts_strogatz"
+    n: int = 10_000
+    k: int = 6
+    p: float = 0.1
+
+    def __post_init__(self):
+        _positive_int("n", self.n, 3)
+        _positive_int("k", self.k, 2)
+        _probability("p", self.p)
+
+
+@dataclass
+class RingLatticeConfig(NetworkConfig):
+    """Each node tied to its k nearest neighbours on a ring."""
+
+    kind: str = "ring_lattice"
+    n: int = 10_000
+    k: int = 4
+
+    def __post_init__(self):
+        _positive_int("n", self.n, 3)
+        _positive_int("k", self.k, 2)
+
+
+@dataclass
+class StochasticBlockConfig(NetworkConfig):
+    """Communities: edge probability p_in inside a block, p_out between blocks."""
+
+    kind: str = "stochastic_block"
+    sizes: list[int] = field(default_factory=lambda: [2500, 2500, 2500, 2500])
+    p_in: float = 0.004
+    p_out: float = 0.0002
+    directed: bool = False
+
+    def __post_init__(self):
+        if not self.sizes:
+            raise ValueError("sizes must list at least one block size")
+        for size in self.sizes:
+            _positive_int("sizes[]", size)
+        _probability("p_in", self.p_in)
+        _probability("p_out", self.p_out)
+
+
+@dataclass
+class PowerLawConfig(NetworkConfig):
+    """Configuration model with power-law degrees P(k) ~ k^-exponent."""
+
+    kind: str = "powerlaw_configuration"
+    n: int = 10_000
+    exponent: float = 2.5
+    min_degree: int = 2
+    max_degree: int | None = None
+
+    def __post_init__(self):
+        _positive_int("n", self.n, 2)
+        if not self.exponent > 1:
+            raise ValueError(f"exponent must be > 1, got {self.exponent}")
+        _positive_int("min_degree", self.min_degree)
+        if self.max_degree is not None and self.max_degree < self.min_degree:
+            raise ValueError(
+                f"max_degree must be >= min_degree ({self.min_degree}), got {self.max_degree}"
+            )
+
+
+@dataclass
+class HolmeKimConfig(NetworkConfig):
+    """Clustered scale-free network (preferential attachment plus triad formation)."""
+
+    kind: str = "holme_kim"
+    n: int = 10_000
+    m: int = 3
+    p_triad: float = 0.5
+
+    def __post_init__(self):
+        _positive_int("n", self.n, 2)
+        _positive_int("m", self.m)
+        _probability("p_triad", self.p_triad)
+
+
+@dataclass
+class FollowerConfig(NetworkConfig):
+    """Directed follower graph where a few celebrities hold a large share of followers."""
+
+    kind: str = "follower"
+    n: int = 10_000
+    mean_following: float = 20.0
+    n_celebrities: int = 10
+    celebrity_share: float = 0.3
+
+    def __post_init__(self):
+        _positive_int("n", self.n, 2)
+        _positive("mean_following", self.mean_following)
+        _positive_int("n_celebrities", self.n_celebrities, 0)
+        if self.n_celebrities >= self.n:
+            raise ValueError(f"n_celebrities must be < n ({self.n}), got {self.n_celebrities}")
+        _probability("celebrity_share", self.celebrity_share)
+
+
+@dataclass
+class FileNetworkConfig(NetworkConfig):
+    """A network read from a file (edge list, GML, GraphML, GEXF, Pajek; gzip ok)."""
+
+    kind: str = "file"
+    path: str = MISSING
+    format: str = "auto"
+    directed: bool | None = None
+
+    def __post_init__(self):
+        if not self.path:
+            raise ValueError("path must name a network file")
+
+
+# ---------------------------------------------------------------- campaign
+@dataclass
+class CampaignConfig:
+    """Base of the ``campaign`` group: the spread model and its parameters."""
+
+    kind: str = MISSING
+
+
+@dataclass
+class IndependentCascadeConfig(CampaignConfig):
+    """Plain independent cascade: one chance per arc with probability p."""
+
+    kind: str = "independent_cascade"
+    p: float = 0.05
+    scale_by_strength: bool = False
+
+    def __post_init__(self):
+        _probability("p", self.p)
+
+
+@dataclass
+class WeightedCascadeConfig(CampaignConfig):
+    """Independent cascade with p(u -> v) = 1 / in-degree(v)."""
+
+    kind: str = "weighted_cascade"
+
+
+# ----------------------------------------------------------------- seeding
+@dataclass
+class SeedingConfig:
+    """Which seeding strategies form the arms, and how many seeds each gets."""
+
+    k: int = 10
+    strategies: list[str] = field(default_factory=lambda: ["random", "top_degree"])
+    redraw: bool = True  # stochastic strategies draw new seeds in every replicate
+
+    def __post_init__(self):
+        from simulator.seeding import STRATEGIES
+
+        _positive_int("k", self.k)
+        if not self.strategies:
+            raise ValueError("strategies must name at least one seeding strategy")
+        for name in self.strategies:
+            if name not in STRATEGIES:
+                raise ValueError(
+                    f"strategies: unknown seeding strategy {name!r}; "
+                    f"choose from {', '.join(sorted(STRATEGIES))}"
+                )
+        if len(set(self.strategies)) != len(self.strategies):
+            raise ValueError(f"strategies lists a strategy twice: {list(self.strategies)}")
+
+
+# -------------------------------------------------------------- experiment
+@dataclass
+class ExperimentConfig:
+    """What to run and report: which study, how many replicates, CI level."""
+
+    name: str = "quickstart"
+    replicates: int = 500
+    ci_level: float = 0.95
+    save_events: bool = False  # also write events.parquet (can be large)
+    figures: bool = True
+
+    def __post_init__(self):
+        from experiments import STUDIES
+
+        if self.name not in STUDIES:
+            raise ValueError(
+                f"name: unknown experiment {self.name!r}; choose from {', '.join(sorted(STUDIES))}"
+            )
+        _positive_int("replicates", self.replicates)
+        if not 0.5 <= self.ci_level < 1.0:
+            raise ValueError(f"ci_level must be in [0.5, 1), got {self.ci_level}")
+
+
+# ------------------------------------------------------------------- root
+@dataclass
+class Config:
+    """The whole run: one root seed and one node per config group."""
+
+    seed: int = 42
+    network: NetworkConfig = MISSING
+    population: PopulationSpec = field(default_factory=PopulationSpec)
+    campaign: CampaignConfig = MISSING
+    seeding: SeedingConfig = field(default_factory=SeedingConfig)
+    experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
+
+    def __post_init__(self):
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+
+
+NETWORK_SCHEMAS: dict[str, type[NetworkConfig]] = {
+    cls().kind if cls is not FileNetworkConfig else "file": cls
+    for cls in (
+        ErdosRenyiConfig,
+        BarabasiAlbertConfig,
+        WattsStrogatzConfig,
+        RingLatticeConfig,
+        StochasticBlockConfig,
+        PowerLawConfig,
+        HolmeKimConfig,
+        FollowerConfig,
+    )
+} | {"file": FileNetworkConfig}
+
+CAMPAIGN_SCHEMAS: dict[str, type[CampaignConfig]] = {
+    "independent_cascade": IndependentCascadeConfig,
+    "weighted_cascade": WeightedCascadeConfig,
+}
+
+
+def register_configs() -> None:
+    """Store the schemas in Hydra's ConfigStore (YAML files extend them by name)."""
+    from hydra.core.config_store import ConfigStore
+
+    cs = ConfigStore.instance()
+    cs.store(name="config_schema", node=Config)
+    for kind, schema in NETWORK_SCHEMAS.items():
+        cs.store(group="network", name=f"{kind}_schema", node=schema)
+    for kind, schema in CAMPAIGN_SCHEMAS.items():
+        cs.store(group="campaign", name=f"{kind}_schema", node=schema)
+    cs.store(group="population", name="population_schema", node=PopulationSpec)
+
+
+def _first_invalid(node: Any, path: str) -> tuple[str, Exception] | None:
+    """Depth-first: the deepest config node whose dataclass rejects its values."""
+    if isinstance(node, DictConfig):
+        for key in node:
+            found = _first_invalid(node._get_node(key), f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+        if OmegaConf.get_type(node) not in (dict, None):
+            try:
+                OmegaConf.to_object(node)
+            except (ValueError, TypeError) as err:
+                return path, err
+    return None
+
+
+def _with_key(path: str, message: str) -> str:
+    """``"campaign", "p must be ..."`` -> ``"campaign.p must be ..."``."""
+    first = message.split(" ", 1)[0].rstrip(":")
+    if path and all(part.isidentifier() for part in first.split(".")):
+        return f"{path}.{message}"
+    return f"{path}: {message}" if path else message
+
+
+def to_config(cfg: DictConfig) -> Config:
+    """Turn a composed DictConfig into typed dataclasses, or raise ConfigError.
+
+    The error names the key that holds the bad value.
+    """
+    missing = sorted(OmegaConf.missing_keys(cfg))
+    if missing:
+        raise ConfigError(f"{missing[0]}: a value is required (set {missing[0]}=...)")
+    try:
+        obj = OmegaConf.to_object(cfg)
+    except (ValueError, TypeError) as err:
+        found = _first_invalid(cfg, "")
+        path, err = found if found else ("", err)
+        raise ConfigError(_with_key(path, str(err))) from None
+    except Exception as err:  # omegaconf's own errors carry the key already
+        raise ConfigError(str(err).splitlines()[0]) from None
+    return obj
+
+
+__all__ += ["Distribution", "NETWORK_SCHEMAS", "CAMPAIGN_SCHEMAS"]
+
+
+def small_config(**overrides) -> Config:
+    """A tiny, fast config (500-node network, 20 replicates) for examples and tests.
+
+    Examples
+    --------
+    >>> small_config(seed=3).experiment.replicates
+    20
+    """
+    cfg = Config(
+        network=BarabasiAlbertConfig(n=500, m=3),
+        campaign=IndependentCascadeConfig(p=0.05),
+        seeding=SeedingConfig(k=5),
+        experiment=ExperimentConfig(replicates=20),
+    )
+    for key, value in overrides.items():
+        setattr(cfg, key, value)
+    return cfg

@@ -1,0 +1,170 @@
+"""Tidy result tables, summaries with confidence intervals, and run manifests.
+
+Results are long-format: one row per arm x replicate, with the run id, arm,
+replicate, seed and parameters on every row (as Mesa's batch runner does),
+so tables from many runs concatenate without joins.
+
+Examples
+--------
+>>> import pandas as pd
+>>> rows = pd.DataFrame({"arm": ["a"] * 4 + ["b"] * 4, "replicate": [0, 1, 2, 3] * 2,
+...                      "reach": [1, 2, 3, 4, 2, 3, 4, 5]})
+>>> summarize(rows, ["reach"])[["arm", "metric", "mean", "n"]].values.tolist()
+[['a', 'reach', 2.5, 4], ['b', 'reach', 3.5, 4]]
+>>> paired_differences(rows, ["reach"], baseline="a")[["arm", "mean_diff"]].values.tolist()
+[['b', 1.0]]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = [
+    "mean_ci",
+    "summarize",
+    "paired_differences",
+    "run_id",
+    "package_versions",
+    "git_commit",
+    "write_manifest",
+    "format_summary",
+]
+
+
+def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t confidence interval of ``values``.
+
+    Examples
+    --------
+    >>> m, lo, hi = mean_ci([1.0, 2.0, 3.0])
+    >>> round(m, 3), round(lo, 3), round(hi, 3)
+    (2.0, -0.484, 4.484)
+    """
+    x = np.asarray(values, dtype=np.float64)
+    n = x.size
+    if n == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(x.mean())
+    if n == 1:
+        return mean, np.nan, np.nan
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def summarize(
+    rows: pd.DataFrame,
+    metrics: Sequence[str],
+    by: Sequence[str] = ("arm",),
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Mean and CI of each metric per group: columns ``*by, metric, mean, ci_low, ci_high, n``."""
+    out = []
+    for key, group in rows.groupby(list(by), sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        for metric in metrics:
+            mean, lo, hi = mean_ci(group[metric].to_numpy(), level)
+            out.append((*key, metric, mean, lo, hi, len(group)))
+    return pd.DataFrame(out, columns=[*by, "metric", "mean", "ci_low", "ci_high", "n"])
+
+
+def paired_differences(
+    rows: pd.DataFrame,
+    metrics: Sequence[str],
+    baseline: str,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Each arm minus ``baseline``, paired by replicate (common random numbers).
+
+    Pairing removes the replicate-to-replicate noise both arms share, so the
+    CI of the difference is usually much narrower than the two arms' CIs.
+    """
+    wide = rows.pivot(index="replicate", columns="arm", values=list(metrics))
+    out = []
+    for arm in rows["arm"].unique():
+        if arm == baseline:
+            continue
+        for metric in metrics:
+            diff = (wide[(metric, arm)] - wide[(metric, baseline)]).dropna().to_numpy()
+            mean, lo, hi = mean_ci(diff, level)
+            out.append((arm, baseline, metric, mean, lo, hi, diff.size))
+    return pd.DataFrame(
+        out, columns=["arm", "baseline", "metric", "mean_diff", "ci_low", "ci_high", "n"]
+    )
+
+
+def format_summary(summary: pd.DataFrame, level: float = 0.95) -> str:
+    """A plain-text table: arm, metric, mean, CI."""
+    pct = f"{level:.0%} CI"
+    lines = [f"{'arm':<16} {'metric':<12} {'mean':>12}   {pct}"]
+    for row in summary.itertuples(index=False):
+        lines.append(
+            f"{row.arm:<16} {row.metric:<12} {row.mean:>12.2f}   "
+            f"[{row.ci_low:.2f}, {row.ci_high:.2f}]"
+        )
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- manifest
+def run_id(config: dict) -> str:
+    """Short stable hash of a resolved config (seed included): the run's key."""
+    blob = json.dumps(config, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages that shape the results."""
+    names = ["campaign-sim", "numpy", "scipy", "numba", "networkx", "pandas", "pyarrow",
+             "mesa", "hydra-core", "omegaconf", "matplotlib"]
+    out = {"python": platform.python_version()}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_commit(path: Path | None = None) -> str | None:
+    """The git commit of the source tree holding ``path`` (None when not a checkout)."""
+    path = Path(path or Path(__file__).resolve().parent)
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    dirty = subprocess.run(
+        ["git", "-C", str(path), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True, text=True, timeout=5, check=False,
+    ).stdout.strip()
+    return out.stdout.strip() + ("-dirty" if dirty else "")
+
+
+def write_manifest(path: Path, config: dict, seed: int, wall_time_s: float, **extra) -> dict:
+    """Write ``manifest.json``: resolved config, seed, versions, git commit, wall time."""
+    manifest = {
+        "run_id": run_id(config),
+        "seed": seed,
+        "config": config,
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "command": sys.argv,
+        "wall_time_s": round(wall_time_s, 3),
+        **extra,
+    }
+    Path(path).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+    return manifest

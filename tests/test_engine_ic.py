@@ -1,0 +1,141 @@
+"""Independent cascade kernel: exact limits, theory as oracle, reproducibility.
+
+Tolerances are derived from standard errors at fixed seeds (4 SE), never tuned.
+"""
+
+from math import comb
+
+import networkx as nx
+import numpy as np
+import pytest
+from scipy import stats
+
+from simulator import IndependentCascade, Network, WeightedCascade, run_cascades
+from simulator.cascade import ACTION_CODE
+
+
+def reed_frost_final_size(susceptible: int, initial: int, p: float) -> np.ndarray:
+    """Exact distribution of the number of extra nodes reached by IC on a complete graph.
+
+    IC on K_n is the Reed-Frost chain binomial; its final-size law solves the
+    triangular system of Ball (1986), Adv. Appl. Prob. 18:289-310, eq. (2.2).
+    """
+    q = 1.0 - p
+    probs = np.zeros(susceptible + 1)
+    for size in range(susceptible + 1):
+        lower = sum(
+            comb(susceptible - j, size - j) * probs[j] / q ** ((susceptible - size) * (j + initial))
+            for j in range(size)
+        )
+        probs[size] = (comb(susceptible, size) - lower) * q ** ((susceptible - size) * (size + initial))
+    return probs
+
+
+def star(leaves: int) -> Network:
+    return Network.from_edges(np.zeros(leaves, int), np.arange(1, leaves + 1), directed=False)
+
+
+def test_probability_zero_reaches_only_seeds():
+    net = Network.from_networkx(nx.gnm_random_graph(200, 800, seed=1))
+    res = run_cascades(net, [3, 7, 7], IndependentCascade(0.0), replicates=20, seed=1)
+    assert (res.reach == 2).all() and (res.depth == 0).all()
+
+
+def test_probability_one_reaches_the_out_component():
+    g = nx.gnm_random_graph(300, 330, seed=2, directed=True)
+    net = Network.from_networkx(g)
+    seeds = [0, 5]
+    expected = len(set(seeds).union(*(nx.descendants(g, s) for s in seeds)))
+    res = run_cascades(net, seeds, IndependentCascade(1.0), replicates=5, seed=3)
+    assert (res.reach == expected).all()
+
+
+def test_network_without_arcs_spreads_nowhere():
+    net = Network.from_edges([], [], n=10)
+    assert run_cascades(net, [1, 2], IndependentCascade(1.0), 4, seed=0).reach.tolist() == [2] * 4
+
+
+def test_complete_graph_final_size_matches_reed_frost_exactly():
+    n, p, reps = 10, 0.2, 20_000
+    net = Network.from_networkx(nx.complete_graph(n))
+    reach = run_cascades(net, [0], IndependentCascade(p), reps, seed=11, log=False).reach
+    expected = reed_frost_final_size(n - 1, 1, p)
+    assert float(expected @ np.arange(1, n + 1)) == pytest.approx(6.7845, abs=1e-4)
+    observed = np.bincount(reach - 1, minlength=n)
+    # pool the sparse middle sizes so every expected count is >= 5
+    exp_counts = expected * reps
+    keep = exp_counts >= 5
+    obs, exp = observed[keep], exp_counts[keep]
+    if (~keep).any():
+        obs = np.append(obs, observed[~keep].sum())
+        exp = np.append(exp, exp_counts[~keep].sum())
+    pvalue = stats.chisquare(obs, exp).pvalue
+    assert pvalue > 1e-3
+    se = reach.std(ddof=1) / np.sqrt(reps)
+    assert abs(reach.mean() - 6.7845) < 4 * se
+
+
+@pytest.mark.parametrize("seed_node, expected", [(1, 1.19), (0, 2.0)])
+def test_star_mean_reach(seed_node, expected):
+    reps = 40_000
+    reach = run_cascades(star(10), [seed_node], IndependentCascade(0.1), reps, seed=5,
+                         log=False).reach
+    se = reach.std(ddof=1) / np.sqrt(reps)
+    assert abs(reach.mean() - expected) < 4 * se
+
+
+def test_weighted_cascade_probabilities_are_inverse_in_degree():
+    net = star(4)
+    prob = WeightedCascade().arc_probabilities(net)
+    src, dst = net.edges()
+    assert np.allclose(prob, 1.0 / net.in_degree()[dst])
+    # from the centre every leaf (in-degree 1) is reached with probability 1
+    assert run_cascades(net, [0], WeightedCascade(), 10, seed=0).reach.tolist() == [5] * 10
+
+
+def test_same_seed_identical_other_seed_differs_and_summary_equals_events():
+    net = Network.from_networkx(nx.barabasi_albert_graph(2000, 3, seed=4))
+    model = IndependentCascade(0.08)
+    a = run_cascades(net, [0, 1, 2], model, 200, seed=99)
+    b = run_cascades(net, [0, 1, 2], model, 200, seed=99)
+    c = run_cascades(net, [0, 1, 2], model, 200, seed=100)
+    s = run_cascades(net, [0, 1, 2], model, 200, seed=99, log=False)
+    assert np.array_equal(a.reach, b.reach) and not np.array_equal(a.reach, c.reach)
+    assert np.array_equal(a.reach, s.reach) and np.array_equal(a.depth, s.depth)
+    assert a.log.to_frame().equals(b.log.to_frame())
+
+
+def test_replicate_prefix_is_stable():
+    net = Network.from_networkx(nx.barabasi_albert_graph(500, 2, seed=4))
+    long = run_cascades(net, [0], IndependentCascade(0.2), 50, seed=1, log=False).reach
+    short = run_cascades(net, [0], IndependentCascade(0.2), 10, seed=1, log=False).reach
+    assert np.array_equal(long[:10], short)
+
+
+def test_event_log_is_a_consistent_cascade_forest():
+    g = nx.gnm_random_graph(400, 1600, seed=7, directed=True)
+    net = Network.from_networkx(g)
+    res = run_cascades(net, [0, 1], IndependentCascade(0.3), 30, seed=2)
+    log = res.log
+    assert np.array_equal(np.bincount(log.replicate, minlength=30), res.reach)
+    assert np.array_equal(log.counts("seed"), np.full(30, 2))
+    for r in range(30):
+        sel = log.replicate == r
+        node, parent, step = log.node[sel], log.parent[sel], log.step[sel]
+        assert len(set(node.tolist())) == node.size  # each node reached once
+        when = dict(zip(node.tolist(), step.tolist(), strict=True))
+        for v, u, t in zip(node, parent, step, strict=True):
+            if u >= 0:
+                assert g.has_edge(int(u), int(v)) and when[int(u)] == t - 1
+    activated = log.action == ACTION_CODE["activate"]
+    assert np.all(log.tie[activated] == 1.0) and np.all(np.isnan(log.tie[~activated]))
+
+
+def test_bad_seeds_and_replicates_are_rejected():
+    net = star(3)
+    with pytest.raises(ValueError, match="seed node 9 does not exist"):
+        run_cascades(net, [9], IndependentCascade(0.1), 2, seed=0)
+    with pytest.raises(ValueError, match="replicates must be a positive integer"):
+        run_cascades(net, [0], IndependentCascade(0.1), 0, seed=0)
+    with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\], got 1.5"):
+        IndependentCascade(1.5)
