@@ -266,7 +266,7 @@ class Network:
         (['ann', 'bob', 'cy'], 3, 2)
         """
         src_labels, dst_labels = np.asarray(src_labels), np.asarray(dst_labels)
-        parts = [] if nodes is None else [np.asarray(nodes)]
+        parts = [] if nodes is None or len(nodes) == 0 else [np.asarray(nodes)]
         seq = np.concatenate([*parts, src_labels, dst_labels])
         # Keep first-seen order so that node indices follow the file.
         uniq, first_pos, inverse = np.unique(seq, return_index=True, return_inverse=True)
@@ -274,7 +274,7 @@ class Network:
         rank[np.argsort(first_pos, kind="stable")] = np.arange(len(uniq))
         codes = rank[inverse]
         labels = uniq[np.argsort(first_pos, kind="stable")]
-        offset = 0 if nodes is None else len(nodes)
+        offset = len(parts[0]) if parts else 0
         m = len(src_labels)
         return cls.from_edges(
             codes[offset : offset + m],
@@ -369,8 +369,11 @@ class Network:
     ) -> Network:
         """Convert a networkx (Di)Graph; edge attributes become tie attributes.
 
-        Weights must already lie in [0, 1]; other node attributes are kept in
-        ``node_attrs`` when every node has them.
+        Every numeric edge attribute that all edges carry is kept raw in
+        ``arc_attrs``. The ``weight`` attribute becomes the tie strength when
+        all its values lie in [0, 1]; otherwise strength stays 1.0 and a tie
+        model (:mod:`simulator.network.ties`) derives it from the raw column.
+        Node attributes are kept in ``node_attrs`` when every node has them.
 
         Examples
         --------
@@ -390,6 +393,17 @@ class Network:
                 return None
             return [d[key] for _, _, d in edges]
 
+        raw = {}
+        if edges:
+            for key in sorted(set.intersection(*(set(d) for _, _, d in edges))):
+                values = np.asarray([d[key] for _, _, d in edges])
+                if values.dtype.kind in "biuf":
+                    raw[key] = values
+        strength = column(weight)
+        if strength is not None:
+            values = np.asarray(strength, dtype=np.float64)
+            if values.size and (values.min() < 0 or values.max() > 1):
+                strength = None
         node_attrs = {}
         if nodes:
             keys = set.intersection(*(set(d) for _, d in graph.nodes(data=True)))
@@ -404,11 +418,12 @@ class Network:
             dst,
             n=len(nodes),
             directed=graph.is_directed(),
-            weight=column(weight),
+            weight=strength,
             layer=column(layer),
             trust=column(trust),
             labels=labels,
             node_attrs=node_attrs,
+            arc_attrs=raw,
             name=name or str(graph.graph.get("name", "")),
         )
 
