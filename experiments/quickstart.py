@@ -36,8 +36,15 @@ def run(cfg: Config, outdir) -> dict:
     network = build_network(cfg.network, cfg.seed)
     model = model_from_config(cfg.campaign)
     strategies = list(cfg.seeding.strategies)
-    rows = run_seeding_arms(network, model, strategies, cfg.seeding.k,
-                            cfg.experiment.replicates, cfg.seed, redraw=cfg.seeding.redraw)
+    rows = run_seeding_arms(
+        network,
+        model,
+        strategies,
+        cfg.seeding.k,
+        cfg.experiment.replicates,
+        cfg.seed,
+        redraw=cfg.seeding.redraw,
+    )
     rows.insert(0, "experiment", cfg.experiment.name)
     rows["network"] = network.name
     rows["model"] = cfg.campaign.kind
@@ -49,9 +56,14 @@ def run(cfg: Config, outdir) -> dict:
     comparison = paired_differences(rows, METRICS, baseline=strategies[0], level=level)
     comparison.to_csv(outdir / "comparison.csv", index=False)
     if cfg.experiment.figures:
-        fig = arm_comparison(rows, summary, "reach", level=level,
-                             title=f"{network.name}: {cfg.seeding.k} seeds, "
-                                   f"{cfg.experiment.replicates} paired replicates")
+        fig = arm_comparison(
+            rows,
+            summary,
+            "reach",
+            level=level,
+            title=f"{network.name}: {cfg.seeding.k} seeds, "
+            f"{cfg.experiment.replicates} paired replicates",
+        )
         fig.savefig(outdir / "reach.png", dpi=120)
     return {
         "rows": rows,

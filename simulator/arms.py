@@ -33,18 +33,25 @@ __all__ = ["seeds_for_arm", "run_seeding_arms"]
 BATCH = 250  # replicates per kernel call: small enough for a live progress bar
 
 
-def seeds_for_arm(network, name: str, k: int, replicates: int, seed: int,
-                  redraw: bool = True) -> np.ndarray:
+def seeds_for_arm(
+    network, name: str, k: int, replicates: int, seed: int, redraw: bool = True
+) -> np.ndarray:
     """The (replicates, k) seed matrix of strategy ``name``.
 
     Deterministic strategies (and stochastic ones with ``redraw=False``) pick
     once and use the same seeds in every replicate.
     """
     if STRATEGIES[name].stochastic and redraw:
-        return np.stack(
-            [select_seeds(name, network, k, stream(seed, f"seeding.{name}", r))
-             for r in range(replicates)]
-        ) if replicates else np.empty((0, k), np.int64)
+        return (
+            np.stack(
+                [
+                    select_seeds(name, network, k, stream(seed, f"seeding.{name}", r))
+                    for r in range(replicates)
+                ]
+            )
+            if replicates
+            else np.empty((0, k), np.int64)
+        )
     chosen = select_seeds(name, network, k, stream(seed, f"seeding.{name}"))
     return np.broadcast_to(chosen, (replicates, len(chosen)))
 
@@ -66,8 +73,13 @@ def run_seeding_arms(
     """
     keys = replicate_keys(seed, replicates)
     frames = []
-    bar = tqdm(total=len(strategies) * replicates, desc="replicates", unit="rep",
-               disable=(not progress) if progress is not None else None, leave=False)
+    bar = tqdm(
+        total=len(strategies) * replicates,
+        desc="replicates",
+        unit="rep",
+        disable=(not progress) if progress is not None else None,
+        leave=False,
+    )
     with bar:
         for name in strategies:
             seeds = seeds_for_arm(network, name, k, replicates, seed, redraw)
@@ -75,17 +87,22 @@ def run_seeding_arms(
             depth = np.empty(replicates, np.int64)
             for lo in range(0, replicates, BATCH):
                 hi = min(lo + BATCH, replicates)
-                res = run_cascades(network, seeds[lo:hi], model, hi - lo, seed,
-                                   log=False, keys=keys[lo:hi])
+                res = run_cascades(
+                    network, seeds[lo:hi], model, hi - lo, seed, log=False, keys=keys[lo:hi]
+                )
                 reach[lo:hi], depth[lo:hi] = res.reach, res.depth
                 bar.update(hi - lo)
-            frames.append(pd.DataFrame({
-                "arm": name,
-                "replicate": np.arange(replicates),
-                "seed": seed,
-                "replicate_key": keys,
-                "k": k,
-                "reach": reach,
-                "depth": depth,
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "arm": name,
+                        "replicate": np.arange(replicates),
+                        "seed": seed,
+                        "replicate_key": keys,
+                        "k": k,
+                        "reach": reach,
+                        "depth": depth,
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)

@@ -28,20 +28,28 @@ __all__ = ["build_network", "build_population", "NETWORK_BUILDERS"]
 #: How each network config becomes a Network; one entry per schema in config.py.
 NETWORK_BUILDERS: dict[type, Callable[..., Network]] = {
     c.ErdosRenyiConfig: lambda cfg, rng: gen.erdos_renyi(
-        cfg.n, cfg.mean_degree, rng, directed=cfg.directed),
+        cfg.n, cfg.mean_degree, rng, directed=cfg.directed
+    ),
     c.BarabasiAlbertConfig: lambda cfg, rng: gen.barabasi_albert(cfg.n, cfg.m, rng),
     c.WattsStrogatzConfig: lambda cfg, rng: gen.watts_strogatz(cfg.n, cfg.k, cfg.p, rng),
     c.RingLatticeConfig: lambda cfg, rng: gen.ring_lattice(cfg.n, cfg.k),
     c.StochasticBlockConfig: lambda cfg, rng: gen.stochastic_block_model(
-        list(cfg.sizes), cfg.p_in, cfg.p_out, rng, directed=cfg.directed),
+        list(cfg.sizes), cfg.p_in, cfg.p_out, rng, directed=cfg.directed
+    ),
     c.PowerLawConfig: lambda cfg, rng: gen.powerlaw_configuration(
-        cfg.n, cfg.exponent, rng, min_degree=cfg.min_degree, max_degree=cfg.max_degree),
+        cfg.n, cfg.exponent, rng, min_degree=cfg.min_degree, max_degree=cfg.max_degree
+    ),
     c.HolmeKimConfig: lambda cfg, rng: gen.holme_kim(cfg.n, cfg.m, cfg.p_triad, rng),
     c.FollowerConfig: lambda cfg, rng: gen.follower_graph(
-        cfg.n, cfg.mean_following, rng, n_celebrities=cfg.n_celebrities,
-        celebrity_share=cfg.celebrity_share),
+        cfg.n,
+        cfg.mean_following,
+        rng,
+        n_celebrities=cfg.n_celebrities,
+        celebrity_share=cfg.celebrity_share,
+    ),
     c.FileNetworkConfig: lambda cfg, rng: read_network(
-        cfg.path, format=cfg.format, directed=cfg.directed),
+        cfg.path, format=cfg.format, directed=cfg.directed
+    ),
 }
 
 

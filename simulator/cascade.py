@@ -13,9 +13,9 @@ Examples
 >>> import numpy as np
 >>> from simulator import Network, IndependentCascade, run_cascades
 >>> net = Network.from_edges([0, 1], [1, 2])
->>> log = run_cascades(net, [0], IndependentCascade(1.0), replicates=2, seed=1).log
+>>> log = run_cascades(net, [0], IndependentCascade(1.0), replicates=1, seed=1).log
 >>> log.to_frame()[["replicate", "node", "parent", "step", "action"]].values.tolist()
-[[0, 0, -1, 0, 'seed'], [0, 1, 0, 1, 'activate'], [0, 2, 1, 2, 'activate'], [1, 0, -1, 0, 'seed'], [1, 1, 0, 1, 'activate'], [1, 2, 1, 2, 'activate']]
+[[0, 0, -1, 0, 'seed'], [0, 1, 0, 1, 'activate'], [0, 2, 1, 2, 'activate']]
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ class CascadeLog:
     layer_names: tuple[str, ...] = field(default=())
 
     @classmethod
-    def from_arcs(cls, network, replicate, node, parent, step, action, arc, replicates,
-                  amount=None) -> CascadeLog:
+    def from_arcs(
+        cls, network, replicate, node, parent, step, action, arc, replicates, amount=None
+    ) -> CascadeLog:
         """Build from kernel output, where ``arc`` is the arc index (-1 for seeds)."""
         arc = np.asarray(arc, dtype=np.int64)
         via = arc >= 0
@@ -66,7 +67,8 @@ class CascadeLog:
             action=np.asarray(action, dtype=np.int8),
             tie=tie,
             layer=layer,
-            amount=np.zeros(arc.size, np.float32) if amount is None
+            amount=np.zeros(arc.size, np.float32)
+            if amount is None
             else np.asarray(amount, np.float32),
             replicates=int(replicates),
             layer_names=network.layer_names,

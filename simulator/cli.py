@@ -65,19 +65,65 @@ def _app(cfg: DictConfig) -> None:
         if debug:
             raise
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        _fail(str(message).splitlines()[0] if str(message) else type(err).__name__, 1)
+        text = str(message).splitlines()[0] if str(message) else type(err).__name__
+        _fail(f"{text} (CAMPAIGN_SIM_DEBUG=1 shows the traceback)", 1)
     wall = time.perf_counter() - t0
     resolved = OmegaConf.to_container(cfg, resolve=True)
-    write_manifest(outdir / "manifest.json", resolved, conf.seed, wall,
-                   started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
-                   experiment=conf.experiment.name, network=repr(out.get("network")))
+    write_manifest(
+        outdir / "manifest.json",
+        resolved,
+        conf.seed,
+        wall,
+        started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
+        experiment=conf.experiment.name,
+        network=repr(out.get("network")),
+    )
     print(out["text"])
     print(f"\n{conf.experiment.name}: done in {wall:.1f} s; results in {outdir}")
+
+
+def _precheck(argv: list[str]) -> None:
+    """Compose and validate the config before Hydra starts, for one-line errors.
+
+    Hydra reports a bad override in several lines; composing it here first
+    turns an unknown key or a wrong type into ``campaign-sim: error: KEY: ...``.
+    Multirun, help and info invocations are left to Hydra.
+    """
+    if any(a.startswith("-") for a in argv):
+        return
+    overrides = [a for a in argv if not a.lstrip("+~").startswith("hydra")]
+    from hydra import compose, initialize_config_dir
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    try:
+        with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+            cfg = compose(config_name="config", overrides=overrides)
+    except (HydraException, OmegaConfBaseException) as err:
+        cause = err.__cause__ if err.__cause__ is not None else err
+        key = getattr(cause, "full_key", None)
+        lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+        text = lines[0] if lines else type(cause).__name__
+        if any(line.startswith("Available options") for line in lines):
+            start = next(i for i, line in enumerate(lines) if line.startswith("Available"))
+            options = []
+            for line in lines[start + 1 :]:
+                if line.startswith("Config search path"):
+                    break
+                if not line.endswith("_schema"):
+                    options.append(line)
+            text += "; choose from " + ", ".join(options)
+        _fail(f"{key}: {text}" if key else text)
+    try:
+        to_config(cfg)
+    except ConfigError as err:
+        _fail(str(err))
 
 
 def main() -> None:
     """Console entry point."""
     register_configs()
+    _precheck(sys.argv[1:])
     _app()
 
 

@@ -21,8 +21,9 @@ from matplotlib.figure import Figure
 __all__ = ["arm_comparison"]
 
 
-def arm_comparison(rows: pd.DataFrame, summary: pd.DataFrame, metric: str,
-                   title: str = "", level: float = 0.95) -> Figure:
+def arm_comparison(
+    rows: pd.DataFrame, summary: pd.DataFrame, metric: str, title: str = "", level: float = 0.95
+) -> Figure:
     """Left: mean and CI per arm. Right: the distribution (CCDF) per arm.
 
     The CCDF panel shows what means hide: whether an arm wins by starting
@@ -33,12 +34,16 @@ def arm_comparison(rows: pd.DataFrame, summary: pd.DataFrame, metric: str,
     summ = summary[summary["metric"] == metric].reset_index(drop=True)
     y = np.arange(len(summ))
     colors = [f"C{i}" for i in range(len(summ))]
-    ax_mean.errorbar(
-        summ["mean"], y,
-        xerr=[summ["mean"] - summ["ci_low"], summ["ci_high"] - summ["mean"]],
-        fmt="none", ecolor=colors, elinewidth=2, capsize=4,
-    )
-    ax_mean.scatter(summ["mean"], y, c=colors, zorder=3)
+    for i, row in summ.iterrows():
+        ax_mean.errorbar(
+            row["mean"],
+            i,
+            xerr=[[row["mean"] - row["ci_low"]], [row["ci_high"] - row["mean"]]],
+            fmt="o",
+            color=colors[i],
+            elinewidth=2,
+            capsize=4,
+        )
     ax_mean.set_yticks(y, summ["arm"])
     ax_mean.invert_yaxis()
     ax_mean.set_xlabel(f"mean {metric} ({level:.0%} CI)")

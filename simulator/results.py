@@ -58,7 +58,7 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
     mean = float(x.mean())
     if n == 1:
         return mean, np.nan, np.nan
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
     return mean, mean - half, mean + half
 
 
@@ -124,8 +124,19 @@ def run_id(config: dict) -> str:
 
 def package_versions() -> dict[str, str]:
     """Versions of Python and the packages that shape the results."""
-    names = ["campaign-sim", "numpy", "scipy", "numba", "networkx", "pandas", "pyarrow",
-             "mesa", "hydra-core", "omegaconf", "matplotlib"]
+    names = [
+        "campaign-sim",
+        "numpy",
+        "scipy",
+        "numba",
+        "networkx",
+        "pandas",
+        "pyarrow",
+        "mesa",
+        "hydra-core",
+        "omegaconf",
+        "matplotlib",
+    ]
     out = {"python": platform.python_version()}
     for name in names:
         try:
@@ -141,7 +152,10 @@ def git_commit(path: Path | None = None) -> str | None:
     try:
         out = subprocess.run(
             ["git", "-C", str(path), "rev-parse", "HEAD"],
-            capture_output=True, text=True, timeout=5, check=False,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -149,7 +163,10 @@ def git_commit(path: Path | None = None) -> str | None:
         return None
     dirty = subprocess.run(
         ["git", "-C", str(path), "status", "--porcelain", "--untracked-files=no"],
-        capture_output=True, text=True, timeout=5, check=False,
+        capture_output=True,
+        text=True,
+        timeout=5,
+        check=False,
     ).stdout.strip()
     return out.stdout.strip() + ("-dirty" if dirty else "")
 

@@ -20,14 +20,14 @@ def reed_frost_final_size(susceptible: int, initial: int, p: float) -> np.ndarra
     IC on K_n is the Reed-Frost chain binomial; its final-size law solves the
     triangular system of Ball (1986), Adv. Appl. Prob. 18:289-310, eq. (2.2).
     """
-    q = 1.0 - p
-    probs = np.zeros(susceptible + 1)
-    for size in range(susceptible + 1):
+    q, big_n = 1.0 - p, susceptible
+    probs = np.zeros(big_n + 1)
+    for size in range(big_n + 1):
+        escape = q ** (big_n - size)  # chance one infective misses all N - size others
         lower = sum(
-            comb(susceptible - j, size - j) * probs[j] / q ** ((susceptible - size) * (j + initial))
-            for j in range(size)
+            comb(big_n - j, size - j) * probs[j] / escape ** (j + initial) for j in range(size)
         )
-        probs[size] = (comb(susceptible, size) - lower) * q ** ((susceptible - size) * (size + initial))
+        probs[size] = (comb(big_n, size) - lower) * escape ** (size + initial)
     return probs
 
 
@@ -78,8 +78,9 @@ def test_complete_graph_final_size_matches_reed_frost_exactly():
 @pytest.mark.parametrize("seed_node, expected", [(1, 1.19), (0, 2.0)])
 def test_star_mean_reach(seed_node, expected):
     reps = 40_000
-    reach = run_cascades(star(10), [seed_node], IndependentCascade(0.1), reps, seed=5,
-                         log=False).reach
+    reach = run_cascades(
+        star(10), [seed_node], IndependentCascade(0.1), reps, seed=5, log=False
+    ).reach
     se = reach.std(ddof=1) / np.sqrt(reps)
     assert abs(reach.mean() - expected) < 4 * se
 

@@ -24,8 +24,11 @@ def test_undirected_edge_becomes_two_arcs():
 
 def test_cleaning_policy_drops_self_loops_and_merges_duplicates_keeping_strongest():
     net = Network.from_edges(
-        [0, 0, 0, 1, 1], [0, 1, 1, 2, 2], weight=[1.0, 0.2, 0.7, 0.4, 0.1],
-        trust=[0.5, 0.9, 0.1, 0.3, 0.6], arc_attrs={"count": [9, 2, 7, 4, 1]},
+        [0, 0, 0, 1, 1],
+        [0, 1, 1, 2, 2],
+        weight=[1.0, 0.2, 0.7, 0.4, 0.1],
+        trust=[0.5, 0.9, 0.1, 0.3, 0.6],
+        arc_attrs={"count": [9, 2, 7, 4, 1]},
     )
     assert (net.m, net.cleaning.self_loops_dropped, net.cleaning.duplicates_merged) == (2, 1, 2)
     assert net.strength.tolist() == [0.7, 0.4]

@@ -84,8 +84,9 @@ def ic_events(indptr, indices, prob, seeds, keys):
     depth = np.empty(reps, np.int64)
     total = 0
     for r in range(reps):
-        size, d = _cascade(indptr, indices, prob, seeds[r], keys[r], active, order, parent,
-                           step, arc)
+        size, d = _cascade(
+            indptr, indices, prob, seeds[r], keys[r], active, order, parent, step, arc
+        )
         reach[r], depth[r] = size, d
         if total + size > ev_node.size:
             ev_rep, ev_node = _grow(ev_rep, total + size), _grow(ev_node, total + size)
@@ -97,8 +98,15 @@ def ic_events(indptr, indices, prob, seeds, keys):
         ev_step[total : total + size] = step[:size]
         ev_arc[total : total + size] = arc[:size]
         total += size
-    return (reach, depth, ev_rep[:total], ev_node[:total], ev_parent[:total],
-            ev_step[:total], ev_arc[:total])
+    return (
+        reach,
+        depth,
+        ev_rep[:total],
+        ev_node[:total],
+        ev_parent[:total],
+        ev_step[:total],
+        ev_arc[:total],
+    )
 
 
 @njit(cache=True, parallel=True)
@@ -120,7 +128,8 @@ def ic_summary(indptr, indices, prob, seeds, keys, n_chunks):
         step = np.empty(n, np.int64)
         arc = np.empty(n, np.int64)
         for r in range(c, reps, n_chunks):
-            size, d = _cascade(indptr, indices, prob, seeds[r], keys[r], active, order,
-                               parent, step, arc)
+            size, d = _cascade(
+                indptr, indices, prob, seeds[r], keys[r], active, order, parent, step, arc
+            )
             reach[r], depth[r] = size, d
     return reach, depth

@@ -103,8 +103,11 @@ def run_cascades(
     >>> run_cascades(net, [0], IndependentCascade(0.0), replicates=2, seed=0).reach.tolist()
     [1, 1]
     """
-    if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)) \
-            or replicates < 1:
+    if (
+        isinstance(replicates, bool)
+        or not isinstance(replicates, (int, np.integer))
+        or replicates < 1
+    ):
         raise ValueError(f"replicates must be a positive integer, got {replicates!r}")
     keys = replicate_keys(seed, replicates) if keys is None else np.asarray(keys, np.uint64)
     if keys.shape != (replicates,):
