@@ -218,10 +218,18 @@ class FileNetworkConfig(NetworkConfig):
     path: str = MISSING
     format: str = "auto"
     directed: bool | None = None
+    # Edge lists: names of the leading columns, e.g. [source, target, rating, timestamp];
+    # [target, source, weight] reverses arcs. None: the reader's default.
+    columns: list[str] | None = None
 
     def __post_init__(self):
         if not self.path:
             raise ValueError("path must name a network file")
+        formats = ("auto", "edgelist", "gml", "graphml", "gexf", "pajek")
+        if self.format not in formats:
+            raise ValueError(f"format must be one of {', '.join(formats)}; got {self.format!r}")
+        if self.columns is not None and not {"source", "target"} <= set(self.columns):
+            raise ValueError(f"columns must include source and target, got {list(self.columns)}")
 
 
 # ---------------------------------------------------------------- campaign

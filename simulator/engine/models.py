@@ -17,9 +17,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
+from simulator.cascade import ACTION_CODE
+from simulator.engine.independent_cascade import ic_events, ic_summary
+
 __all__ = ["IndependentCascade", "WeightedCascade", "SpreadModel", "model_from_config"]
+
+
+def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log):
+    """Run the independent-cascade kernel with per-arc probabilities ``prob``.
+
+    Returns ``(reach, depth, events)`` where ``events`` is None or the tuple
+    ``(replicate, node, parent, step, action, arc)`` of flat arrays; this is
+    the contract every model's ``simulate`` follows.
+    """
+    prob = np.ascontiguousarray(prob, dtype=np.float64)
+    args = (network.indptr, network.indices, prob, seed_rows, keys)
+    if not log:
+        reach, depth = ic_summary(*args, numba.get_num_threads())
+        return reach, depth, None
+    reach, depth, rep, node, parent, step, arc = ic_events(*args)
+    action = np.where(parent < 0, ACTION_CODE["seed"], ACTION_CODE["activate"])
+    return reach, depth, (rep, node, parent, step, action, arc)
 
 
 def check_probability(name: str, value: float) -> float:
@@ -62,6 +83,12 @@ class IndependentCascade:
         prob = np.full(network.m, self.p)
         return prob * network.strength if self.scale_by_strength else prob
 
+    def simulate(self, network, seed_rows, keys, log):
+        """Kernel run; see :func:`simulate_one_trial_per_arc` for the contract."""
+        return simulate_one_trial_per_arc(
+            network, self.arc_probabilities(network), seed_rows, keys, log
+        )
+
 
 @dataclass(frozen=True)
 class WeightedCascade:
@@ -70,6 +97,12 @@ class WeightedCascade:
     def arc_probabilities(self, network) -> np.ndarray:
         indeg = network.in_degree()
         return 1.0 / indeg[network.indices]
+
+    def simulate(self, network, seed_rows, keys, log):
+        """Kernel run; see :func:`simulate_one_trial_per_arc` for the contract."""
+        return simulate_one_trial_per_arc(
+            network, self.arc_probabilities(network), seed_rows, keys, log
+        )
 
 
 SpreadModel = IndependentCascade | WeightedCascade

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
-from simulator.cascade import ACTION_CODE, CascadeLog
-from simulator.engine.independent_cascade import ic_events, ic_summary
-from simulator.engine.models import IndependentCascade, WeightedCascade
+from simulator.cascade import CascadeLog
 from simulator.rng import replicate_keys
 
 __all__ = ["CascadeResult", "run_cascades", "seed_matrix"]
@@ -70,7 +67,7 @@ def seed_matrix(network, seeds, replicates: int) -> np.ndarray:
 def run_cascades(
     network,
     seeds,
-    model: IndependentCascade | WeightedCascade,
+    model,
     replicates: int,
     seed: int,
     *,
@@ -84,7 +81,11 @@ def run_cascades(
     network : Network
     seeds : array-like of int
         Seed node indices (1-D, the same every replicate) or (replicates, k).
-    model : IndependentCascade or WeightedCascade
+    model : spread model
+        Any object with ``simulate(network, seed_rows, keys, log)`` returning
+        ``(reach, depth, events)`` (see
+        :func:`simulator.engine.models.simulate_one_trial_per_arc`), e.g.
+        :class:`~simulator.engine.models.IndependentCascade`.
     replicates : int
     seed : int
         Root seed; replicate ``r`` uses key ``replicate_keys(seed, ...)[r]``, so
@@ -113,12 +114,12 @@ def run_cascades(
     if keys.shape != (replicates,):
         raise ValueError(f"keys must have one entry per replicate ({replicates})")
     seed_rows = seed_matrix(network, seeds, replicates)
-    prob = np.ascontiguousarray(model.arc_probabilities(network), dtype=np.float64)
-    args = (network.indptr, network.indices, prob, seed_rows, keys)
-    if not log:
-        reach, depth = ic_summary(*args, numba.get_num_threads())
+    reach, depth, events = model.simulate(network, seed_rows, keys, log)
+    if events is None:
         return CascadeResult(reach, depth, None)
-    reach, depth, rep, node, parent, step, arc = ic_events(*args)
-    action = np.where(parent < 0, ACTION_CODE["seed"], ACTION_CODE["activate"])
-    events = CascadeLog.from_arcs(network, rep, node, parent, step, action, arc, replicates)
-    return CascadeResult(reach, depth, events)
+    rep, node, parent, step, action, arc = events[:6]
+    amount = events[6] if len(events) > 6 else None
+    cascade_log = CascadeLog.from_arcs(
+        network, rep, node, parent, step, action, arc, replicates, amount=amount
+    )
+    return CascadeResult(reach, depth, cascade_log)
