@@ -6,11 +6,18 @@ contest designs. See README.md and docs/ for a tour.
 """
 
 from simulator.cascade import CascadeLog
-from simulator.engine import CascadeResult, IndependentCascade, WeightedCascade, run_cascades
+from simulator.engine import (
+    Campaign,
+    CascadeResult,
+    IndependentCascade,
+    WeightedCascade,
+    run_cascades,
+)
 from simulator.network import Network
 
 __version__ = "0.1.0"
 __all__ = [
+    "Campaign",
     "CascadeLog",
     "CascadeResult",
     "IndependentCascade",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,11 +24,15 @@ class CascadeResult:
         Last step at which someone was reached (0 if only the seeds).
     log : CascadeLog or None
         The events, unless ``log=False`` was asked for (summary-only mode).
+    totals : dict of str -> array (replicates,)
+        Further per-replicate totals a model reports (the campaign funnel:
+        impressions, clicks, shares, conversions, amount).
     """
 
     reach: np.ndarray
     depth: np.ndarray
     log: CascadeLog | None
+    totals: dict = field(default_factory=dict)
 
 
 def seed_matrix(network, seeds, replicates: int) -> np.ndarray:
@@ -114,12 +118,13 @@ def run_cascades(
     if keys.shape != (replicates,):
         raise ValueError(f"keys must have one entry per replicate ({replicates})")
     seed_rows = seed_matrix(network, seeds, replicates)
-    reach, depth, events = model.simulate(network, seed_rows, keys, log)
+    reach, depth, events, *rest = model.simulate(network, seed_rows, keys, log)
+    totals = rest[0] if rest else {}
     if events is None:
-        return CascadeResult(reach, depth, None)
+        return CascadeResult(reach, depth, None, totals)
     rep, node, parent, step, action, arc = events[:6]
     amount = events[6] if len(events) > 6 else None
     cascade_log = CascadeLog.from_arcs(
         network, rep, node, parent, step, action, arc, replicates, amount=amount
     )
-    return CascadeResult(reach, depth, cascade_log)
+    return CascadeResult(reach, depth, cascade_log, totals)

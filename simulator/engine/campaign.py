@@ -1,0 +1,208 @@
+"""`Campaign`: a message, its ask and schedule, spread through the action funnel.
+
+A campaign posts a message from its seeds at step 0 (and again at each
+reminder step). Each exposure of a follower goes through the funnel of
+:mod:`simulator.behavior`: delivery (the sender's bandwidth), timing (the
+target's activity, within the attention window), click (appeal, relevance,
+the sender's credibility, the target's trust in the sender, tie strength,
+channel), share (cheap; at most ``max_shares`` per agent) and convert
+(costly: donate or buy ``amount``; steep in tie strength, trust and favours
+owed). Repeated posts from the same sender beyond ``fatigue_tolerance`` and
+clicks on deceptive content lower the target's trust in that sender; below
+``cut_below`` the target stops listening for the rest of the campaign.
+The step's phases are documented in :mod:`simulator.engine.funnel`.
+
+With a neutral population (everyone fully trusting, always online, full
+bandwidth and interest), ``share_rate=1`` and ``weak_attention=1``, each
+exposure is a click with probability ``appeal`` and every clicker shares:
+the funnel is then exactly the independent cascade with ``p = appeal``
+(a test checks this).
+
+Examples
+--------
+>>> from simulator import Network, run_cascades
+>>> net = Network.from_edges([0, 0, 1], [1, 2, 3])
+>>> res = run_cascades(net, [0], Campaign(appeal=1.0, share_rate=1.0, weak_attention=1.0),
+...                    replicates=2, seed=0)
+>>> res.reach.tolist(), res.totals["shares"].tolist()
+([4, 4], [3, 3])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+
+from simulator.engine.funnel import funnel_events, funnel_summary
+from simulator.engine.models import check_probability
+from simulator.population import Population
+
+__all__ = ["Campaign", "FUNNEL_TOTALS"]
+
+#: Per-replicate totals a campaign reports (besides reach and depth).
+FUNNEL_TOTALS = ("impressions", "clicks", "shares", "conversions", "amount")
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A campaign message and its schedule (a spread model for :func:`run_cascades`).
+
+    Parameters
+    ----------
+    appeal : float in [0, 1]
+        How compelling the message is (the motivating proposition).
+    topic : int
+        Column of ``population.interest`` that measures relevance.
+    share_rate : float in [0, 1]
+        P(share | click): sharing is cheap, so it does not depend on tie strength.
+    conversion_rate : float in [0, 1]
+        P(convert | click) over a tie of strength 1 with full trust and no favours.
+    tie_exponent : float >= 0
+        Conversion scales as ``strength ** tie_exponent``: costly acts need strong ties.
+    reciprocity_weight : float >= 0
+        How much favours owed raise the chance to convert.
+    amount : float >= 0
+        Mean donation or purchase per conversion (0 for a click or share ask).
+    amount_reciprocity : float >= 0
+        How much favours owed raise the amount given.
+    weak_attention : float in [0, 1]
+        Attention a zero-strength tie still gets, relative to a strong tie.
+    steps : int >= 1
+        Duration in steps (e.g. 48 hourly steps).
+    attention_window : int >= 1
+        A post not opened within this many steps is forgotten.
+    reminders : tuple of int
+        Steps at which the seeds post again.
+    max_shares : int >= 1
+        Shares per agent (1: each agent shares at most once).
+    fatigue_tolerance : int >= 0
+        Posts from one sender a target tolerates before losing trust in it.
+    fatigue_penalty, deception_penalty : float in [0, 1]
+        Trust lost per post beyond the tolerance, and per click on deceptive content.
+    cut_below : float in [0, 1]
+        A target whose trust in a sender falls below this stops listening to it.
+    deceptive : bool
+        Deceptive content: clicks are multiplied by ``deception_boost`` but
+        cannot convert, and cost the sender trust.
+    deception_boost : float >= 1
+    channel : str or None
+        The layer the message is made for; arcs of other layers get
+        ``channel_mismatch`` as a click factor. None: every layer fits.
+    channel_mismatch : float in [0, 1]
+    population : Population or None
+        The agents; None means a neutral population (all attributes 1,
+        no favours owed).
+
+    References
+    ----------
+    See :mod:`simulator.behavior`.
+    """
+
+    appeal: float = 0.3
+    topic: int = 0
+    share_rate: float = 0.5
+    conversion_rate: float = 0.05
+    tie_exponent: float = 2.0
+    reciprocity_weight: float = 1.0
+    amount: float = 50.0
+    amount_reciprocity: float = 1.0
+    weak_attention: float = 0.5
+    steps: int = 48
+    attention_window: int = 6
+    reminders: tuple[int, ...] = ()
+    max_shares: int = 1
+    fatigue_tolerance: int = 3
+    fatigue_penalty: float = 0.2
+    deception_penalty: float = 0.5
+    cut_below: float = 0.05
+    deceptive: bool = False
+    deception_boost: float = 2.0
+    channel: str | None = None
+    channel_mismatch: float = 0.5
+    population: Population | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        for name in ("appeal", "share_rate", "conversion_rate", "weak_attention",
+                     "fatigue_penalty", "deception_penalty", "cut_below", "channel_mismatch"):
+            check_probability(name, getattr(self, name))
+        for name in ("tie_exponent", "reciprocity_weight", "amount", "amount_reciprocity"):
+            if not float(getattr(self, name)) >= 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
+        if not self.deception_boost >= 1:
+            raise ValueError(f"deception_boost must be >= 1, got {self.deception_boost!r}")
+        for name, low in (("steps", 1), ("attention_window", 1), ("max_shares", 1),
+                          ("fatigue_tolerance", 0), ("topic", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        object.__setattr__(self, "reminders", tuple(int(r) for r in self.reminders))
+        bad = [r for r in self.reminders if not 0 < r < self.steps]
+        if bad:
+            raise ValueError(f"reminders must be steps in 1..{self.steps - 1}, got {bad}")
+        if self.population is not None and self.topic >= self.population.topics:
+            raise ValueError(
+                f"topic must index one of the population's {self.population.topics} topics, "
+                f"got {self.topic}"
+            )
+
+    def with_population(self, population: Population) -> Campaign:
+        """The same campaign run on ``population``."""
+        from dataclasses import replace
+
+        return replace(self, population=population)
+
+    # ----------------------------------------------------------- kernel input
+    def kernel_arrays(self, network):
+        """Node and arc factor tables and parameter vectors for the kernel."""
+        pop = self.population
+        n, m = network.n, network.m
+        if pop is None:
+            node_f = np.ones((n, 6))
+            node_f[:, 5] = 0.0  # no favours owed
+            trust0, favours = np.ones(m), np.zeros(m)
+        else:
+            if pop.n != n or pop.m != m:
+                raise ValueError(
+                    f"population is for {pop.n} agents / {pop.m} arcs, network has {n} / {m}"
+                )
+            node_f = np.column_stack([pop.bandwidth, pop.activity, pop.credibility,
+                                      pop.interest[:, self.topic], pop.reciprocity,
+                                      pop.owed_to_originator])
+            trust0 = pop.trust[network.indices]  # the target's confidence in what it sees
+            favours = pop.favours
+        if network.trust is not None:
+            trust0 = trust0 * network.trust
+        channel_fit = np.ones(m)
+        if self.channel is not None and network.layer is not None:
+            if self.channel not in network.layer_names:
+                raise ValueError(f"channel {self.channel!r} is not a layer of the network "
+                                 f"(layers: {', '.join(network.layer_names)})")
+            fits = network.layer == network.layer_names.index(self.channel)
+            channel_fit = np.where(fits, 1.0, self.channel_mismatch)
+        arc_f = np.column_stack([network.strength, trust0, favours, channel_fit])
+        msg = np.array([self.appeal, self.share_rate, self.conversion_rate, self.tie_exponent,
+                        self.reciprocity_weight, self.amount, self.amount_reciprocity,
+                        self.weak_attention, self.deception_boost, self.fatigue_penalty,
+                        self.deception_penalty, self.cut_below])
+        ints = np.array([self.steps, self.attention_window, self.max_shares,
+                         self.fatigue_tolerance, int(self.deceptive), len(self.reminders),
+                         *self.reminders], dtype=np.int64)
+        return (np.ascontiguousarray(node_f), np.ascontiguousarray(arc_f), msg, ints)
+
+    def simulate(self, network, seed_rows, keys, log):
+        """Kernel run: ``(reach, depth, events, totals)`` (see ``run_cascades``)."""
+        node_f, arc_f, msg, ints = self.kernel_arrays(network)
+        args = (network.indptr, network.indices, node_f, arc_f, msg, ints, seed_rows, keys)
+        if log:
+            totals, events, amounts = funnel_events(*args)
+            ev = (events[:, 0], events[:, 1], events[:, 2], events[:, 3], events[:, 4],
+                  events[:, 5], amounts)
+        else:
+            totals, ev = funnel_summary(*args, numba.get_num_threads()), None
+        reach, depth = totals[:, 0].astype(np.int64), totals[:, 1].astype(np.int64)
+        named = {name: totals[:, 2 + i] for i, name in enumerate(FUNNEL_TOTALS)}
+        for name in ("impressions", "clicks", "shares", "conversions"):
+            named[name] = named[name].astype(np.int64)
+        return reach, depth, ev, named
