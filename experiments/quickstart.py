@@ -1,5 +1,8 @@
 """Quickstart: influencers (top degree) vs random seeds under independent cascade.
 
+``campaign=funnel`` switches the spread to the full campaign funnel; the
+tables then also hold impressions, clicks, shares, conversions and amount.
+
 A 10,000-node scale-free network, 10 seeds per arm, 500 paired replicates
 (both arms see the same random numbers in each replicate). Writes
 ``results.parquet`` (one row per arm x replicate), ``summary.csv`` (mean and
@@ -20,13 +23,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator.arms import run_seeding_arms
-from simulator.build import build_network
+from simulator.build import build_network, build_population
 from simulator.config import Config
 from simulator.engine.models import model_from_config
 from simulator.plots import arm_comparison
 from simulator.results import format_summary, paired_differences, summarize
 
 METRICS = ["reach"]
+FUNNEL_METRICS = ["reach", "impressions", "clicks", "shares", "conversions", "amount"]
 
 
 def run(cfg: Config, outdir) -> dict:
@@ -34,7 +38,10 @@ def run(cfg: Config, outdir) -> dict:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     network = build_network(cfg.network, cfg.seed)
-    model = model_from_config(cfg.campaign)
+    funnel = cfg.campaign.kind == "funnel"
+    population = build_population(cfg.population, network, cfg.seed) if funnel else None
+    model = model_from_config(cfg.campaign, population)
+    metrics = FUNNEL_METRICS if funnel else METRICS
     strategies = list(cfg.seeding.strategies)
     rows = run_seeding_arms(
         network,
@@ -51,9 +58,9 @@ def run(cfg: Config, outdir) -> dict:
     rows.to_parquet(outdir / "results.parquet", index=False)
 
     level = cfg.experiment.ci_level
-    summary = summarize(rows, METRICS, level=level)
+    summary = summarize(rows, metrics, level=level)
     summary.to_csv(outdir / "summary.csv", index=False)
-    comparison = paired_differences(rows, METRICS, baseline=strategies[0], level=level)
+    comparison = paired_differences(rows, metrics, baseline=strategies[0], level=level)
     comparison.to_csv(outdir / "comparison.csv", index=False)
     if cfg.experiment.figures:
         fig = arm_comparison(

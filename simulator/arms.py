@@ -68,8 +68,9 @@ def run_seeding_arms(
 ) -> pd.DataFrame:
     """Reach of each strategy over paired replicates: one row per arm x replicate.
 
-    Columns: ``arm, replicate, seed, replicate_key, k, reach, depth``.
-    ``progress=None`` shows a bar only on a terminal.
+    Columns: ``arm, replicate, seed, replicate_key, k, reach, depth`` and the
+    model's further totals (the funnel: ``impressions, clicks, shares,
+    conversions, amount``). ``progress=None`` shows a bar only on a terminal.
     """
     keys = replicate_keys(seed, replicates)
     frames = []
@@ -83,26 +84,21 @@ def run_seeding_arms(
     with bar:
         for name in strategies:
             seeds = seeds_for_arm(network, name, k, replicates, seed, redraw)
-            reach = np.empty(replicates, np.int64)
-            depth = np.empty(replicates, np.int64)
+            parts = []
             for lo in range(0, replicates, BATCH):
                 hi = min(lo + BATCH, replicates)
                 res = run_cascades(
                     network, seeds[lo:hi], model, hi - lo, seed, log=False, keys=keys[lo:hi]
                 )
-                reach[lo:hi], depth[lo:hi] = res.reach, res.depth
+                parts.append({"reach": res.reach, "depth": res.depth, **res.totals})
                 bar.update(hi - lo)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "arm": name,
-                        "replicate": np.arange(replicates),
-                        "seed": seed,
-                        "replicate_key": keys,
-                        "k": k,
-                        "reach": reach,
-                        "depth": depth,
-                    }
-                )
-            )
+            columns = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+            head = {
+                "arm": name,
+                "replicate": np.arange(replicates),
+                "seed": seed,
+                "replicate_key": keys,
+                "k": k,
+            }
+            frames.append(pd.DataFrame({**head, **columns}))
     return pd.concat(frames, ignore_index=True)

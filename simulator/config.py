@@ -259,6 +259,48 @@ class WeightedCascadeConfig(CampaignConfig):
     kind: str = "weighted_cascade"
 
 
+@dataclass
+class FunnelConfig(CampaignConfig):
+    """The full campaign funnel; fields as in :class:`simulator.engine.campaign.Campaign`."""
+
+    kind: str = "funnel"
+    appeal: float = 0.3
+    topic: int = 0
+    share_rate: float = 0.5
+    conversion_rate: float = 0.05
+    tie_exponent: float = 2.0
+    reciprocity_weight: float = 1.0
+    amount: float = 50.0
+    amount_reciprocity: float = 1.0
+    weak_attention: float = 0.5
+    steps: int = 48
+    attention_window: int = 6
+    reminders: list[int] = field(default_factory=list)
+    max_shares: int = 1
+    fatigue_tolerance: int = 3
+    fatigue_penalty: float = 0.2
+    deception_penalty: float = 0.5
+    cut_below: float = 0.05
+    deceptive: bool = False
+    deception_boost: float = 2.0
+    channel: str | None = None
+    channel_mismatch: float = 0.5
+
+    def campaign_kwargs(self) -> dict:
+        """The fields as keyword arguments of ``Campaign``."""
+        from dataclasses import asdict
+
+        kwargs = asdict(self)
+        kwargs.pop("kind")
+        kwargs["reminders"] = tuple(kwargs["reminders"])
+        return kwargs
+
+    def __post_init__(self):
+        from simulator.engine.campaign import Campaign
+
+        Campaign(**self.campaign_kwargs())  # one set of checks, the model's own
+
+
 # ----------------------------------------------------------------- seeding
 @dataclass
 class SeedingConfig:
@@ -341,6 +383,7 @@ NETWORK_SCHEMAS: dict[str, type[NetworkConfig]] = {
 CAMPAIGN_SCHEMAS: dict[str, type[CampaignConfig]] = {
     "independent_cascade": IndependentCascadeConfig,
     "weighted_cascade": WeightedCascadeConfig,
+    "funnel": FunnelConfig,
 }
 
 

@@ -102,3 +102,16 @@ def test_help_lists_groups_and_options():
     assert proc.returncode == 0
     for word in ("network", "erdos_renyi", "campaign", "seeding", "experiment", "quickstart"):
         assert word in proc.stdout
+
+
+def test_funnel_campaign_adds_funnel_columns(tmp_path):
+    proc = campaign_sim(*SMALL, "campaign=funnel", f"hydra.run.dir={tmp_path}")
+    assert proc.returncode == 0, proc.stderr
+    rows = pd.read_parquet(tmp_path / "results.parquet")
+    funnel = ["impressions", "clicks", "shares", "conversions", "amount"]
+    assert set(funnel) <= set(rows.columns)
+    assert (rows["clicks"] <= rows["impressions"]).all()
+    assert (rows["conversions"] <= rows["clicks"]).all()
+    assert (rows["shares"] <= rows["clicks"]).all()
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert set(funnel) <= set(summary["metric"])

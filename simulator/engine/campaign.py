@@ -124,16 +124,29 @@ class Campaign:
     population: Population | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
-        for name in ("appeal", "share_rate", "conversion_rate", "weak_attention",
-                     "fatigue_penalty", "deception_penalty", "cut_below", "channel_mismatch"):
+        for name in (
+            "appeal",
+            "share_rate",
+            "conversion_rate",
+            "weak_attention",
+            "fatigue_penalty",
+            "deception_penalty",
+            "cut_below",
+            "channel_mismatch",
+        ):
             check_probability(name, getattr(self, name))
         for name in ("tie_exponent", "reciprocity_weight", "amount", "amount_reciprocity"):
             if not float(getattr(self, name)) >= 0:
                 raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
         if not self.deception_boost >= 1:
             raise ValueError(f"deception_boost must be >= 1, got {self.deception_boost!r}")
-        for name, low in (("steps", 1), ("attention_window", 1), ("max_shares", 1),
-                          ("fatigue_tolerance", 0), ("topic", 0)):
+        for name, low in (
+            ("steps", 1),
+            ("attention_window", 1),
+            ("max_shares", 1),
+            ("fatigue_tolerance", 0),
+            ("topic", 0),
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
                 raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
@@ -167,9 +180,16 @@ class Campaign:
                 raise ValueError(
                     f"population is for {pop.n} agents / {pop.m} arcs, network has {n} / {m}"
                 )
-            node_f = np.column_stack([pop.bandwidth, pop.activity, pop.credibility,
-                                      pop.interest[:, self.topic], pop.reciprocity,
-                                      pop.owed_to_originator])
+            node_f = np.column_stack(
+                [
+                    pop.bandwidth,
+                    pop.activity,
+                    pop.credibility,
+                    pop.interest[:, self.topic],
+                    pop.reciprocity,
+                    pop.owed_to_originator,
+                ]
+            )
             trust0 = pop.trust[network.indices]  # the target's confidence in what it sees
             favours = pop.favours
         if network.trust is not None:
@@ -177,18 +197,41 @@ class Campaign:
         channel_fit = np.ones(m)
         if self.channel is not None and network.layer is not None:
             if self.channel not in network.layer_names:
-                raise ValueError(f"channel {self.channel!r} is not a layer of the network "
-                                 f"(layers: {', '.join(network.layer_names)})")
+                raise ValueError(
+                    f"channel {self.channel!r} is not a layer of the network "
+                    f"(layers: {', '.join(network.layer_names)})"
+                )
             fits = network.layer == network.layer_names.index(self.channel)
             channel_fit = np.where(fits, 1.0, self.channel_mismatch)
         arc_f = np.column_stack([network.strength, trust0, favours, channel_fit])
-        msg = np.array([self.appeal, self.share_rate, self.conversion_rate, self.tie_exponent,
-                        self.reciprocity_weight, self.amount, self.amount_reciprocity,
-                        self.weak_attention, self.deception_boost, self.fatigue_penalty,
-                        self.deception_penalty, self.cut_below])
-        ints = np.array([self.steps, self.attention_window, self.max_shares,
-                         self.fatigue_tolerance, int(self.deceptive), len(self.reminders),
-                         *self.reminders], dtype=np.int64)
+        msg = np.array(
+            [
+                self.appeal,
+                self.share_rate,
+                self.conversion_rate,
+                self.tie_exponent,
+                self.reciprocity_weight,
+                self.amount,
+                self.amount_reciprocity,
+                self.weak_attention,
+                self.deception_boost,
+                self.fatigue_penalty,
+                self.deception_penalty,
+                self.cut_below,
+            ]
+        )
+        ints = np.array(
+            [
+                self.steps,
+                self.attention_window,
+                self.max_shares,
+                self.fatigue_tolerance,
+                int(self.deceptive),
+                len(self.reminders),
+                *self.reminders,
+            ],
+            dtype=np.int64,
+        )
         return (np.ascontiguousarray(node_f), np.ascontiguousarray(arc_f), msg, ints)
 
     def simulate(self, network, seed_rows, keys, log):
@@ -197,8 +240,15 @@ class Campaign:
         args = (network.indptr, network.indices, node_f, arc_f, msg, ints, seed_rows, keys)
         if log:
             totals, events, amounts = funnel_events(*args)
-            ev = (events[:, 0], events[:, 1], events[:, 2], events[:, 3], events[:, 4],
-                  events[:, 5], amounts)
+            ev = (
+                events[:, 0],
+                events[:, 1],
+                events[:, 2],
+                events[:, 3],
+                events[:, 4],
+                events[:, 5],
+                amounts,
+            )
         else:
             totals, ev = funnel_summary(*args, numba.get_num_threads()), None
         reach, depth = totals[:, 0].astype(np.int64), totals[:, 1].astype(np.int64)

@@ -87,9 +87,30 @@ def _rand(key, step, m, arc, decision):
 
 @njit(cache=True)
 def _replicate(
-    indptr, indices, node_f, arc_f, msg, ints, seeds, key, rep,
-    seen, shares, converted, exposures, trust_loss, touched_nodes, touched_arcs,
-    posts, imps, pend, totals, events, amounts, n_events, record,
+    indptr,
+    indices,
+    node_f,
+    arc_f,
+    msg,
+    ints,
+    seeds,
+    key,
+    rep,
+    seen,
+    shares,
+    converted,
+    exposures,
+    trust_loss,
+    touched_nodes,
+    touched_arcs,
+    posts,
+    imps,
+    pend,
+    totals,
+    events,
+    amounts,
+    n_events,
+    record,
 ):
     """One replicate; returns the (possibly regrown) buffers and ``n_events``.
 
@@ -129,8 +150,9 @@ def _replicate(
             reach += 1
             shares[s] = max_shares  # the seeds' own post is their share
             if record:
-                events, amounts, n_events = _push(events, amounts, n_events, rep, s, -1, 0,
-                                                  SEED, -1, 0.0)
+                events, amounts, n_events = _push(
+                    events, amounts, n_events, rep, s, -1, 0, SEED, -1, 0.0
+                )
     # the seeds post at step 0 and at every reminder step
     for r in range(-1, n_rem):
         when = 0 if r < 0 else ints[6 + r]
@@ -179,46 +201,62 @@ def _replicate(
             exposures[a] += 1
             strength, confidence = arc_f[a, 0], max(arc_f[a, 1] - trust_loss[a], 0.0)
             p_click = _click_probability(
-                appeal, node_f[v, 3], node_f[u, 2], confidence, strength, arc_f[a, 3],
-                weak_att, boost if deceptive else 1.0,
+                appeal,
+                node_f[v, 3],
+                node_f[u, 2],
+                confidence,
+                strength,
+                arc_f[a, 3],
+                weak_att,
+                boost if deceptive else 1.0,
             )
             clicked = _rand(key, tp, m, a, CLICK) < p_click
-            loss = _trust_penalty(exposures[a], tolerance, fatigue_pen,
-                                  1.0 if (clicked and deceptive) else 0.0, decept_pen)
+            loss = _trust_penalty(
+                exposures[a],
+                tolerance,
+                fatigue_pen,
+                1.0 if (clicked and deceptive) else 0.0,
+                decept_pen,
+            )
             if loss > 0.0:
                 if n_pend + 1 > pend.shape[0]:
                     pend = _grow(pend, n_pend + 1)
                 pend[n_pend, 0], pend[n_pend, 1] = a, loss
                 n_pend += 1
             if record:
-                events, amounts, n_events = _push(events, amounts, n_events, rep, v, u, t,
-                                                  IMPRESSION, a, 0.0)
+                events, amounts, n_events = _push(
+                    events, amounts, n_events, rep, v, u, t, IMPRESSION, a, 0.0
+                )
             if not clicked:
                 continue
             n_click += 1
             if record:
-                events, amounts, n_events = _push(events, amounts, n_events, rep, v, u, t,
-                                                  CLICKED, a, 0.0)
+                events, amounts, n_events = _push(
+                    events, amounts, n_events, rep, v, u, t, CLICKED, a, 0.0
+                )
             if shares[v] < max_shares and _rand(key, tp, m, a, SHARE) < share_rate:
                 shares[v] += 1
                 n_share += 1
                 if t + 1 < steps:
                     posts, n_posts = _schedule(posts, post_head, n_posts, v, t + 1)
                 if record:
-                    events, amounts, n_events = _push(events, amounts, n_events, rep, v, u, t,
-                                                      SHARED, a, 0.0)
+                    events, amounts, n_events = _push(
+                        events, amounts, n_events, rep, v, u, t, SHARED, a, 0.0
+                    )
             if not deceptive and not converted[v]:
                 owed = node_f[v, 5] + arc_f[a, 2]
-                p_conv = _convert_probability(conv_rate, strength, tie_exp, confidence,
-                                              node_f[v, 4], owed, recip_w)
+                p_conv = _convert_probability(
+                    conv_rate, strength, tie_exp, confidence, node_f[v, 4], owed, recip_w
+                )
                 if _rand(key, tp, m, a, CONVERT) < p_conv:
                     converted[v] = True
                     n_conv += 1
                     gift = _conversion_amount(amount0, node_f[v, 4], owed, amount_recip)
                     total_amount += gift
                     if record:
-                        events, amounts, n_events = _push(events, amounts, n_events, rep, v,
-                                                          u, t, CONVERTED, a, gift)
+                        events, amounts, n_events = _push(
+                            events, amounts, n_events, rep, v, u, t, CONVERTED, a, gift
+                        )
         # phase 3: update trust (synchronously, after every decision of step t)
         for p in range(n_pend):  # these arcs were exposed, hence already touched
             trust_loss[int(pend[p, 0])] += pend[p, 1]
@@ -237,9 +275,13 @@ def _replicate(
 @njit(cache=True)
 def _buffers(n, m):
     return (
-        np.zeros(n, np.bool_), np.zeros(n, np.int64), np.zeros(n, np.bool_),
-        np.zeros(m, np.int64), np.zeros(m, np.float64),
-        np.empty(n, np.int64), np.empty(m, np.int64),
+        np.zeros(n, np.bool_),
+        np.zeros(n, np.int64),
+        np.zeros(n, np.bool_),
+        np.zeros(m, np.int64),
+        np.zeros(m, np.float64),
+        np.empty(n, np.int64),
+        np.empty(m, np.int64),
     )
 
 
@@ -262,9 +304,30 @@ def funnel_events(indptr, indices, node_f, arc_f, msg, ints, seeds, keys):
     posts, imps, pend = _scratch()
     for r in range(reps):
         posts, imps, pend, events, amounts, n_events = _replicate(
-            indptr, indices, node_f, arc_f, msg, ints, seeds[r], keys[r], r,
-            seen, shares, converted, exposures, trust_loss, tn, ta,
-            posts, imps, pend, totals[r], events, amounts, n_events, True,
+            indptr,
+            indices,
+            node_f,
+            arc_f,
+            msg,
+            ints,
+            seeds[r],
+            keys[r],
+            r,
+            seen,
+            shares,
+            converted,
+            exposures,
+            trust_loss,
+            tn,
+            ta,
+            posts,
+            imps,
+            pend,
+            totals[r],
+            events,
+            amounts,
+            n_events,
+            True,
         )
     return totals, events[:n_events], amounts[:n_events]
 
@@ -283,8 +346,29 @@ def funnel_summary(indptr, indices, node_f, arc_f, msg, ints, seeds, keys, n_chu
         posts, imps, pend = _scratch()
         for r in range(c, reps, n_chunks):
             posts, imps, pend, events, amounts, _ = _replicate(
-                indptr, indices, node_f, arc_f, msg, ints, seeds[r], keys[r], r,
-                seen, shares, converted, exposures, trust_loss, tn, ta,
-                posts, imps, pend, totals[r], events, amounts, 0, False,
+                indptr,
+                indices,
+                node_f,
+                arc_f,
+                msg,
+                ints,
+                seeds[r],
+                keys[r],
+                r,
+                seen,
+                shares,
+                converted,
+                exposures,
+                trust_loss,
+                tn,
+                ta,
+                posts,
+                imps,
+                pend,
+                totals[r],
+                events,
+                amounts,
+                0,
+                False,
             )
     return totals

@@ -108,8 +108,10 @@ class WeightedCascade:
 SpreadModel = IndependentCascade | WeightedCascade
 
 
-def model_from_config(cfg) -> SpreadModel:
+def model_from_config(cfg, population=None):
     """The spread model described by a ``campaign`` config node.
+
+    ``population`` is used by the campaign funnel (``kind="funnel"``).
 
     Examples
     --------
@@ -121,4 +123,8 @@ def model_from_config(cfg) -> SpreadModel:
         return IndependentCascade(cfg.p, cfg.scale_by_strength)
     if cfg.kind == "weighted_cascade":
         return WeightedCascade()
+    if cfg.kind == "funnel":
+        from simulator.engine.campaign import Campaign
+
+        return Campaign(**cfg.campaign_kwargs(), population=population)
     raise ValueError(f"campaign.kind: unknown spread model {cfg.kind!r}")

@@ -164,7 +164,9 @@ def _threshold_cascade(
 
 
 @njit(cache=True)
-def threshold_events(indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys):
+def threshold_events(
+    indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys
+):
     """All replicates, with events; ``seeds`` is (R, k). Returns flat event arrays.
 
     Parameters
