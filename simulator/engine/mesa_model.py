@@ -1,0 +1,174 @@
+"""`CampaignModel`: the campaign funnel as a Mesa model, one engine step per ``step()``.
+
+The model holds no behaviour of its own: ``step()`` calls the same compiled
+step as the batch engine (:func:`simulator.engine.funnel.step`), so a model
+run equals replicate 0 of :func:`~simulator.engine.run.run_cascades` with
+the same network, seeds, campaign and root seed. Agents are views: each
+:class:`CampaignAgent` holds its node index and reads the population and
+state arrays, so Mesa's AgentSet queries, the DataCollector and
+visualisation see the engine's state without copying it.
+
+Everything random comes from the model's root seed through named streams
+(``network``, ``population``, ``seeding.<strategy>``, ``replicates``): the
+network is never built from an unseeded generator. With ``seed=None`` the
+root seed is drawn from Mesa's own generator and kept in ``root_seed``.
+
+Examples
+--------
+>>> model = CampaignModel(n=300, k=5, seed=1)
+>>> model.run_model()
+>>> model.steps == model.campaign.steps and not model.running
+True
+>>> frame = model.datacollector.get_model_vars_dataframe()
+>>> list(frame.columns)
+['reach', 'impressions', 'clicks', 'shares', 'conversions', 'amount']
+>>> bool(frame["reach"].is_monotonic_increasing)
+True
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from simulator.engine import funnel
+from simulator.engine.campaign import Campaign
+from simulator.network import generators
+from simulator.network.core import Network
+from simulator.population import Population, PopulationSpec
+from simulator.rng import replicate_keys, stream
+from simulator.seeding import select_seeds
+
+__all__ = ["CampaignAgent", "CampaignModel"]
+
+TOTALS = ("reach", "depth", "impressions", "clicks", "shares", "conversions", "amount")
+
+
+class CampaignAgent(mesa.Agent):
+    """A read-only view of one agent: attributes and campaign state by node index."""
+
+    def __init__(self, model: CampaignModel, node: int):
+        super().__init__(model)
+        self.node = int(node)
+
+    @property
+    def label(self):
+        """The node's label in the original network."""
+        return self.model.network.labels[self.node]
+
+    trust = property(lambda self: float(self.model.population.trust[self.node]))
+    reciprocity = property(lambda self: float(self.model.population.reciprocity[self.node]))
+    bandwidth = property(lambda self: float(self.model.population.bandwidth[self.node]))
+    activity = property(lambda self: float(self.model.population.activity[self.node]))
+    credibility = property(lambda self: float(self.model.population.credibility[self.node]))
+    seen = property(lambda self: bool(self.model.state[0][self.node]), doc="saw the message")
+    shared = property(lambda self: bool(self.model.state[1][self.node] > 0), doc="shared it")
+    converted = property(lambda self: bool(self.model.state[2][self.node]), doc="converted")
+
+
+class CampaignModel(mesa.Model):
+    """The campaign funnel on a network, stepped by Mesa.
+
+    Parameters
+    ----------
+    n, m : int
+        Size of the Barabási–Albert network built when ``network`` is None.
+    k : int
+        Number of seeds chosen by ``seeding`` when ``seeds`` is None.
+    seeding : str
+        A name from :data:`simulator.seeding.STRATEGIES`.
+    appeal, share_rate, conversion_rate : float
+        Campaign parameters used when ``campaign`` is None.
+    steps : int
+        Campaign duration when ``campaign`` is None.
+    network : Network, optional
+    population : Population, optional
+        Drawn from :class:`~simulator.population.PopulationSpec` defaults if None.
+    campaign : Campaign, optional
+    seeds : array-like of int, optional
+    seed : int, optional
+        Root seed of every random stream.
+    """
+
+    def __init__(
+        self,
+        n: int = 1000,
+        m: int = 3,
+        k: int = 10,
+        seeding: str = "top_degree",
+        appeal: float = 0.3,
+        share_rate: float = 0.5,
+        conversion_rate: float = 0.05,
+        steps: int = 48,
+        network: Network | None = None,
+        population: Population | None = None,
+        campaign: Campaign | None = None,
+        seeds=None,
+        seed: int | None = None,
+    ):
+        super().__init__(seed=seed)
+        self.root_seed = int(seed) if seed is not None else int(self.rng.integers(2**63))
+        self.network = network or generators.barabasi_albert(
+            n, m, stream(self.root_seed, "network")
+        )
+        self.population = population or Population.draw(
+            PopulationSpec(), self.network, stream(self.root_seed, "population")
+        )
+        campaign = campaign or Campaign(appeal=appeal, share_rate=share_rate,
+                                        conversion_rate=conversion_rate, steps=steps)
+        self.campaign = campaign.with_population(self.population)
+        if seeds is None:
+            seeds = select_seeds(seeding, self.network, k,
+                                 stream(self.root_seed, f"seeding.{seeding}"))
+        self.seeds = np.asarray(seeds, dtype=np.int64)
+        if self.seeds.size and (self.seeds.min() < 0 or self.seeds.max() >= self.network.n):
+            raise ValueError(f"seed node {int(self.seeds.max())} does not exist "
+                             f"(network has {self.network.n} nodes)")
+        self._key = replicate_keys(self.root_seed, 1)[0]
+        self._arrays = self.campaign.kernel_arrays(self.network)
+        self.state = list(funnel.new_state(self.network.n, self.network.m, self.campaign.steps))
+        self._start()
+        for node in range(self.network.n):
+            CampaignAgent(self, node)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: (lambda mdl, i=i: mdl.totals[i])
+                             for i, name in enumerate(TOTALS) if name != "depth"}
+        )  # one row after each step (no initial row: batch_run reads row steps - 1)
+
+    def _start(self):
+        (seen, shares, _, _, _, tn, _, post_head, _, posts, _, _, events, amounts, cnt,
+         totals) = self.state
+        ints = self._arrays[3]
+        posts, events, amounts = funnel.start(ints, self.seeds, 0, seen, shares, tn, post_head,
+                                              posts, events, amounts, cnt, totals, True)
+        self.state[9], self.state[12], self.state[13] = posts, events, amounts
+
+    @property
+    def totals(self) -> np.ndarray:
+        """Running totals, in the order of ``TOTALS`` (reach, depth, impressions, ...)."""
+        return self.state[15]
+
+    def step(self):
+        """Advance the campaign by one engine step (post, attend and decide, update trust)."""
+        t = self.steps - 1  # Mesa counts steps from 1 inside the wrapped step
+        if t >= self.campaign.steps:
+            self.running = False
+            return
+        node_f, arc_f, msg, ints = self._arrays
+        s = self.state
+        s[9], s[10], s[11], s[12], s[13] = funnel.step(
+            t, self.network.indptr, self.network.indices, node_f, arc_f, msg, ints, self._key,
+            0, *s[:7], s[7], s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15], True,
+        )
+        self.datacollector.collect(self)
+        if t + 1 >= self.campaign.steps:
+            self.running = False
+
+    def events(self):
+        """The events so far as a :class:`~simulator.cascade.CascadeLog`."""
+        from simulator.cascade import CascadeLog
+
+        n_events = self.state[14][funnel.N_EVENTS]
+        ev, amounts = self.state[12][:n_events], self.state[13][:n_events]
+        return CascadeLog.from_arcs(self.network, ev[:, 0], ev[:, 1], ev[:, 2], ev[:, 3],
+                                    ev[:, 4], ev[:, 5], 1, amount=amounts)

@@ -1,0 +1,80 @@
+"""CampaignModel: Mesa stepping of the same engine, agent views, DataCollector, batch_run."""
+
+import mesa
+import numpy as np
+import pytest
+
+from simulator import Campaign, run_cascades
+from simulator.engine.mesa_model import TOTALS, CampaignAgent, CampaignModel
+
+
+@pytest.fixture(scope="module")
+def model():
+    mdl = CampaignModel(n=2000, m=3, k=10, appeal=0.7, seed=7)
+    mdl.run_model()
+    return mdl
+
+
+def test_model_run_equals_replicate_zero_of_the_batch_engine(model):
+    res = run_cascades(model.network, model.seeds, model.campaign, 1, seed=model.root_seed)
+    assert model.totals[0] == res.reach[0]
+    for i, name in enumerate(TOTALS[2:], start=2):
+        assert model.totals[i] == res.totals[name][0]
+    assert model.events().to_frame().equals(res.log.to_frame())
+
+
+def test_agents_are_views_of_the_arrays(model):
+    agents = model.agents_by_type[CampaignAgent]
+    assert len(agents) == model.network.n
+    first = next(a for a in agents if a.node == 5)
+    assert first.trust == model.population.trust[5]
+    seen = np.array([a.seen for a in sorted(agents, key=lambda a: a.node)])
+    assert seen.sum() == model.totals[0]
+    converted = agents.select(lambda a: a.converted)
+    assert len(converted) == model.totals[5]
+
+
+def test_datacollector_records_every_step(model):
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert len(frame) == model.campaign.steps  # one row after each step
+    assert frame["reach"].iloc[-1] == model.totals[0]
+    assert frame["reach"].is_monotonic_increasing
+    assert frame["conversions"].is_monotonic_increasing
+
+
+def test_network_comes_from_the_model_seed():
+    a, b, c = (CampaignModel(n=300, seed=s) for s in (3, 3, 4))
+    assert np.array_equal(a.network.indices, b.network.indices)
+    assert not np.array_equal(a.network.indices, c.network.indices)
+    free = CampaignModel(n=300)  # no seed: one is drawn and recorded
+    again = CampaignModel(n=300, seed=free.root_seed)
+    assert np.array_equal(free.network.indices, again.network.indices)
+
+
+def test_batch_run_works():
+    results = mesa.batch_run(
+        CampaignModel,
+        parameters={"n": 400, "appeal": [0.2, 0.8], "seed": [1, 2], "steps": 24},
+        iterations=1, max_steps=30, number_processes=1, display_progress=False,
+    )
+    assert len(results) == 4
+    assert all(row["Step"] == 23 for row in results)  # Mesa counts rows from 0
+    by_appeal = {}
+    for row in results:
+        by_appeal.setdefault(row["appeal"], []).append(row["clicks"])
+    assert np.mean(by_appeal[0.8]) > np.mean(by_appeal[0.2])
+    direct = CampaignModel(n=400, appeal=0.8, seed=2, steps=24)
+    direct.run_model()
+    row = next(r for r in results if r["appeal"] == 0.8 and r["seed"] == 2)
+    assert row["reach"] == direct.totals[0] and row["clicks"] == direct.totals[3]
+
+
+def test_bad_seed_node_is_reported():
+    with pytest.raises(ValueError, match="seed node 500 does not exist"):
+        CampaignModel(n=100, seeds=[1, 500], seed=1)
+
+
+def test_custom_campaign_is_used():
+    mdl = CampaignModel(n=200, seed=2, campaign=Campaign(appeal=0.0, steps=5))
+    mdl.run_model()
+    assert mdl.steps == 5 and mdl.totals[3] == 0  # no appeal, no clicks
