@@ -16,10 +16,20 @@ from simulator.engine import (
 from simulator.network import Network
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # Mesa is imported only when the Mesa model is asked for.
+    if name == "CampaignModel":
+        from simulator.engine.mesa_model import CampaignModel
+
+        return CampaignModel
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
 __all__ = [
     "Campaign",
     "CascadeLog",
     "CascadeResult",
+    "CampaignModel",
     "IndependentCascade",
     "Network",
     "WeightedCascade",
