@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import hydra
@@ -69,6 +70,18 @@ def _app(cfg: DictConfig) -> None:
         _fail(f"{text} (CAMPAIGN_SIM_DEBUG=1 shows the traceback)", 1)
     wall = time.perf_counter() - t0
     resolved = OmegaConf.to_container(cfg, resolve=True)
+    network = out.get("network")
+    net_info = None
+    if network is not None:
+        net_info = {
+            "name": network.name,
+            "n": network.n,
+            "arcs": network.m,
+            "undirected": network.undirected,
+            "cleaning": asdict(network.cleaning),
+        }
+        if network.cleaning.self_loops_dropped or network.cleaning.duplicates_merged:
+            print(f"{network!r}: {network.cleaning}")
     write_manifest(
         outdir / "manifest.json",
         resolved,
@@ -76,7 +89,7 @@ def _app(cfg: DictConfig) -> None:
         wall,
         started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         experiment=conf.experiment.name,
-        network=repr(out.get("network")),
+        network=net_info,
     )
     print(out["text"])
     print(f"\n{conf.experiment.name}: done in {wall:.1f} s; results in {outdir}")
