@@ -27,7 +27,7 @@ campaign.p must be a probability in [0, 1], got 1.5
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from typing import Any
 
 from omegaconf import MISSING, DictConfig, OmegaConf
@@ -259,46 +259,54 @@ class WeightedCascadeConfig(CampaignConfig):
     kind: str = "weighted_cascade"
 
 
-@dataclass
-class FunnelConfig(CampaignConfig):
-    """The full campaign funnel; fields as in :class:`simulator.engine.campaign.Campaign`."""
+def _funnel_fields() -> list[tuple]:
+    """Campaign's own fields (minus the population), so the schema cannot drift."""
+    from dataclasses import MISSING as NO_DEFAULT
+    from dataclasses import fields
+    from typing import get_type_hints
 
-    kind: str = "funnel"
-    appeal: float = 0.3
-    topic: int = 0
-    share_rate: float = 0.5
-    conversion_rate: float = 0.05
-    tie_exponent: float = 2.0
-    reciprocity_weight: float = 1.0
-    amount: float = 50.0
-    amount_reciprocity: float = 1.0
-    weak_attention: float = 0.5
-    steps: int = 48
-    attention_window: int = 6
-    reminders: list[int] = field(default_factory=list)
-    max_shares: int = 1
-    fatigue_tolerance: int = 3
-    fatigue_penalty: float = 0.2
-    deception_penalty: float = 0.5
-    cut_below: float = 0.05
-    deceptive: bool = False
-    deception_boost: float = 2.0
-    channel: str | None = None
-    channel_mismatch: float = 0.5
+    from simulator.engine.campaign import Campaign
 
-    def campaign_kwargs(self) -> dict:
-        """The fields as keyword arguments of ``Campaign``."""
-        from dataclasses import asdict
+    types = get_type_hints(Campaign)
+    out = [("kind", str, field(default="funnel"))]
+    for f in fields(Campaign):
+        if f.name == "population":
+            continue
+        if f.name == "reminders":  # OmegaConf has lists, not tuples
+            out.append((f.name, list[int], field(default_factory=list)))
+        elif f.default is not NO_DEFAULT:
+            out.append((f.name, types[f.name], field(default=f.default)))
+    return out
 
-        kwargs = asdict(self)
-        kwargs.pop("kind")
-        kwargs["reminders"] = tuple(kwargs["reminders"])
-        return kwargs
 
-    def __post_init__(self):
-        from simulator.engine.campaign import Campaign
+def _campaign_kwargs(self) -> dict:
+    """The fields as keyword arguments of ``Campaign``."""
+    from dataclasses import asdict
 
-        Campaign(**self.campaign_kwargs())  # one set of checks, the model's own
+    kwargs = asdict(self)
+    kwargs.pop("kind")
+    kwargs["reminders"] = tuple(kwargs["reminders"])
+    return kwargs
+
+
+def _check_funnel(self) -> None:
+    from simulator.engine.campaign import Campaign
+
+    Campaign(**self.campaign_kwargs())  # one set of checks: the model's own
+
+
+#: The full campaign funnel; the fields are those of
+#: :class:`simulator.engine.campaign.Campaign` (see its docstring).
+FunnelConfig = make_dataclass(
+    "FunnelConfig",
+    _funnel_fields(),
+    bases=(CampaignConfig,),
+    namespace={
+        "campaign_kwargs": _campaign_kwargs,
+        "__post_init__": _check_funnel,
+        "__doc__": "The full campaign funnel; fields as in simulator.Campaign.",
+    },
+)
 
 
 # ----------------------------------------------------------------- seeding

@@ -195,11 +195,11 @@ class Campaign:
         if network.trust is not None:
             trust0 = trust0 * network.trust
         channel_fit = np.ones(m)
-        if self.channel is not None and network.layer is not None:
-            if self.channel not in network.layer_names:
+        if self.channel is not None:
+            if self.channel not in network.layer_names:  # no layers: no name matches
                 raise ValueError(
                     f"channel {self.channel!r} is not a layer of the network "
-                    f"(layers: {', '.join(network.layer_names)})"
+                    f"(layers: {', '.join(network.layer_names) or 'none'})"
                 )
             fits = network.layer == network.layer_names.index(self.channel)
             channel_fit = np.where(fits, 1.0, self.channel_mismatch)
