@@ -7,9 +7,12 @@ contest designs. See README.md and docs/ for a tour.
 
 from simulator.cascade import CascadeLog
 from simulator.engine import (
+    SIR,
     Campaign,
     CascadeResult,
+    ComplexContagion,
     IndependentCascade,
+    LinearThreshold,
     WeightedCascade,
     run_cascades,
 )
@@ -30,7 +33,10 @@ __all__ = [
     "CascadeLog",
     "CascadeResult",
     "CampaignModel",
+    "ComplexContagion",
     "IndependentCascade",
+    "LinearThreshold",
+    "SIR",
     "Network",
     "WeightedCascade",
     "run_cascades",

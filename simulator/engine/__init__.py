@@ -3,5 +3,15 @@
 from simulator.engine.campaign import Campaign
 from simulator.engine.models import IndependentCascade, WeightedCascade
 from simulator.engine.run import CascadeResult, run_cascades
+from simulator.engine.textbook import SIR, ComplexContagion, LinearThreshold
 
-__all__ = ["Campaign", "IndependentCascade", "WeightedCascade", "CascadeResult", "run_cascades"]
+__all__ = [
+    "Campaign",
+    "CascadeResult",
+    "ComplexContagion",
+    "IndependentCascade",
+    "LinearThreshold",
+    "SIR",
+    "WeightedCascade",
+    "run_cascades",
+]

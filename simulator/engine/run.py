@@ -65,7 +65,7 @@ def seed_matrix(network, seeds, replicates: int) -> np.ndarray:
         raise ValueError(
             f"seed node {int(arr[bad][0])} does not exist (network has {network.n} nodes)"
         )
-    return np.ascontiguousarray(arr)
+    return np.require(arr, np.int64, ["C", "W"])  # writable: one compiled kernel variant
 
 
 def run_cascades(

@@ -45,6 +45,11 @@ def _check_int(name: str, value, low: int) -> int:
     return int(value)
 
 
+def _kernel_seeds(seed_rows) -> np.ndarray:
+    """C-contiguous, writeable int64 seeds (a read-only view would compile a second kernel)."""
+    return np.require(seed_rows, np.int64, ["C_CONTIGUOUS", "WRITEABLE"])
+
+
 def _with_actions(reach, depth, rep, node, parent, step, arc):
     action = np.where(parent < 0, ACTION_CODE["seed"], ACTION_CODE["activate"])
     return reach, depth, (rep, node, parent, step, action, arc)
@@ -58,7 +63,7 @@ def _run_threshold(network, weight, prob, random_threshold, fixed, seed_rows, ke
         np.ascontiguousarray(prob, dtype=np.float64),
         random_threshold,
         float(fixed),
-        seed_rows,
+        _kernel_seeds(seed_rows),
         keys,
     )
     if not log:
@@ -235,7 +240,7 @@ class SIR:
             self.beta,
             self.gamma,
             self.max_steps,
-            seed_rows,
+            _kernel_seeds(seed_rows),
             keys,
         )
         if not log:
