@@ -31,6 +31,7 @@ import numpy as np
 from numba import njit, prange
 
 from simulator import behavior
+from simulator.engine.buffers import grow, grow_rows
 from simulator.engine.counter_rng import uniform
 
 _attention_delay = njit(cache=True)(behavior.attention_delay)
@@ -52,24 +53,10 @@ N_POSTS, N_IMPS, N_TOUCHED_NODES, N_TOUCHED_ARCS, N_EVENTS = 0, 1, 2, 3, 4
 
 
 @njit(cache=True)
-def _grow(buf, need):
-    out = np.empty((max(2 * buf.shape[0], need), buf.shape[1]), dtype=buf.dtype)
-    out[: buf.shape[0]] = buf[:]
-    return out
-
-
-@njit(cache=True)
-def _grow1(buf, need):
-    out = np.empty(max(2 * buf.shape[0], need), dtype=buf.dtype)
-    out[: buf.shape[0]] = buf[:]
-    return out
-
-
-@njit(cache=True)
 def _push(events, amounts, cnt, rep, node, parent, step, code, arc, amount):
     i = cnt[N_EVENTS]
     if i + 1 > events.shape[0]:
-        events, amounts = _grow(events, i + 1), _grow1(amounts, i + 1)
+        events, amounts = grow_rows(events, i + 1), grow(amounts, i + 1)
     events[i, 0], events[i, 1], events[i, 2] = rep, node, parent
     events[i, 3], events[i, 4], events[i, 5] = step, code, arc
     amounts[i] = amount
@@ -81,7 +68,7 @@ def _push(events, amounts, cnt, rep, node, parent, step, code, arc, amount):
 def _schedule(posts, post_head, cnt, node, step):
     i = cnt[N_POSTS]
     if i + 1 > posts.shape[0]:
-        posts = _grow(posts, i + 1)
+        posts = grow_rows(posts, i + 1)
     posts[i, 0], posts[i, 1] = node, post_head[step]
     post_head[step] = i
     cnt[N_POSTS] = i + 1
@@ -102,18 +89,41 @@ def new_state(n, m, steps):
     cnt, totals)``.
     """
     return (
-        np.zeros(n, np.bool_), np.zeros(n, np.int64), np.zeros(n, np.bool_),
-        np.zeros(m, np.int64), np.zeros(m, np.float64),
-        np.empty(n, np.int64), np.empty(m, np.int64),
-        np.full(steps + 1, -1, np.int64), np.full(steps + 1, -1, np.int64),
-        np.empty((64, 2), np.int64), np.empty((256, 5), np.int64), np.empty((16, 2)),
-        np.empty((64, 6), np.int64), np.empty(64), np.zeros(5, np.int64), np.zeros(N_TOTALS),
+        np.zeros(n, np.bool_),
+        np.zeros(n, np.int64),
+        np.zeros(n, np.bool_),
+        np.zeros(m, np.int64),
+        np.zeros(m, np.float64),
+        np.empty(n, np.int64),
+        np.empty(m, np.int64),
+        np.full(steps + 1, -1, np.int64),
+        np.full(steps + 1, -1, np.int64),
+        np.empty((64, 2), np.int64),
+        np.empty((256, 5), np.int64),
+        np.empty((16, 2)),
+        np.empty((64, 6), np.int64),
+        np.empty(64),
+        np.zeros(5, np.int64),
+        np.zeros(N_TOTALS),
     )
 
 
 @njit(cache=True)
-def start(ints, seeds, rep, seen, shares, touched_nodes, post_head, posts, events, amounts,
-          cnt, totals, record):
+def start(
+    ints,
+    seeds,
+    rep,
+    seen,
+    shares,
+    touched_nodes,
+    post_head,
+    posts,
+    events,
+    amounts,
+    cnt,
+    totals,
+    record,
+):
     """Step-0 set-up: the seeds are reached and post at 0 and at every reminder.
 
     Returns the (possibly regrown) ``(posts, events, amounts)``.
@@ -138,9 +148,34 @@ def start(ints, seeds, rep, seen, shares, touched_nodes, post_head, posts, event
 
 
 @njit(cache=True)
-def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep,
-         seen, shares, converted, exposures, trust_loss, touched_nodes, touched_arcs,
-         post_head, imp_head, posts, imps, pend, events, amounts, cnt, totals, record):
+def step(
+    t,
+    indptr,
+    indices,
+    node_f,
+    arc_f,
+    msg,
+    ints,
+    key,
+    rep,
+    seen,
+    shares,
+    converted,
+    exposures,
+    trust_loss,
+    touched_nodes,
+    touched_arcs,
+    post_head,
+    imp_head,
+    posts,
+    imps,
+    pend,
+    events,
+    amounts,
+    cnt,
+    totals,
+    record,
+):
     """Run step ``t`` (post, attend and decide, update trust) in place.
 
     ``node_f`` columns: bandwidth, activity, credibility, relevance,
@@ -177,7 +212,7 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep,
                 continue
             j = cnt[N_IMPS]
             if j + 1 > imps.shape[0]:
-                imps = _grow(imps, j + 1)
+                imps = grow_rows(imps, j + 1)
             imps[j, 0], imps[j, 1], imps[j, 2], imps[j, 3] = v, u, a, t
             imps[j, 4] = imp_head[t + d]
             imp_head[t + d] = j
@@ -201,14 +236,20 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep,
             cnt[N_TOUCHED_ARCS] += 1
         exposures[a] += 1
         strength, confidence = arc_f[a, 0], max(arc_f[a, 1] - trust_loss[a], 0.0)
-        p_click = _click_probability(appeal, node_f[v, 3], node_f[u, 2], confidence, strength,
-                                     arc_f[a, 3], weak_att, boost)
+        p_click = _click_probability(
+            appeal, node_f[v, 3], node_f[u, 2], confidence, strength, arc_f[a, 3], weak_att, boost
+        )
         clicked = _rand(key, tp, m, a, CLICK) < p_click
-        loss = _trust_penalty(exposures[a], tolerance, fatigue_pen,
-                              1.0 if (clicked and deceptive) else 0.0, decept_pen)
+        loss = _trust_penalty(
+            exposures[a],
+            tolerance,
+            fatigue_pen,
+            1.0 if (clicked and deceptive) else 0.0,
+            decept_pen,
+        )
         if loss > 0.0:
             if n_pend + 1 > pend.shape[0]:
-                pend = _grow(pend, n_pend + 1)
+                pend = grow_rows(pend, n_pend + 1)
             pend[n_pend, 0], pend[n_pend, 1] = a, loss
             n_pend += 1
         if record:
@@ -227,16 +268,16 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep,
                 events, amounts = _push(events, amounts, cnt, rep, v, u, t, SHARED, a, 0.0)
         if not deceptive and not converted[v]:
             owed = node_f[v, 5] + arc_f[a, 2]
-            p_conv = _convert_probability(conv_rate, strength, tie_exp, confidence,
-                                          node_f[v, 4], owed, recip_w)
+            p_conv = _convert_probability(
+                conv_rate, strength, tie_exp, confidence, node_f[v, 4], owed, recip_w
+            )
             if _rand(key, tp, m, a, CONVERT) < p_conv:
                 converted[v] = True
                 gift = _conversion_amount(amount0, node_f[v, 4], owed, amount_recip)
                 totals[5] += 1
                 totals[6] += gift
                 if record:
-                    events, amounts = _push(events, amounts, cnt, rep, v, u, t, CONVERTED,
-                                            a, gift)
+                    events, amounts = _push(events, amounts, cnt, rep, v, u, t, CONVERTED, a, gift)
 
     # phase 3: update trust, after every decision of step t (synchronous)
     for p in range(n_pend):  # these arcs were exposed, hence already touched
@@ -245,8 +286,19 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep,
 
 
 @njit(cache=True)
-def reset(seen, shares, converted, exposures, trust_loss, touched_nodes, touched_arcs,
-          post_head, imp_head, cnt, totals):
+def reset(
+    seen,
+    shares,
+    converted,
+    exposures,
+    trust_loss,
+    touched_nodes,
+    touched_arcs,
+    post_head,
+    imp_head,
+    cnt,
+    totals,
+):
     """Undo what a replicate touched (cost: what was touched, not n or m)."""
     for i in range(cnt[N_TOUCHED_NODES]):
         v = touched_nodes[i]
@@ -264,22 +316,85 @@ def reset(seen, shares, converted, exposures, trust_loss, touched_nodes, touched
 def _replicates(indptr, indices, node_f, arc_f, msg, ints, seeds, keys, reps, out, record):
     """Run replicates ``reps`` (indices into seeds/keys), totals into ``out``."""
     n, m, steps = indptr.size - 1, indices.size, ints[0]
-    (seen, shares, converted, exposures, trust_loss, tn, ta, post_head, imp_head,
-     posts, imps, pend, events, amounts, cnt, totals) = new_state(n, m, steps)
+    (
+        seen,
+        shares,
+        converted,
+        exposures,
+        trust_loss,
+        tn,
+        ta,
+        post_head,
+        imp_head,
+        posts,
+        imps,
+        pend,
+        events,
+        amounts,
+        cnt,
+        totals,
+    ) = new_state(n, m, steps)
     for r in reps:
-        posts, events, amounts = start(ints, seeds[r], r, seen, shares, tn, post_head, posts,
-                                       events, amounts, cnt, totals, record)
+        posts, events, amounts = start(
+            ints,
+            seeds[r],
+            r,
+            seen,
+            shares,
+            tn,
+            post_head,
+            posts,
+            events,
+            amounts,
+            cnt,
+            totals,
+            record,
+        )
         for t in range(steps):
             if post_head[t] < 0 and imp_head[t] < 0:
                 continue  # nothing posted or seen at t
             posts, imps, pend, events, amounts = step(
-                t, indptr, indices, node_f, arc_f, msg, ints, keys[r], r,
-                seen, shares, converted, exposures, trust_loss, tn, ta,
-                post_head, imp_head, posts, imps, pend, events, amounts, cnt, totals, record,
+                t,
+                indptr,
+                indices,
+                node_f,
+                arc_f,
+                msg,
+                ints,
+                keys[r],
+                r,
+                seen,
+                shares,
+                converted,
+                exposures,
+                trust_loss,
+                tn,
+                ta,
+                post_head,
+                imp_head,
+                posts,
+                imps,
+                pend,
+                events,
+                amounts,
+                cnt,
+                totals,
+                record,
             )
         out[r, :] = totals
-        reset(seen, shares, converted, exposures, trust_loss, tn, ta, post_head, imp_head,
-              cnt, totals)
+        reset(
+            seen,
+            shares,
+            converted,
+            exposures,
+            trust_loss,
+            tn,
+            ta,
+            post_head,
+            imp_head,
+            cnt,
+            totals,
+        )
     return events[: cnt[N_EVENTS]], amounts[: cnt[N_EVENTS]]
 
 
@@ -288,8 +403,9 @@ def funnel_events(indptr, indices, node_f, arc_f, msg, ints, seeds, keys):
     """All replicates with events: ``(totals (R, 7), events (E, 6), amounts (E,))``."""
     out = np.zeros((keys.size, N_TOTALS))
     reps = np.arange(keys.size)
-    events, amounts = _replicates(indptr, indices, node_f, arc_f, msg, ints, seeds, keys,
-                                  reps, out, True)
+    events, amounts = _replicates(
+        indptr, indices, node_f, arc_f, msg, ints, seeds, keys, reps, out, True
+    )
     return out, events, amounts
 
 

@@ -25,14 +25,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from simulator.engine.buffers import append_activations, new_event_table
 from simulator.engine.counter_rng import uniform
-
-
-@njit(cache=True)
-def _grow(buf, size):
-    out = np.empty(max(2 * buf.size, size), dtype=buf.dtype)
-    out[: buf.size] = buf
-    return out
 
 
 @njit(cache=True)
@@ -66,7 +60,7 @@ def _cascade(indptr, indices, prob, seeds, key, active, order, parent, step, arc
 
 @njit(cache=True)
 def ic_events(indptr, indices, prob, seeds, keys):
-    """All replicates, with events. ``seeds`` is (R, k); returns flat event arrays."""
+    """All replicates, with events. ``seeds`` is (R, k); returns ``(reach, depth, table)``."""
     n = indptr.size - 1
     reps = keys.size
     active = np.zeros(n, dtype=np.bool_)
@@ -74,12 +68,7 @@ def ic_events(indptr, indices, prob, seeds, keys):
     parent = np.empty(n, np.int64)
     step = np.empty(n, np.int64)
     arc = np.empty(n, np.int64)
-    cap = max(16, reps * seeds.shape[1] * 4)
-    ev_rep = np.empty(cap, np.int64)
-    ev_node = np.empty(cap, np.int64)
-    ev_parent = np.empty(cap, np.int64)
-    ev_step = np.empty(cap, np.int64)
-    ev_arc = np.empty(cap, np.int64)
+    table = new_event_table(reps * seeds.shape[1] * 4)
     reach = np.empty(reps, np.int64)
     depth = np.empty(reps, np.int64)
     total = 0
@@ -88,25 +77,8 @@ def ic_events(indptr, indices, prob, seeds, keys):
             indptr, indices, prob, seeds[r], keys[r], active, order, parent, step, arc
         )
         reach[r], depth[r] = size, d
-        if total + size > ev_node.size:
-            ev_rep, ev_node = _grow(ev_rep, total + size), _grow(ev_node, total + size)
-            ev_parent, ev_step = _grow(ev_parent, total + size), _grow(ev_step, total + size)
-            ev_arc = _grow(ev_arc, total + size)
-        ev_rep[total : total + size] = r
-        ev_node[total : total + size] = order[:size]
-        ev_parent[total : total + size] = parent[:size]
-        ev_step[total : total + size] = step[:size]
-        ev_arc[total : total + size] = arc[:size]
-        total += size
-    return (
-        reach,
-        depth,
-        ev_rep[:total],
-        ev_node[:total],
-        ev_parent[:total],
-        ev_step[:total],
-        ev_arc[:total],
-    )
+        table, total = append_activations(table, total, r, order, parent, step, arc, size)
+    return reach, depth, table[:total]
 
 
 @njit(cache=True, parallel=True)

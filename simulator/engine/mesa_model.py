@@ -114,16 +114,20 @@ class CampaignModel(mesa.Model):
         self.population = population or Population.draw(
             PopulationSpec(), self.network, stream(self.root_seed, "population")
         )
-        campaign = campaign or Campaign(appeal=appeal, share_rate=share_rate,
-                                        conversion_rate=conversion_rate, steps=steps)
+        campaign = campaign or Campaign(
+            appeal=appeal, share_rate=share_rate, conversion_rate=conversion_rate, steps=steps
+        )
         self.campaign = campaign.with_population(self.population)
         if seeds is None:
-            seeds = select_seeds(seeding, self.network, k,
-                                 stream(self.root_seed, f"seeding.{seeding}"))
+            seeds = select_seeds(
+                seeding, self.network, k, stream(self.root_seed, f"seeding.{seeding}")
+            )
         self.seeds = np.asarray(seeds, dtype=np.int64)
         if self.seeds.size and (self.seeds.min() < 0 or self.seeds.max() >= self.network.n):
-            raise ValueError(f"seed node {int(self.seeds.max())} does not exist "
-                             f"(network has {self.network.n} nodes)")
+            raise ValueError(
+                f"seed node {int(self.seeds.max())} does not exist "
+                f"(network has {self.network.n} nodes)"
+            )
         self._key = replicate_keys(self.root_seed, 1)[0]
         self._arrays = self.campaign.kernel_arrays(self.network)
         self.state = list(funnel.new_state(self.network.n, self.network.m, self.campaign.steps))
@@ -131,16 +135,33 @@ class CampaignModel(mesa.Model):
         for node in range(self.network.n):
             CampaignAgent(self, node)
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: (lambda mdl, i=i: mdl.totals[i])
-                             for i, name in enumerate(TOTALS) if name != "depth"}
+            model_reporters={
+                name: (lambda mdl, i=i: mdl.totals[i])
+                for i, name in enumerate(TOTALS)
+                if name != "depth"
+            }
         )  # one row after each step (no initial row: batch_run reads row steps - 1)
 
     def _start(self):
-        (seen, shares, _, _, _, tn, _, post_head, _, posts, _, _, events, amounts, cnt,
-         totals) = self.state
+        (seen, shares, _, _, _, tn, _, post_head, _, posts, _, _, events, amounts, cnt, totals) = (
+            self.state
+        )
         ints = self._arrays[3]
-        posts, events, amounts = funnel.start(ints, self.seeds, 0, seen, shares, tn, post_head,
-                                              posts, events, amounts, cnt, totals, True)
+        posts, events, amounts = funnel.start(
+            ints,
+            self.seeds,
+            0,
+            seen,
+            shares,
+            tn,
+            post_head,
+            posts,
+            events,
+            amounts,
+            cnt,
+            totals,
+            True,
+        )
         self.state[9], self.state[12], self.state[13] = posts, events, amounts
 
     @property
@@ -157,8 +178,26 @@ class CampaignModel(mesa.Model):
         node_f, arc_f, msg, ints = self._arrays
         s = self.state
         s[9], s[10], s[11], s[12], s[13] = funnel.step(
-            t, self.network.indptr, self.network.indices, node_f, arc_f, msg, ints, self._key,
-            0, *s[:7], s[7], s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15], True,
+            t,
+            self.network.indptr,
+            self.network.indices,
+            node_f,
+            arc_f,
+            msg,
+            ints,
+            self._key,
+            0,
+            *s[:7],
+            s[7],
+            s[8],
+            s[9],
+            s[10],
+            s[11],
+            s[12],
+            s[13],
+            s[14],
+            s[15],
+            True,
         )
         self.datacollector.collect(self)
         if t + 1 >= self.campaign.steps:
@@ -170,5 +209,14 @@ class CampaignModel(mesa.Model):
 
         n_events = self.state[14][funnel.N_EVENTS]
         ev, amounts = self.state[12][:n_events], self.state[13][:n_events]
-        return CascadeLog.from_arcs(self.network, ev[:, 0], ev[:, 1], ev[:, 2], ev[:, 3],
-                                    ev[:, 4], ev[:, 5], 1, amount=amounts)
+        return CascadeLog.from_arcs(
+            self.network,
+            ev[:, 0],
+            ev[:, 1],
+            ev[:, 2],
+            ev[:, 3],
+            ev[:, 4],
+            ev[:, 5],
+            1,
+            amount=amounts,
+        )

@@ -26,6 +26,13 @@ from simulator.engine.independent_cascade import ic_events, ic_summary
 __all__ = ["IndependentCascade", "WeightedCascade", "SpreadModel", "model_from_config"]
 
 
+def activation_events(table):
+    """Event columns ``(replicate, node, parent, step, action, arc)`` of an activation table."""
+    rep, node, parent, step, arc = table.T
+    action = np.where(parent < 0, ACTION_CODE["seed"], ACTION_CODE["activate"])
+    return rep, node, parent, step, action, arc
+
+
 def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log):
     """Run the independent-cascade kernel with per-arc probabilities ``prob``.
 
@@ -38,9 +45,8 @@ def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log):
     if not log:
         reach, depth = ic_summary(*args, numba.get_num_threads())
         return reach, depth, None
-    reach, depth, rep, node, parent, step, arc = ic_events(*args)
-    action = np.where(parent < 0, ACTION_CODE["seed"], ACTION_CODE["activate"])
-    return reach, depth, (rep, node, parent, step, action, arc)
+    reach, depth, table = ic_events(*args)
+    return reach, depth, activation_events(table)
 
 
 def check_probability(name: str, value: float) -> float:

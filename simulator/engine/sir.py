@@ -70,8 +70,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from simulator.engine.buffers import append_activations, new_event_table
 from simulator.engine.counter_rng import uniform, uniforms
-from simulator.engine.independent_cascade import _grow
 
 __all__ = ["PERIOD_BASE", "infectious_periods", "sir_events", "sir_summary"]
 
@@ -233,7 +233,7 @@ def _sir_cascade(
 
 @njit(cache=True)
 def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys):
-    """All replicates, with events; ``seeds`` is (R, k). Returns flat event arrays.
+    """All replicates, with events; ``seeds`` is (R, k). Returns an activation table.
 
     Parameters
     ----------
@@ -249,7 +249,9 @@ def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys):
 
     Returns
     -------
-    reach, depth, replicate, node, parent, step, arc : int64 arrays
+    reach, depth : int64 arrays (R,)
+    table : int64 array (E, 5)
+        Rows (replicate, node, parent, step, arc), see :mod:`simulator.engine.buffers`.
     """
     n = indptr.size - 1
     reps = keys.size
@@ -261,12 +263,7 @@ def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys):
     parent = np.empty(n, np.int64)
     step = np.empty(n, np.int64)
     arc = np.empty(n, np.int64)
-    cap = max(16, reps * seeds.shape[1] * 4)
-    ev_rep = np.empty(cap, np.int64)
-    ev_node = np.empty(cap, np.int64)
-    ev_parent = np.empty(cap, np.int64)
-    ev_step = np.empty(cap, np.int64)
-    ev_arc = np.empty(cap, np.int64)
+    table = new_event_table(reps * seeds.shape[1] * 4)
     reach = np.empty(reps, np.int64)
     depth = np.empty(reps, np.int64)
     total = 0
@@ -289,25 +286,8 @@ def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys):
             arc,
         )
         reach[r], depth[r] = size, d
-        if total + size > ev_node.size:
-            ev_rep, ev_node = _grow(ev_rep, total + size), _grow(ev_node, total + size)
-            ev_parent, ev_step = _grow(ev_parent, total + size), _grow(ev_step, total + size)
-            ev_arc = _grow(ev_arc, total + size)
-        ev_rep[total : total + size] = r
-        ev_node[total : total + size] = order[:size]
-        ev_parent[total : total + size] = parent[:size]
-        ev_step[total : total + size] = step[:size]
-        ev_arc[total : total + size] = arc[:size]
-        total += size
-    return (
-        reach,
-        depth,
-        ev_rep[:total],
-        ev_node[:total],
-        ev_parent[:total],
-        ev_step[:total],
-        ev_arc[:total],
-    )
+        table, total = append_activations(table, total, r, order, parent, step, arc, size)
+    return reach, depth, table[:total]
 
 
 @njit(cache=True, parallel=True)

@@ -29,8 +29,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from simulator.cascade import ACTION_CODE
-from simulator.engine.models import check_probability
+from simulator.engine.models import activation_events, check_probability
 from simulator.engine.sir import sir_events, sir_summary
 from simulator.engine.threshold import threshold_events, threshold_summary
 
@@ -50,9 +49,8 @@ def _kernel_seeds(seed_rows) -> np.ndarray:
     return np.require(seed_rows, np.int64, ["C_CONTIGUOUS", "WRITEABLE"])
 
 
-def _with_actions(reach, depth, rep, node, parent, step, arc):
-    action = np.where(parent < 0, ACTION_CODE["seed"], ACTION_CODE["activate"])
-    return reach, depth, (rep, node, parent, step, action, arc)
+def _with_actions(reach, depth, table):
+    return reach, depth, activation_events(table)
 
 
 def _run_threshold(network, weight, prob, random_threshold, fixed, seed_rows, keys, log):

@@ -75,8 +75,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from simulator.engine.buffers import append_activations, new_event_table
 from simulator.engine.counter_rng import uniform, uniforms
-from simulator.engine.independent_cascade import _grow
 
 __all__ = ["THRESHOLD_BASE", "node_thresholds", "threshold_events", "threshold_summary"]
 
@@ -167,7 +167,7 @@ def _threshold_cascade(
 def threshold_events(
     indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys
 ):
-    """All replicates, with events; ``seeds`` is (R, k). Returns flat event arrays.
+    """All replicates, with events; ``seeds`` is (R, k). Returns an activation table.
 
     Parameters
     ----------
@@ -186,7 +186,9 @@ def threshold_events(
 
     Returns
     -------
-    reach, depth, replicate, node, parent, step, arc : int64 arrays
+    reach, depth : int64 arrays (R,)
+    table : int64 array (E, 5)
+        Rows (replicate, node, parent, step, arc), see :mod:`simulator.engine.buffers`.
     """
     n = indptr.size - 1
     reps = keys.size
@@ -199,12 +201,7 @@ def threshold_events(
     parent = np.empty(n, np.int64)
     step = np.empty(n, np.int64)
     arc = np.empty(n, np.int64)
-    cap = max(16, reps * seeds.shape[1] * 4)
-    ev_rep = np.empty(cap, np.int64)
-    ev_node = np.empty(cap, np.int64)
-    ev_parent = np.empty(cap, np.int64)
-    ev_step = np.empty(cap, np.int64)
-    ev_arc = np.empty(cap, np.int64)
+    table = new_event_table(reps * seeds.shape[1] * 4)
     reach = np.empty(reps, np.int64)
     depth = np.empty(reps, np.int64)
     total = 0
@@ -229,25 +226,8 @@ def threshold_events(
             arc,
         )
         reach[r], depth[r] = size, d
-        if total + size > ev_node.size:
-            ev_rep, ev_node = _grow(ev_rep, total + size), _grow(ev_node, total + size)
-            ev_parent, ev_step = _grow(ev_parent, total + size), _grow(ev_step, total + size)
-            ev_arc = _grow(ev_arc, total + size)
-        ev_rep[total : total + size] = r
-        ev_node[total : total + size] = order[:size]
-        ev_parent[total : total + size] = parent[:size]
-        ev_step[total : total + size] = step[:size]
-        ev_arc[total : total + size] = arc[:size]
-        total += size
-    return (
-        reach,
-        depth,
-        ev_rep[:total],
-        ev_node[:total],
-        ev_parent[:total],
-        ev_step[:total],
-        ev_arc[:total],
-    )
+        table, total = append_activations(table, total, r, order, parent, step, arc, size)
+    return reach, depth, table[:total]
 
 
 @njit(cache=True, parallel=True)
