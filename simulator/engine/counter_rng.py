@@ -14,6 +14,16 @@ The hash is SplitMix64 (Steele, Lea & Flood 2014), the output function of
 the generator that seeds xoshiro; output ``i`` of a SplitMix64 stream seeded
 with ``key`` is ``mix64(key + (i + 1) * GOLDEN)``. It passes BigCrush.
 
+Counter layout (one model runs per replicate, so only counters within a
+model must be distinct):
+
+- independent cascade, threshold and SIR arc coins: the arc index ``a``;
+- linear-threshold node thresholds: ``THRESHOLD_BASE + v`` (base from the
+  fractional bits of sqrt(2), :mod:`simulator.engine.threshold`);
+- SIR infectious periods: ``PERIOD_BASE + v`` (sqrt(3), :mod:`simulator.engine.sir`);
+- campaign funnel: ``(t_post * m + a) * 8 + decision`` for a post made at
+  step ``t_post`` along arc ``a`` (:mod:`simulator.engine.funnel`).
+
 References
 ----------
 J. K. Salmon, M. A. Moraes, R. O. Dror, D. E. Shaw. Parallel random numbers:
