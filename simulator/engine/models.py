@@ -21,7 +21,7 @@ import numba
 import numpy as np
 
 from simulator.cascade import ACTION_CODE
-from simulator.engine.independent_cascade import ic_events, ic_summary
+from simulator.engine.independent_cascade import arc_thresholds, ic_events, ic_summary
 
 __all__ = ["IndependentCascade", "WeightedCascade", "SpreadModel", "model_from_config"]
 
@@ -43,7 +43,8 @@ def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log):
     prob = np.ascontiguousarray(prob, dtype=np.float64)
     args = (network.indptr, network.indices, prob, seed_rows, keys)
     if not log:
-        reach, depth = ic_summary(*args, numba.get_num_threads())
+        thresholds = arc_thresholds(prob)
+        reach, depth = ic_summary(*args[:2], thresholds, *args[3:], numba.get_num_threads())
         return reach, depth, None
     reach, depth, table = ic_events(*args)
     return reach, depth, activation_events(table)
