@@ -47,6 +47,7 @@ class Sizes:
     scale_replicates: int = 5
     mesa_agents: int = 10_000
     mesa_steps: int = 48
+    theory_replicates: int = 2_000
 
 
 FULL = Sizes()
@@ -60,6 +61,7 @@ QUICK = Sizes(
     scale_replicates=3,
     mesa_agents=2_000,
     mesa_steps=10,
+    theory_replicates=200,
 )
 
 

@@ -19,10 +19,10 @@ import time
 
 import numba
 
-from benchmarks import common, peers, report, workloads
+from benchmarks import common, peers, report, theory, workloads
 from benchmarks.scale import run_scale
 
-WORKLOADS = ("W1", "W2", "W3", "W4")
+WORKLOADS = ("W0", "W1", "W2", "W3", "W4")
 
 
 def _say(msg: str) -> None:
@@ -42,6 +42,10 @@ def run(only: set[str], sizes: common.Sizes) -> tuple[list[report.Table], dict]:
     results: dict = {}
     tables: list[report.Table] = []
     net = seeds = ic_rows = None
+    if "W0" in only:
+        _say("W0: textbook results on Erdős–Rényi n = 100,000...")
+        results["W0"] = theory.er_theory(sizes.theory_replicates)
+        tables.append(report.w0_table(results["W0"]))
     if only & {"W1", "W2"}:
         _say("building the BA graph (n = 100,000, m = 5)...")
         net = common.ba_network()
