@@ -28,6 +28,8 @@ def __getattr__(name):
 
         return CampaignModel
     raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+
+
 __all__ = [
     "Campaign",
     "CascadeLog",

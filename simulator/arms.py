@@ -38,19 +38,19 @@ def seeds_for_arm(
 ) -> np.ndarray:
     """The (replicates, k) seed matrix of strategy ``name``.
 
-    Deterministic strategies (and stochastic ones with ``redraw=False``) pick
+    Deterministic strategies, expensive ones (CELF, IMM: an optimisation, not
+    a draw of ordinary people) and stochastic ones with ``redraw=False`` pick
     once and use the same seeds in every replicate.
     """
-    if STRATEGIES[name].stochastic and redraw:
-        return (
-            np.stack(
-                [
-                    select_seeds(name, network, k, stream(seed, f"seeding.{name}", r))
-                    for r in range(replicates)
-                ]
-            )
-            if replicates
-            else np.empty((0, k), np.int64)
+    strategy = STRATEGIES[name]
+    if strategy.stochastic and redraw and not strategy.expensive:
+        if not replicates:
+            return np.empty((0, k), np.int64)
+        return np.stack(
+            [
+                select_seeds(name, network, k, stream(seed, f"seeding.{name}", r))
+                for r in range(replicates)
+            ]
         )
     chosen = select_seeds(name, network, k, stream(seed, f"seeding.{name}"))
     return np.broadcast_to(chosen, (replicates, len(chosen)))

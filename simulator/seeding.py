@@ -1,9 +1,31 @@
 """Seeding strategies: pure functions ``(network, k, rng) -> node ids``.
 
 Every strategy lives in the one registry :data:`STRATEGIES`, keyed by name,
-with a flag saying whether it is stochastic (draws from ``rng``) and the
-source it comes from. Experiments look strategies up by name; a config that
-names an unknown strategy is rejected with the list of known ones.
+with a flag saying whether it is stochastic (draws from ``rng``), one saying
+whether it is expensive (runs many cascades or samples), and the source it
+comes from. Experiments look strategies up by name; a config that names an
+unknown strategy is rejected with the list of known ones.
+
+Contract (tested for every registered strategy): the result is an int64
+array of ``k`` distinct node indices; the same ``rng`` seed gives the same
+seeds; ``k = 0`` gives an empty array; ``k`` above the number of eligible
+nodes raises ``ValueError("k = 50 seeds asked for but only 34 nodes are
+eligible")``; no global random state is touched. Arcs point the way a
+message travels (``u -> v``: ``v`` sees ``u``'s posts), so "followers" means
+out-neighbours; ties are broken by more followers, then the lower index.
+
+The strategies live in small sibling modules:
+:mod:`simulator.seeding_centrality` (pagerank, k_shell, betweenness, voterank),
+:mod:`simulator.seeding_greedy` (degree_discount, celf),
+:mod:`simulator.seeding_imm` (imm) and :mod:`simulator.seeding_social`
+(one_hop, loyalists, six_factor, klout). Strategies with parameters or a population
+come from factories with the same call signature:
+:func:`~simulator.seeding_greedy.degree_discount_strategy`,
+:func:`~simulator.seeding_greedy.celf_strategy`,
+:func:`~simulator.seeding_imm.imm_strategy`,
+:func:`~simulator.seeding_social.loyalists_strategy`,
+:func:`~simulator.seeding_social.six_factor_strategy`,
+:func:`~simulator.seeding_social.klout_strategy`.
 
 Examples
 --------
@@ -14,6 +36,10 @@ Examples
 [0, 1]
 >>> sorted(select_seeds("random", star, 4, np.random.default_rng(0)).tolist())
 [0, 1, 2, 3]
+>>> select_seeds("k_shell", star, 5, np.random.default_rng(0))
+Traceback (most recent call last):
+...
+ValueError: k = 5 seeds asked for but only 4 nodes are eligible
 """
 
 from __future__ import annotations
@@ -23,26 +49,63 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SeedingStrategy", "STRATEGIES", "select_seeds", "random_seeds", "top_degree"]
+from simulator.seeding_centrality import betweenness, k_shell, pagerank, voterank
+from simulator.seeding_common import check_k
+from simulator.seeding_greedy import celf, celf_strategy, degree_discount, degree_discount_strategy
+from simulator.seeding_imm import imm, imm_strategy
+from simulator.seeding_social import (
+    klout,
+    klout_strategy,
+    loyalists,
+    loyalists_strategy,
+    one_hop,
+    six_factor,
+    six_factor_strategy,
+)
+
+__all__ = [
+    "SeedingStrategy",
+    "STRATEGIES",
+    "select_seeds",
+    "random_seeds",
+    "top_degree",
+    "pagerank",
+    "k_shell",
+    "betweenness",
+    "voterank",
+    "degree_discount",
+    "degree_discount_strategy",
+    "celf",
+    "celf_strategy",
+    "imm",
+    "imm_strategy",
+    "one_hop",
+    "loyalists",
+    "loyalists_strategy",
+    "six_factor",
+    "six_factor_strategy",
+    "klout",
+    "klout_strategy",
+]
 
 
 @dataclass(frozen=True)
 class SeedingStrategy:
-    """A registered strategy: the function, whether it is random, where it comes from."""
+    """A registered strategy: the function, whether it is random, where it comes from.
+
+    ``expensive`` marks strategies whose one call runs many cascades or draws
+    a large sample (CELF, IMM): pick their seeds once per experiment rather
+    than once per replicate.
+    """
 
     name: str
     select: Callable[..., np.ndarray]
     stochastic: bool
     source: str
+    expensive: bool = False
 
 
-def _check_k(network, k: int, eligible: int | None = None) -> int:
-    eligible = network.n if eligible is None else eligible
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-        raise ValueError(f"k must be a non-negative integer, got {k!r}")
-    if k > eligible:
-        raise ValueError(f"k = {k} seeds asked for but only {eligible} nodes are eligible")
-    return int(k)
+_check_k = check_k  # the old private name, kept for callers
 
 
 def random_seeds(network, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -52,6 +115,13 @@ def random_seeds(network, k: int, rng: np.random.Generator) -> np.ndarray:
     ----------
     D. J. Watts, P. S. Dodds. Influentials, networks, and public opinion
     formation. Journal of Consumer Research 34(4), 2007.
+
+    Examples
+    --------
+    >>> from simulator.network import Network
+    >>> net = Network.from_edges([0, 1], [1, 2])
+    >>> random_seeds(net, 3, np.random.default_rng(0)).tolist()
+    [0, 1, 2]
     """
     k = _check_k(network, k)
     return np.sort(rng.choice(network.n, size=k, replace=False)).astype(np.int64)
@@ -67,6 +137,12 @@ def top_degree(network, k: int, rng: np.random.Generator) -> np.ndarray:
     ----------
     D. Kempe, J. Kleinberg, E. Tardos. Maximizing the spread of influence
     through a social network. KDD 2003 (the "high-degree" heuristic).
+
+    Examples
+    --------
+    >>> from simulator.network import Network
+    >>> top_degree(Network.from_edges([0, 1, 1], [1, 0, 2]), 1, np.random.default_rng(0)).tolist()
+    [1]
     """
     k = _check_k(network, k)
     order = np.lexsort((np.arange(network.n), -network.out_degree()))
@@ -78,6 +154,21 @@ STRATEGIES: dict[str, SeedingStrategy] = {
     for s in (
         SeedingStrategy("random", random_seeds, True, "uniform random users"),
         SeedingStrategy("top_degree", top_degree, False, "highest out-degree (followers)"),
+        SeedingStrategy("pagerank", pagerank, False, "PageRank of the reversed network"),
+        SeedingStrategy("k_shell", k_shell, False, "Kitsak et al. 2010"),
+        SeedingStrategy("betweenness", betweenness, True, "sampled betweenness (Brandes 2008)"),
+        SeedingStrategy("voterank", voterank, False, "Zhang et al. 2016"),
+        SeedingStrategy(
+            "degree_discount", degree_discount, False, "Chen, Wang & Yang 2009 (p = 0.01)"
+        ),
+        SeedingStrategy(
+            "celf", celf, True, "Leskovec et al. 2007 (IC p = 0.01, 200 replicates)", True
+        ),
+        SeedingStrategy("imm", imm, True, "Tang, Shi & Xiao 2015 (IC p = 0.01)", True),
+        SeedingStrategy("one_hop", one_hop, True, "friendship paradox (Cohen et al. 2003)"),
+        SeedingStrategy("loyalists", loyalists, False, "strongest audience ties"),
+        SeedingStrategy("six_factor", six_factor, False, "Wu 2010 (population-free)"),
+        SeedingStrategy("klout", klout, False, "Klout-like amplification score"),
     )
 }
 

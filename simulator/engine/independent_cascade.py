@@ -153,6 +153,7 @@ def ic_summary(indptr, indices, thresholds, seeds, keys, n_chunks):
         active = np.zeros(n, dtype=np.bool_)
         order = np.empty(n, np.int32)
         for r in range(c, reps, n_chunks):
-            reach[r], depth[r] = _reach(indptr, indices, thresholds, seeds[r], keys[r],
-                                        active, order)
+            reach[r], depth[r] = _reach(
+                indptr, indices, thresholds, seeds[r], keys[r], active, order
+            )
     return reach, depth
