@@ -1,10 +1,20 @@
 """Studies: one module per experiment; each builds its arms, runs them and writes
-tables and figures into a run directory. ``STUDIES`` maps the name used in
-``configs/experiment/NAME.yaml`` (``experiment.name``) to the study's ``run``.
+tables and figures into a run directory.
+
+``STUDIES`` maps the name used in ``configs/experiment/NAME.yaml``
+(``experiment.name``) to the study's ``run(cfg, outdir) -> dict``;
+``SCHEMAS`` maps it to the study's own settings, a subclass of
+:class:`simulator.config.ExperimentConfig` (studies without settings of
+their own use the base class).
 """
 
-from experiments import quickstart
+from experiments import quickstart, seeding_comparison
 
 STUDIES = {
     "quickstart": quickstart.run,
+    "seeding_comparison": seeding_comparison.run,
+}
+
+SCHEMAS = {
+    "seeding_comparison": seeding_comparison.SeedingComparisonConfig,
 }

@@ -6,6 +6,10 @@ the same in every arm. Stochastic strategies (e.g. "random") draw their
 seeds from the stream ``("seeding.<name>", r)``, so adding or removing an
 arm changes no other arm's numbers.
 
+An arm gets either ``k`` seeds or a ``budget``: with a budget and a cost per
+node (:mod:`simulator.budgets`), the strategy buys seeds in its order of
+preference while the budget lasts.
+
 Examples
 --------
 >>> from simulator import Network, IndependentCascade
@@ -24,6 +28,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from simulator.budgets import buy, max_affordable
 from simulator.engine.run import run_cascades
 from simulator.rng import replicate_keys, stream
 from simulator.seeding import STRATEGIES, select_seeds
@@ -33,10 +38,35 @@ __all__ = ["seeds_for_arm", "run_seeding_arms"]
 BATCH = 250  # replicates per kernel call: small enough for a live progress bar
 
 
+def _pick(network, name, k, rng, budget, cost):
+    """One draw of strategy ``name``: ``k`` seeds, or what ``budget`` buys."""
+    if budget is None:
+        return select_seeds(name, network, k, rng)
+    wanted = min(max_affordable(cost, budget), network.n)
+    while True:  # strategies may have fewer eligible nodes than n
+        try:
+            preference = select_seeds(name, network, wanted, rng)
+            break
+        except ValueError:
+            if wanted == 0:
+                raise
+            wanted -= 1
+    if STRATEGIES[name].stochastic:
+        preference = rng.permutation(preference)  # a random set, bought in random order
+    return buy(preference, cost, budget)
+
+
 def seeds_for_arm(
-    network, name: str, k: int, replicates: int, seed: int, redraw: bool = True
-) -> np.ndarray:
-    """The (replicates, k) seed matrix of strategy ``name``.
+    network,
+    name: str,
+    k: int | None,
+    replicates: int,
+    seed: int,
+    redraw: bool = True,
+    budget: float | None = None,
+    cost: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """The seeds of strategy ``name`` in each replicate (a list of arrays).
 
     Deterministic strategies, expensive ones (CELF, IMM: an optimisation, not
     a draw of ordinary people) and stochastic ones with ``redraw=False`` pick
@@ -44,34 +74,47 @@ def seeds_for_arm(
     """
     strategy = STRATEGIES[name]
     if strategy.stochastic and redraw and not strategy.expensive:
-        if not replicates:
-            return np.empty((0, k), np.int64)
-        return np.stack(
-            [
-                select_seeds(name, network, k, stream(seed, f"seeding.{name}", r))
-                for r in range(replicates)
-            ]
-        )
-    chosen = select_seeds(name, network, k, stream(seed, f"seeding.{name}"))
-    return np.broadcast_to(chosen, (replicates, len(chosen)))
+        return [
+            _pick(network, name, k, stream(seed, f"seeding.{name}", r), budget, cost)
+            for r in range(replicates)
+        ]
+    chosen = _pick(network, name, k, stream(seed, f"seeding.{name}"), budget, cost)
+    return [chosen] * replicates
+
+
+def _seed_matrix(rows: list[np.ndarray]) -> np.ndarray:
+    """Rows padded to one width by repeating their first seed (a repeat changes nothing)."""
+    width = max((len(r) for r in rows), default=0)
+    out = np.empty((len(rows), width), np.int64)
+    for i, row in enumerate(rows):
+        out[i, : len(row)] = row
+        out[i, len(row) :] = row[0] if len(row) else 0
+    return out
 
 
 def run_seeding_arms(
     network,
     model,
     strategies: Sequence[str],
-    k: int,
+    k: int | None,
     replicates: int,
     seed: int,
     redraw: bool = True,
     progress: bool | None = None,
+    budget: float | None = None,
+    cost: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Reach of each strategy over paired replicates: one row per arm x replicate.
 
-    Columns: ``arm, replicate, seed, replicate_key, k, reach, depth`` and the
-    model's further totals (the funnel: ``impressions, clicks, shares,
-    conversions, amount``). ``progress=None`` shows a bar only on a terminal.
+    Columns: ``arm, replicate, seed, replicate_key, k`` (seeds used),
+    ``reach, depth`` and the model's further totals (the funnel:
+    ``impressions, clicks, shares, conversions, amount``); with a budget also
+    ``budget`` and ``spent``. ``progress=None`` shows a bar only on a terminal.
     """
+    if (budget is None) == (k is None):
+        raise ValueError("give either k (seeds per arm) or a budget with costs")
+    if budget is not None and cost is None:
+        raise ValueError("a budget needs a cost per node (simulator.budgets.seed_costs)")
     keys = replicate_keys(seed, replicates)
     frames = []
     bar = tqdm(
@@ -83,7 +126,10 @@ def run_seeding_arms(
     )
     with bar:
         for name in strategies:
-            seeds = seeds_for_arm(network, name, k, replicates, seed, redraw)
+            rows = seeds_for_arm(network, name, k, replicates, seed, redraw, budget, cost)
+            if any(len(r) == 0 for r in rows):
+                raise ValueError(f"budget {budget} buys no seed for strategy {name!r}")
+            seeds = _seed_matrix(rows)
             parts = []
             for lo in range(0, replicates, BATCH):
                 hi = min(lo + BATCH, replicates)
@@ -92,13 +138,16 @@ def run_seeding_arms(
                 )
                 parts.append({"reach": res.reach, "depth": res.depth, **res.totals})
                 bar.update(hi - lo)
-            columns = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
             head = {
                 "arm": name,
                 "replicate": np.arange(replicates),
                 "seed": seed,
                 "replicate_key": keys,
-                "k": k,
+                "k": np.array([len(r) for r in rows]),
             }
+            if budget is not None:
+                head["budget"] = float(budget)
+                head["spent"] = np.array([cost[r].sum() for r in rows])
+            columns = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
             frames.append(pd.DataFrame({**head, **columns}))
     return pd.concat(frames, ignore_index=True)

@@ -346,11 +346,17 @@ class ExperimentConfig:
     figures: bool = True
 
     def __post_init__(self):
-        from experiments import STUDIES
+        from experiments import SCHEMAS, STUDIES
 
         if self.name not in STUDIES:
             raise ValueError(
                 f"name: unknown experiment {self.name!r}; choose from {', '.join(sorted(STUDIES))}"
+            )
+        schema = SCHEMAS.get(self.name, ExperimentConfig)
+        if not isinstance(self, schema):
+            raise ValueError(
+                f"name: experiment {self.name!r} has its own settings; "
+                f"select it with experiment={self.name}"
             )
         _positive_int("replicates", self.replicates)
         if not 0.5 <= self.ci_level < 1.0:
@@ -406,10 +412,17 @@ def register_configs() -> None:
     for kind, schema in CAMPAIGN_SCHEMAS.items():
         cs.store(group="campaign", name=f"{kind}_schema", node=schema)
     cs.store(group="population", name="population_schema", node=PopulationSpec)
+    from experiments import SCHEMAS  # each study's own settings extend ExperimentConfig
+
+    for name, schema in SCHEMAS.items():
+        cs.store(group="experiment_schema", name=name, node=schema)
 
 
-def _first_invalid(node: Any, path: str) -> tuple[str, Exception] | None:
-    """Depth-first: the deepest config node whose dataclass rejects its values."""
+def _first_invalid(node: Any, path: str) -> tuple[str, Exception, set] | None:
+    """Depth-first: the deepest config node whose dataclass rejects its values.
+
+    Returns its path, the error and the node's keys.
+    """
     if isinstance(node, DictConfig):
         for key in node:
             found = _first_invalid(node._get_node(key), f"{path}.{key}" if path else str(key))
@@ -419,14 +432,14 @@ def _first_invalid(node: Any, path: str) -> tuple[str, Exception] | None:
             try:
                 OmegaConf.to_object(node)
             except (ValueError, TypeError) as err:
-                return path, err
+                return path, err, set(node.keys())
     return None
 
 
-def _with_key(path: str, message: str) -> str:
-    """``"campaign", "p must be ..."`` -> ``"campaign.p must be ..."``."""
-    first = message.split(" ", 1)[0].rstrip(":")
-    if path and all(part.isidentifier() for part in first.split(".")):
+def _with_key(path: str, message: str, keys: set) -> str:
+    """``"campaign", "p must be ..."`` -> ``"campaign.p must be ..."`` when ``p`` is a key."""
+    first = message.split(" ", 1)[0].rstrip(":").split(".")[0]
+    if path and first in keys:
         return f"{path}.{message}"
     return f"{path}: {message}" if path else message
 
@@ -442,9 +455,8 @@ def to_config(cfg: DictConfig) -> Config:
     try:
         obj = OmegaConf.to_object(cfg)
     except (ValueError, TypeError) as err:
-        found = _first_invalid(cfg, "")
-        path, err = found if found else ("", err)
-        raise ConfigError(_with_key(path, str(err))) from None
+        path, err, keys = _first_invalid(cfg, "") or ("", err, set())
+        raise ConfigError(_with_key(path, str(err), keys)) from None
     except Exception as err:  # omegaconf's own errors carry the key already
         raise ConfigError(str(err).splitlines()[0]) from None
     return obj

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["arm_comparison"]
+__all__ = ["arm_comparison", "metric_curves"]
 
 
 def arm_comparison(
@@ -61,4 +61,32 @@ def arm_comparison(
     ax_dist.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
+    return fig
+
+
+def metric_curves(
+    summary: pd.DataFrame, x: str, metric: str, title: str = "", level: float = 0.95
+) -> Figure:
+    """Mean of ``metric`` against ``x`` (seeds or budget), one line and CI band per arm.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"arm": ["a", "a"], "k": [1, 5], "metric": ["reach"] * 2,
+    ...                         "mean": [2.0, 6.0], "ci_low": [1.0, 5.0], "ci_high": [3.0, 7.0]})
+    >>> metric_curves(summary, "k", "reach").axes[0].get_xlabel()
+    'k'
+    """
+    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    data = summary[summary["metric"] == metric]
+    for i, (arm, group) in enumerate(data.groupby("arm", sort=False)):
+        group = group.sort_values(x)
+        ax.plot(group[x], group["mean"], marker="o", color=f"C{i}", label=str(arm))
+        ax.fill_between(group[x], group["ci_low"], group["ci_high"], color=f"C{i}", alpha=0.2)
+    ax.set_xlabel(x)
+    ax.set_ylabel(f"mean {metric} ({level:.0%} CI)")
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    if title:
+        ax.set_title(title, fontsize=10)
     return fig

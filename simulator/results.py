@@ -103,14 +103,16 @@ def paired_differences(
     )
 
 
-def format_summary(summary: pd.DataFrame, level: float = 0.95) -> str:
-    """A plain-text table: arm, metric, mean, CI."""
+def format_summary(summary: pd.DataFrame, level: float = 0.95, group: str | None = None) -> str:
+    """A plain-text table: arm, (group,) metric, mean, CI."""
     pct = f"{level:.0%} CI"
-    lines = [f"{'arm':<16} {'metric':<12} {'mean':>12}   {pct}"]
-    for row in summary.itertuples(index=False):
+    extra = f" {group:>8}" if group else ""
+    lines = [f"{'arm':<16}{extra} {'metric':<12} {'mean':>12}   {pct}"]
+    for row in summary.to_dict("records"):
+        value = f" {row[group]:>8g}" if group else ""
         lines.append(
-            f"{row.arm:<16} {row.metric:<12} {row.mean:>12.2f}   "
-            f"[{row.ci_low:.2f}, {row.ci_high:.2f}]"
+            f"{row['arm']:<16}{value} {row['metric']:<12} {row['mean']:>12.2f}   "
+            f"[{row['ci_low']:.2f}, {row['ci_high']:.2f}]"
         )
     return "\n".join(lines)
 

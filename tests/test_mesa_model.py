@@ -55,7 +55,10 @@ def test_batch_run_works():
     results = mesa.batch_run(
         CampaignModel,
         parameters={"n": 400, "appeal": [0.2, 0.8], "seed": [1, 2], "steps": 24},
-        iterations=1, max_steps=30, number_processes=1, display_progress=False,
+        iterations=1,
+        max_steps=30,
+        number_processes=1,
+        display_progress=False,
     )
     assert len(results) == 4
     assert all(row["Step"] == 23 for row in results)  # Mesa counts rows from 0
