@@ -8,13 +8,15 @@ tables and figures into a run directory.
 their own use the base class).
 """
 
-from experiments import quickstart, seeding_comparison
+from experiments import peerindex_perks, quickstart, seeding_comparison
 
 STUDIES = {
     "quickstart": quickstart.run,
     "seeding_comparison": seeding_comparison.run,
+    "peerindex_perks": peerindex_perks.run,
 }
 
 SCHEMAS = {
     "seeding_comparison": seeding_comparison.SeedingComparisonConfig,
+    "peerindex_perks": peerindex_perks.PerksConfig,
 }
