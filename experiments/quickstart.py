@@ -39,7 +39,7 @@ def run(cfg: Config, outdir) -> dict:
     outdir.mkdir(parents=True, exist_ok=True)
     network = build_network(cfg.network, cfg.seed)
     funnel = cfg.campaign.kind == "funnel"
-    population = build_population(cfg.population, network, cfg.seed) if funnel else None
+    population = build_population(cfg.population, network, cfg.seed)
     model = model_from_config(cfg.campaign, population)
     metrics = FUNNEL_METRICS if funnel else METRICS
     strategies = list(cfg.seeding.strategies)
@@ -51,6 +51,7 @@ def run(cfg: Config, outdir) -> dict:
         cfg.experiment.replicates,
         cfg.seed,
         redraw=cfg.seeding.redraw,
+        population=population,
     )
     rows.insert(0, "experiment", cfg.experiment.name)
     rows["network"] = network.name

@@ -75,7 +75,7 @@ def run(cfg: Config, outdir) -> dict:
     exp = cfg.experiment
     network = build_network(cfg.network, cfg.seed)
     funnel = cfg.campaign.kind == "funnel"
-    population = build_population(cfg.population, network, cfg.seed) if funnel else None
+    population = build_population(cfg.population, network, cfg.seed)
     model = model_from_config(cfg.campaign, population)
     strategies = list(cfg.seeding.strategies)
     by_budget = bool(exp.budgets)
@@ -93,6 +93,7 @@ def run(cfg: Config, outdir) -> dict:
             cfg.seed,
             redraw=cfg.seeding.redraw,
             budget=size if by_budget else None,
+            population=population,
             cost=cost,
         )
         if not by_budget:

@@ -38,14 +38,14 @@ __all__ = ["seeds_for_arm", "run_seeding_arms"]
 BATCH = 250  # replicates per kernel call: small enough for a live progress bar
 
 
-def _pick(network, name, k, rng, budget, cost):
+def _pick(network, name, k, rng, budget, cost, population=None):
     """One draw of strategy ``name``: ``k`` seeds, or what ``budget`` buys."""
     if budget is None:
-        return select_seeds(name, network, k, rng)
+        return select_seeds(name, network, k, rng, population)
     wanted = min(max_affordable(cost, budget), network.n)
     while True:  # strategies may have fewer eligible nodes than n
         try:
-            preference = select_seeds(name, network, wanted, rng)
+            preference = select_seeds(name, network, wanted, rng, population)
             break
         except ValueError:
             if wanted == 0:
@@ -65,6 +65,7 @@ def seeds_for_arm(
     redraw: bool = True,
     budget: float | None = None,
     cost: np.ndarray | None = None,
+    population=None,
 ) -> list[np.ndarray]:
     """The seeds of strategy ``name`` in each replicate (a list of arrays).
 
@@ -75,10 +76,10 @@ def seeds_for_arm(
     strategy = STRATEGIES[name]
     if strategy.stochastic and redraw and not strategy.expensive:
         return [
-            _pick(network, name, k, stream(seed, f"seeding.{name}", r), budget, cost)
+            _pick(network, name, k, stream(seed, f"seeding.{name}", r), budget, cost, population)
             for r in range(replicates)
         ]
-    chosen = _pick(network, name, k, stream(seed, f"seeding.{name}"), budget, cost)
+    chosen = _pick(network, name, k, stream(seed, f"seeding.{name}"), budget, cost, population)
     return [chosen] * replicates
 
 
@@ -103,13 +104,16 @@ def run_seeding_arms(
     progress: bool | None = None,
     budget: float | None = None,
     cost: np.ndarray | None = None,
+    population=None,
 ) -> pd.DataFrame:
     """Reach of each strategy over paired replicates: one row per arm x replicate.
 
     Columns: ``arm, replicate, seed, replicate_key, k`` (seeds used),
     ``reach, depth`` and the model's further totals (the funnel:
     ``impressions, clicks, shares, conversions, amount``); with a budget also
-    ``budget`` and ``spent``. ``progress=None`` shows a bar only on a terminal.
+    ``budget`` and ``spent``. Strategies that read agent attributes
+    (loyalists, six-factor) use ``population`` when given. ``progress=None``
+    shows a bar only on a terminal.
     """
     if (budget is None) == (k is None):
         raise ValueError("give either k (seeds per arm) or a budget with costs")
@@ -126,7 +130,9 @@ def run_seeding_arms(
     )
     with bar:
         for name in strategies:
-            rows = seeds_for_arm(network, name, k, replicates, seed, redraw, budget, cost)
+            rows = seeds_for_arm(
+                network, name, k, replicates, seed, redraw, budget, cost, population
+            )
             if any(len(r) == 0 for r in rows):
                 raise ValueError(f"budget {budget} buys no seed for strategy {name!r}")
             seeds = _seed_matrix(rows)

@@ -95,7 +95,10 @@ class SeedingStrategy:
 
     ``expensive`` marks strategies whose one call runs many cascades or draws
     a large sample (CELF, IMM): pick their seeds once per experiment rather
-    than once per replicate.
+    than once per replicate. ``with_population`` is a factory
+    ``population -> strategy`` for strategies that read agent attributes
+    (loyalists, six-factor); :func:`select_seeds` uses it when given a
+    population, and the population-free ``select`` otherwise.
     """
 
     name: str
@@ -103,6 +106,7 @@ class SeedingStrategy:
     stochastic: bool
     source: str
     expensive: bool = False
+    with_population: Callable[..., Callable[..., np.ndarray]] | None = None
 
 
 _check_k = check_k  # the old private name, kept for callers
@@ -166,19 +170,34 @@ STRATEGIES: dict[str, SeedingStrategy] = {
         ),
         SeedingStrategy("imm", imm, True, "Tang, Shi & Xiao 2015 (IC p = 0.01)", True),
         SeedingStrategy("one_hop", one_hop, True, "friendship paradox (Cohen et al. 2003)"),
-        SeedingStrategy("loyalists", loyalists, False, "strongest audience ties"),
-        SeedingStrategy("six_factor", six_factor, False, "Wu 2010 (population-free)"),
+        SeedingStrategy(
+            "loyalists",
+            loyalists,
+            False,
+            "favours owed, strongest ties",
+            with_population=loyalists_strategy,
+        ),
+        SeedingStrategy(
+            "six_factor", six_factor, False, "Wu 2010", with_population=six_factor_strategy
+        ),
         SeedingStrategy("klout", klout, False, "Klout-like amplification score"),
     )
 }
 
 
-def select_seeds(name: str, network, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Run the registered strategy ``name``; unknown names get a clear error."""
+def select_seeds(
+    name: str, network, k: int, rng: np.random.Generator, population=None
+) -> np.ndarray:
+    """Run the registered strategy ``name``; unknown names get a clear error.
+
+    Strategies that read agent attributes use ``population`` when given.
+    """
     try:
         strategy = STRATEGIES[name]
     except KeyError:
         raise ValueError(
             f"unknown seeding strategy {name!r}; choose from {', '.join(sorted(STRATEGIES))}"
         ) from None
+    if population is not None and strategy.with_population is not None:
+        return strategy.with_population(population)(network, k, rng)
     return strategy.select(network, k, rng)

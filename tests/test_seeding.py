@@ -498,3 +498,17 @@ def test_kempe_ordering_on_ca_grqc(shared_data, model):
             diff = (reach[better] - reach[worse]).astype(np.float64)
             se = diff.std(ddof=1) / math.sqrt(EVAL_REPLICATES)
             assert diff.mean() >= -4 * se, (k, better, worse, diff.mean(), se)
+
+
+def test_select_seeds_uses_the_population_for_attribute_strategies():
+    from simulator.network.generators import barabasi_albert
+    from simulator.seeding import select_seeds
+
+    net = barabasi_albert(300, 2, np.random.default_rng(3))
+    pop = Population.draw(PopulationSpec(), net, np.random.default_rng(4))
+    with_pop = select_seeds("six_factor", net, 10, np.random.default_rng(0), pop)
+    direct = six_factor_strategy(pop)(net, 10, np.random.default_rng(0))
+    assert with_pop.tolist() == direct.tolist()
+    without = select_seeds("six_factor", net, 10, np.random.default_rng(0))
+    assert with_pop.tolist() != without.tolist()  # credibility, bandwidth, interest matter
+    assert {n for n, s in STRATEGIES.items() if s.with_population} == {"loyalists", "six_factor"}
