@@ -8,15 +8,17 @@ tables and figures into a run directory.
 their own use the base class).
 """
 
-from experiments import peerindex_perks, quickstart, seeding_comparison
+from experiments import influentials, peerindex_perks, quickstart, seeding_comparison
 
 STUDIES = {
     "quickstart": quickstart.run,
     "seeding_comparison": seeding_comparison.run,
     "peerindex_perks": peerindex_perks.run,
+    "influentials": influentials.run,
 }
 
 SCHEMAS = {
     "seeding_comparison": seeding_comparison.SeedingComparisonConfig,
     "peerindex_perks": peerindex_perks.PerksConfig,
+    "influentials": influentials.InfluentialsConfig,
 }

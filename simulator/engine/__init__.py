@@ -3,12 +3,13 @@
 from simulator.engine.campaign import Campaign
 from simulator.engine.models import IndependentCascade, WeightedCascade
 from simulator.engine.run import CascadeResult, run_cascades
-from simulator.engine.textbook import SIR, ComplexContagion, LinearThreshold
+from simulator.engine.textbook import SIR, ComplexContagion, FractionalThreshold, LinearThreshold
 
 __all__ = [
     "Campaign",
     "CascadeResult",
     "ComplexContagion",
+    "FractionalThreshold",
     "IndependentCascade",
     "LinearThreshold",
     "SIR",
