@@ -363,6 +363,14 @@ class ExperimentConfig:
             raise ValueError(f"ci_level must be in [0.5, 1), got {self.ci_level}")
 
 
+# -------------------------------------------------------------------- data
+@dataclass
+class DataConfig:
+    """Real data read by studies that import it (``cascades_from_data``)."""
+
+    path: str | None = None
+
+
 # ------------------------------------------------------------------- root
 @dataclass
 class Config:
@@ -374,6 +382,7 @@ class Config:
     campaign: CampaignConfig = MISSING
     seeding: SeedingConfig = field(default_factory=SeedingConfig)
     experiment: ExperimentConfig = field(default_factory=ExperimentConfig)
+    data: DataConfig = field(default_factory=DataConfig)
 
     def __post_init__(self):
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
