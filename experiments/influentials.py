@@ -74,14 +74,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import stats
 
 from simulator.cascade_window import poisson_degree_law, top_degree_law, trigger_probability
 from simulator.config import Config, ExperimentConfig
 from simulator.engine.run import run_cascades
 from simulator.engine.textbook import FractionalThreshold
 from simulator.network.generators import erdos_renyi
-from simulator.results import mean_ci
+from simulator.results import mean_ci, proportion_ci, ratio_ci
 from simulator.rng import replicate_keys, stream
 from simulator.seeding import select_seeds
 
@@ -128,50 +127,6 @@ class InfluentialsConfig(ExperimentConfig):
 def degree_key(mean_degree: float) -> int:
     """The integer naming a mean degree in the random streams: ``round(1000 z)``."""
     return int(round(1000 * float(mean_degree)))
-
-
-def wilson_ci(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a binomial proportion (Wilson 1927).
-
-    Unlike the normal interval it stays inside [0, 1] and is not empty at 0
-    or ``trials`` successes.
-
-    Examples
-    --------
-    >>> [round(x, 4) for x in wilson_ci(0, 100)]
-    [0.0, 0.037]
-    """
-    if trials == 0:
-        return np.nan, np.nan
-    z = stats.norm.ppf(0.5 + level / 2)
-    p = successes / trials
-    denom = 1 + z**2 / trials
-    centre = (p + z**2 / (2 * trials)) / denom
-    half = z / denom * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2))
-    return max(0.0, float(centre - half)), min(1.0, float(centre + half))
-
-
-def ratio_ci(x1: int, n1: int, x0: int, n0: int, level: float = 0.95) -> tuple[float, ...]:
-    """Ratio ``(x1/n1) / (x0/n0)`` of two independent proportions and its Katz log interval.
-
-    ``log`` of the ratio has standard error ``sqrt(1/x1 - 1/n1 + 1/x0 - 1/n0)``
-    (delta method; Katz et al. 1978). Returns ``(ratio, low, high, se_log)``;
-    the interval is undefined (NaN) when either count is 0, and the ratio is
-    ``inf`` when only ``x0`` is 0 and NaN when both are.
-
-    Examples
-    --------
-    >>> [round(v, 3) for v in ratio_ci(60, 100, 50, 100)]
-    [1.2, 0.932, 1.546, 0.129]
-    """
-    if x0 == 0:
-        return (np.inf if x1 > 0 else np.nan), np.nan, np.nan, np.nan
-    ratio = (x1 / n1) / (x0 / n0)
-    if x1 == 0:
-        return ratio, np.nan, np.nan, np.nan
-    se = float(np.sqrt(1 / x1 - 1 / n1 + 1 / x0 - 1 / n0))
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    return ratio, ratio * float(np.exp(-z * se)), ratio * float(np.exp(z * se)), se
 
 
 def _arm_seeds(arm, network, exp, seed, key) -> np.ndarray:
@@ -231,7 +186,7 @@ def _summaries(rows, exp) -> tuple[pd.DataFrame, pd.DataFrame]:
             group = at_z[at_z["arm"] == arm]
             n, x = len(group), int(group["global"].sum())
             hits[arm] = (x, n)
-            lo, hi = wilson_ci(x, n, level)
+            lo, hi = proportion_ci(x, n, level)
             summary.append((arm, z, "global", x / n, lo, hi, n, theory[arm]))
             mean, lo, hi = mean_ci(group["reach"].to_numpy(), level)
             summary.append((arm, z, "reach", mean, lo, hi, n, np.nan))

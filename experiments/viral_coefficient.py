@@ -88,7 +88,7 @@ from simulator.plots_cascades import (
     size_ccdf,
     spread_curves,
 )
-from simulator.results import summarize
+from simulator.results import proportion_ci, summarize
 from simulator.rng import replicate_keys, stream
 from simulator.seeding import top_degree
 from simulator.viral import generation_ratios, harris_estimator
@@ -165,12 +165,6 @@ def seed_orders(network, arm: str, replicates: int, k_max: int, seed: int) -> np
         order = top_degree(network, k_max, stream(seed, "seeding.top_degree"))
         return np.broadcast_to(order, (replicates, k_max)).copy()
     raise ValueError(f"unknown arm {arm!r}; choose from {', '.join(ARMS)}")
-
-
-def wilson(successes: int, trials: int, level: float) -> tuple[float, float]:
-    """Wilson score interval of a proportion (via scipy)."""
-    ci = stats.binomtest(int(successes), int(trials)).proportion_ci(level, method="wilson")
-    return float(ci.low), float(ci.high)
 
 
 def fitted_generations(Z: np.ndarray, stop_at: float) -> int:
@@ -310,7 +304,7 @@ def run(cfg: Config, outdir) -> dict:
     summary = summarize(rows, ["reach"], by=by, level=level)
     hits = rows.groupby(list(by), sort=False)["reached_target"].agg(["sum", "size"]).reset_index()
     hit_rows = [
-        (*key, "reached_target", s / t, *wilson(s, t, level), t)
+        (*key, "reached_target", s / t, *proportion_ci(s, t, level), t)
         for *key, s, t in hits.itertuples(index=False)
     ]
     summary = pd.concat([summary, pd.DataFrame(hit_rows, columns=summary.columns)])

@@ -32,6 +32,8 @@ from scipy import stats
 
 __all__ = [
     "mean_ci",
+    "proportion_ci",
+    "ratio_ci",
     "summarize",
     "paired_differences",
     "run_id",
@@ -60,6 +62,46 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
         return mean, np.nan, np.nan
     half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
     return mean, mean - half, mean + half
+
+
+def proportion_ci(successes: int, trials: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (Wilson 1927, via scipy).
+
+    Unlike the normal interval it stays inside [0, 1] and is not empty at 0
+    or ``trials`` successes.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in proportion_ci(0, 100)]
+    [0.0, 0.037]
+    """
+    if trials == 0:
+        return np.nan, np.nan
+    ci = stats.binomtest(int(successes), int(trials)).proportion_ci(level, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def ratio_ci(x1: int, n1: int, x0: int, n0: int, level: float = 0.95) -> tuple[float, ...]:
+    """Ratio ``(x1/n1) / (x0/n0)`` of two independent proportions and its Katz log interval.
+
+    ``log`` of the ratio has standard error ``sqrt(1/x1 - 1/n1 + 1/x0 - 1/n0)``
+    (delta method; Katz et al. 1978). Returns ``(ratio, low, high, se_log)``;
+    the interval is undefined (NaN) when either count is 0, and the ratio is
+    ``inf`` when only ``x0`` is 0 and NaN when both are.
+
+    Examples
+    --------
+    >>> [round(v, 3) for v in ratio_ci(60, 100, 50, 100)]
+    [1.2, 0.932, 1.546, 0.129]
+    """
+    if x0 == 0:
+        return (np.inf if x1 > 0 else np.nan), np.nan, np.nan, np.nan
+    ratio = (x1 / n1) / (x0 / n0)
+    if x1 == 0:
+        return ratio, np.nan, np.nan, np.nan
+    se = float(np.sqrt(1 / x1 - 1 / n1 + 1 / x0 - 1 / n0))
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    return ratio, ratio * float(np.exp(-z * se)), ratio * float(np.exp(z * se)), se
 
 
 def summarize(

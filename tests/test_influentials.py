@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
 
-from experiments.influentials import InfluentialsConfig, ratio_ci, run, wilson_ci
+from experiments.influentials import InfluentialsConfig, run
 from simulator.cascade_window import poisson_degree_law, top_degree_law, trigger_probability
 from simulator.cli import config_dir
 from simulator.config import (
@@ -20,6 +20,8 @@ from simulator.config import (
     register_configs,
     to_config,
 )
+from simulator.results import proportion_ci as wilson_ci
+from simulator.results import ratio_ci
 
 ROW_COLUMNS = {
     "experiment",
