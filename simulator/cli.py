@@ -9,6 +9,16 @@ and writes the manifest.
 Bad values stop the run before any work with one line naming the key, e.g.
 ``campaign-sim: error: campaign.p must be a probability in [0, 1], got 1.5``,
 and exit code 2. Set ``CAMPAIGN_SIM_DEBUG=1`` to see tracebacks instead.
+
+Sweeps (``campaign-sim -m key=a,b,c other=range(...)``) run one job per
+combination, each in its own directory under ``hydra.sweep.dir``; every value
+of every swept key is validated before the first job starts. With a fixed
+``hydra.sweep.dir=PATH``, running the same sweep again skips the jobs that
+are complete (see :mod:`simulator.sweep`); ``CAMPAIGN_SIM_RERUN=1`` runs them
+again. Launchers: ``hydra/launcher=joblib`` (local processes),
+``submitit_slurm`` / ``submitit_local``, ``ray``. A sweep prints one line per
+job (a progress bar with ETA on a terminal with the basic launcher); the
+tables are aggregated by ``campaign-report SWEEP_DIR``.
 """
 
 from __future__ import annotations
@@ -22,9 +32,12 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from simulator import sweep
 from simulator.config import ConfigError, register_configs, to_config
+from simulator.results import run_id
 
 __all__ = ["main", "config_dir"]
 
@@ -45,54 +58,172 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+class JobFailed(RuntimeError):
+    """A sweep job stopped on a bad value or input; the other jobs go on."""
+
+
+class _Sweep:
+    """Where a sweep job stands: its directory, the sweep's, its number, the progress display."""
+
+    bar = None  # one tqdm bar per process across jobs (basic launcher, terminal)
+
+    def __init__(self, hydra_cfg):
+        self.dir = Path(hydra_cfg.sweep.dir)
+        self.num = int(hydra_cfg.job.num)
+        overrides = list(hydra_cfg.overrides.task)
+        info = sweep.sweep_info(self.dir)
+        if info is not None and info.swept:  # only what varies across the sweep
+            overrides = [o for o in overrides if o.partition("=")[0] in info.swept]
+        self.overrides = " ".join(overrides)
+        launcher = hydra_cfg.runtime.choices.get("hydra/launcher")
+        self.interactive = launcher == "basic" and sys.stderr.isatty()
+
+    def begin(self) -> None:
+        """Show the progress bar (terminal, basic launcher) before the first job runs."""
+        if self.interactive and _Sweep.bar is None:
+            from tqdm.auto import tqdm
+
+            info = sweep.sweep_info(self.dir)
+            total = info.total if info is not None else None
+            _Sweep.bar = tqdm(total=total, desc="jobs", unit="job")
+
+    def report(self, status: str, what: str) -> None:
+        """One line for this job in logs; the bar with ETA on a terminal."""
+        sweep.record_progress(self.dir, self.num, status)
+        if not self.interactive:
+            line = sweep.progress_line(self.dir, self.num, what)
+            print(f"campaign-sim: {line} [{self.overrides}]", flush=True)
+            return
+        bar = _Sweep.bar
+        if bar is None:
+            return
+        if status == "failed":
+            bar.write(f"campaign-sim: job {self.num + 1}: {what} [{self.overrides}]")
+        bar.set_postfix_str(self.overrides[:60], refresh=False)
+        bar.update(1)
+        if bar.total is not None and bar.n >= bar.total:
+            bar.close()
+            _Sweep.bar = None
+
+
+def _error_text(err: Exception) -> str:
+    message = err.args[0] if isinstance(err, KeyError) and err.args else err
+    return str(message).splitlines()[0] if str(message) else type(err).__name__
+
+
+def _network_info(network) -> dict | None:
+    if network is None:
+        return None
+    return {
+        "name": network.name,
+        "n": network.n,
+        "arcs": network.m,
+        "undirected": network.undirected,
+        "cleaning": asdict(network.cleaning),
+    }
+
+
+def _already_complete(job: _Sweep, key: str, outdir: Path) -> bool:
+    """Skip a sweep job whose results exist (this directory, or linked from another)."""
+    if os.environ.get("CAMPAIGN_SIM_RERUN"):
+        return False
+    done = sweep.find_completed(job.dir, key, outdir)
+    if done is None:
+        return False
+    if done.resolve() == outdir.resolve():
+        job.report("skipped", "already complete, skipped")
+        return True
+    if sweep.reuse_results(done, outdir, key, job.dir):
+        sweep.mark_done(job.dir, key, outdir)
+        job.report("skipped", "already complete elsewhere in the sweep, results linked")
+        return True
+    return False
+
+
 @hydra.main(version_base="1.3", config_path=config_dir(), config_name="config")
 def _app(cfg: DictConfig) -> None:
     # Mesa logs every step at INFO; keep our output readable.
     logging.getLogger("MESA").setLevel(logging.WARNING)
     debug = bool(os.environ.get("CAMPAIGN_SIM_DEBUG"))
+    hydra_cfg = HydraConfig.get()
+    job = _Sweep(hydra_cfg) if hydra_cfg.mode == RunMode.MULTIRUN else None
     try:
         conf = to_config(cfg)
     except ConfigError as err:
-        _fail(str(err))
+        if job is None:
+            _fail(str(err))
+        job.report("failed", f"failed: {err}")
+        raise JobFailed(str(err)) from None
     from experiments import STUDIES
     from simulator.results import write_manifest
 
-    outdir = Path(HydraConfig.get().runtime.output_dir)
+    outdir = Path(hydra_cfg.runtime.output_dir)
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    key = run_id(resolved)  # the job's key: resolved config, seed included
+    if job is not None:
+        job.begin()
+        if _already_complete(job, key, outdir):
+            return
+    if os.environ.get("CAMPAIGN_SIM_RERUN") or job is None:
+        sweep.prepare_job_dir(outdir)  # clears the manifest first
+    else:
+        sweep.prepare_job_dir(outdir, key, job.dir)  # another config's results: moved aside
     started = time.time()
     t0 = time.perf_counter()
     try:
-        out = STUDIES[conf.experiment.name](conf, outdir)
+        with sweep.staged(outdir) as staging:  # every file lands whole, or not at all
+            out = STUDIES[conf.experiment.name](conf, staging)
     except (ValueError, KeyError, OSError) as err:
         if debug:
             raise
-        message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        text = str(message).splitlines()[0] if str(message) else type(err).__name__
-        _fail(f"{text} (CAMPAIGN_SIM_DEBUG=1 shows the traceback)", 1)
+        if job is not None:
+            job.report("failed", f"failed: {_error_text(err)}")
+            raise JobFailed(_error_text(err)) from err
+        _fail(f"{_error_text(err)} (CAMPAIGN_SIM_DEBUG=1 shows the traceback)", 1)
     wall = time.perf_counter() - t0
-    resolved = OmegaConf.to_container(cfg, resolve=True)
     network = out.get("network")
-    net_info = None
-    if network is not None:
-        net_info = {
-            "name": network.name,
-            "n": network.n,
-            "arcs": network.m,
-            "undirected": network.undirected,
-            "cleaning": asdict(network.cleaning),
-        }
+    if job is None and network is not None:
         if network.cleaning.self_loops_dropped or network.cleaning.duplicates_merged:
             print(f"{network!r}: {network.cleaning}")
+    # The manifest last, atomically: a job is complete once manifest.json exists.
+    staging_manifest = outdir / f".{sweep.MANIFEST}.{os.getpid()}.tmp"
     write_manifest(
-        outdir / "manifest.json",
+        staging_manifest,
         resolved,
         conf.seed,
         wall,
         started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         experiment=conf.experiment.name,
-        network=net_info,
+        network=_network_info(network),
     )
+    os.replace(staging_manifest, outdir / sweep.MANIFEST)
+    if job is not None:
+        sweep.mark_done(job.dir, key, outdir)
+        job.report("done", f"done in {wall:.1f} s")
+        return
     print(out["text"])
     print(f"\n{conf.experiment.name}: done in {wall:.1f} s; results in {outdir}")
+
+
+def _one_line(err: Exception) -> str:
+    """Hydra's and OmegaConf's multi-line errors as ``KEY: first line; choose from ...``."""
+    cause = err.__cause__ if err.__cause__ is not None else err
+    key = getattr(cause, "full_key", None)
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    text = lines[0] if lines else type(cause).__name__
+    if any(line.startswith("Available options") for line in lines):
+        start = next(i for i, line in enumerate(lines) if line.startswith("Available"))
+        options = []
+        for line in lines[start + 1 :]:
+            if line.startswith("Config search path"):
+                break
+            if not line.endswith("_schema"):
+                options.append(line)
+        text += "; choose from " + ", ".join(options)
+    return f"{key}: {text}" if key else text
+
+
+MULTIRUN_FLAGS = ("-m", "--multirun")
 
 
 def _precheck(argv: list[str]) -> None:
@@ -100,43 +231,95 @@ def _precheck(argv: list[str]) -> None:
 
     Hydra reports a bad override in several lines; composing it here first
     turns an unknown key or a wrong type into ``campaign-sim: error: KEY: ...``.
-    Multirun, help and info invocations are left to Hydra.
+    For a sweep (``-m``), every value of every swept key is checked (the
+    first value of the other keys with it, see
+    :func:`simulator.sweep.one_at_a_time`), so a bad value stops the sweep
+    before its first job. Help and info invocations are left to Hydra, and so
+    are sweeps that cannot be listed (``interval(...)`` for an optimiser).
     """
-    if any(a.startswith("-") for a in argv):
+    flags = [a for a in argv if a.startswith("-")]
+    if any(flag not in MULTIRUN_FLAGS for flag in flags):
         return
-    overrides = [a for a in argv if not a.lstrip("+~").startswith("hydra")]
+    overrides = [
+        a for a in argv if not a.startswith("-") and not a.lstrip("+~").startswith("hydra")
+    ]
     from hydra import compose, initialize_config_dir
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
-    try:
-        with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-            cfg = compose(config_name="config", overrides=overrides)
-    except (HydraException, OmegaConfBaseException) as err:
-        cause = err.__cause__ if err.__cause__ is not None else err
-        key = getattr(cause, "full_key", None)
-        lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
-        text = lines[0] if lines else type(cause).__name__
-        if any(line.startswith("Available options") for line in lines):
-            start = next(i for i, line in enumerate(lines) if line.startswith("Available"))
-            options = []
-            for line in lines[start + 1 :]:
-                if line.startswith("Config search path"):
-                    break
-                if not line.endswith("_schema"):
-                    options.append(line)
-            text += "; choose from " + ", ".join(options)
-        _fail(f"{key}: {text}" if key else text)
+    jobs = [overrides]
+    if flags:
+        try:
+            jobs = sweep.one_at_a_time(overrides)
+        except ValueError:
+            return
+        except HydraException as err:
+            _fail(_one_line(err))
+    groups = {p.name for p in Path(config_dir()).iterdir() if p.is_dir()}
+    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+        try:
+            base = compose(config_name="config", overrides=jobs[0])
+        except (HydraException, OmegaConfBaseException) as err:
+            _fail(_one_line(err))
+        _validate(base)
+        for job in jobs[1:]:
+            changed = next(a for a, b in zip(job, jobs[0], strict=True) if a != b)
+            key = changed.partition("=")[0]
+            if key[:1] in "+~" or "/" in key or key in groups:
+                try:  # another option of a group: compose it
+                    cfg = compose(config_name="config", overrides=job)
+                except (HydraException, OmegaConfBaseException) as err:
+                    _fail(_one_line(err))
+                _validate(cfg)
+            else:  # another value of one key: set it on the base config (much faster)
+                _validate_value(base, key, changed)
+
+
+def _validate(cfg: DictConfig) -> None:
     try:
         to_config(cfg)
     except ConfigError as err:
         _fail(str(err))
 
 
+def _validate_value(cfg: DictConfig, key: str, override: str) -> None:
+    """Validate ``cfg`` with ``key`` set as ``override`` says, then restore ``cfg``."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from omegaconf.errors import OmegaConfBaseException
+
+    value = OverridesParser.create().parse_override(override).value()
+    old = OmegaConf.select(cfg, key, throw_on_missing=False)
+    try:
+        OmegaConf.update(cfg, key, value, merge=False)
+    except OmegaConfBaseException as err:
+        _fail(_one_line(err))
+    try:
+        _validate(cfg)
+    finally:
+        OmegaConf.update(cfg, key, old, merge=False)
+
+
+class _DropJobLines(logging.Filter):
+    """Drop the launchers' ``#N : overrides`` lines: each job prints its own one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().lstrip().startswith("#")
+
+
+LAUNCHER_LOGGERS = (
+    "hydra._internal.core_plugins.basic_launcher",
+    "hydra_plugins.hydra_joblib_launcher._core",
+    "hydra_plugins.hydra_submitit_launcher.submitit_launcher",
+    "hydra_plugins.hydra_ray_launcher._core",
+)
+
+
 def main() -> None:
     """Console entry point."""
     register_configs()
     _precheck(sys.argv[1:])
+    for name in LAUNCHER_LOGGERS:
+        logging.getLogger(name).addFilter(_DropJobLines())
     _app()
 
 

@@ -1,0 +1,419 @@
+"""Sweeps: launchers give identical tables, killed sweeps resume exactly, one line per job.
+
+Each test runs ``campaign-sim -m ...`` in a subprocess at a tiny size and
+compares the tables aggregated by :mod:`simulator.report`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator import sweep
+from simulator.report import collect
+
+SMALL = ["network.n=300", "experiment.replicates=12", "experiment.figures=false"]
+SWEEP = ["campaign.p=0.02,0.1", "seed=1,2"]
+
+
+def campaign_sim(*args, env=None, timeout=300, **kwargs):
+    full_env = {**os.environ, "HYDRA_FULL_ERROR": "0", **(env or {})}
+    full_env.pop("CAMPAIGN_SIM_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "simulator.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        **kwargs,
+    )
+
+
+def table(sweep_dir: Path) -> pd.DataFrame:
+    """The aggregated long table, in a canonical order."""
+    data = collect(sweep_dir)
+    assert not data.missing, [(j.num, j.state) for j in data.missing]
+    return data.rows.sort_values(["job", "arm", "replicate"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The sweep run by Hydra's basic launcher (jobs one after another, in-process)."""
+    out = tmp_path_factory.mktemp("basic") / "sweep"
+    proc = campaign_sim("-m", *SWEEP, *SMALL, f"hydra.sweep.dir={out}")
+    assert proc.returncode == 0, proc.stderr
+    return out, proc
+
+
+# ----------------------------------------------------------------- launchers
+def test_basic_sweep_runs_every_job_once(reference):
+    out, _ = reference
+    rows = table(out)
+    assert len(rows) == 4 * 2 * 12
+    assert rows["run_id"].nunique() == 4
+    assert set(rows["campaign.p"]) == {0.02, 0.1} and set(rows["seed"]) == {1, 2}
+    assert rows.groupby(["campaign.p", "seed"]).size().eq(2 * 12).all()
+
+
+def test_joblib_two_workers_give_the_same_table(reference, tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_joblib_launcher", reason="pip install '.[sweep]'")
+    out = tmp_path / "sweep"
+    launcher = ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
+    proc = campaign_sim("-m", *SWEEP, *SMALL, *launcher, f"hydra.sweep.dir={out}")
+    assert proc.returncode == 0, proc.stderr
+    pd.testing.assert_frame_equal(table(reference[0]), table(out))
+
+
+def test_submitit_local_gives_the_same_table(reference, tmp_path):
+    pytest.importorskip("hydra_plugins.hydra_submitit_launcher", reason="pip install '.[sweep]'")
+    out = tmp_path / "sweep"
+    launcher = ["hydra/launcher=submitit_local", "hydra.launcher.timeout_min=5"]
+    proc = campaign_sim("-m", *SWEEP, *SMALL, *launcher, f"hydra.sweep.dir={out}")
+    assert proc.returncode == 0, proc.stderr
+    pd.testing.assert_frame_equal(table(reference[0]), table(out))
+
+
+# ------------------------------------------------------------------ logging
+def test_one_quiet_line_per_job(reference):
+    _, proc = reference
+    hydra, *lines = proc.stdout.strip().splitlines()
+    assert hydra.endswith("[HYDRA] Launching 4 jobs locally")
+    assert len(lines) == 4 and all(line.startswith("campaign-sim: job ") for line in lines)
+    assert lines[0].startswith("campaign-sim: job 1/4: done in")
+    assert "[campaign.p=0.02 seed=1]" in lines[0]  # only what varies
+    assert lines[-1].startswith("campaign-sim: job 4/4: done") and "4/4 ended" in lines[-1]
+    log = proc.stdout + proc.stderr
+    assert "#0 :" not in log and "MESA" not in log and "Traceback" not in log
+    assert proc.stderr == ""
+
+
+def test_terminal_shows_a_progress_bar(tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    chunks = []
+
+    def read():
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "simulator.cli", "-m", "seed=1,2", *SMALL]
+        + [f"hydra.sweep.dir={tmp_path}"],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        text=True,
+        env=env,
+    ) as proc:
+        stdout, _ = proc.communicate(timeout=300)
+    os.close(follower)
+    reader.join(timeout=10)
+    os.close(leader)
+    screen = b"".join(chunks).decode(errors="replace")
+    assert proc.returncode == 0
+    assert "jobs:" in screen and "2/2" in screen and "100%" in screen
+    assert "campaign-sim: job" not in stdout  # the bar replaces the lines
+
+
+# ----------------------------------------------------------------- resuming
+def test_rerun_skips_complete_jobs(reference, tmp_path):
+    out, _ = reference
+    before = {p: p.stat().st_mtime_ns for p in out.glob("*/manifest.json")}
+    proc = campaign_sim("-m", *SWEEP, *SMALL, f"hydra.sweep.dir={out}")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("already complete, skipped") == 4
+    assert before == {p: p.stat().st_mtime_ns for p in out.glob("*/manifest.json")}
+
+
+def test_values_added_to_a_sweep_reuse_complete_jobs(tmp_path):
+    out = tmp_path / "sweep"
+    first = campaign_sim("-m", "campaign.p=0.02,0.1", *SMALL, f"hydra.sweep.dir={out}")
+    assert first.returncode == 0, first.stderr
+    old = table(out)
+    # a value in front renumbers every job: job 0 moves the results of p=0.02 aside
+    proc = campaign_sim("-m", "campaign.p=0.01,0.02,0.1", *SMALL, f"hydra.sweep.dir={out}")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("done in") == 1
+    assert proc.stdout.count("results linked") == 2
+    new = table(out)
+    assert len(new) == 3 * 2 * 12 and new["run_id"].nunique() == 3
+    kept = new[new["campaign.p"] != 0.01].drop(columns="job").reset_index(drop=True)
+    pd.testing.assert_frame_equal(kept, old.drop(columns="job"))
+
+
+def test_killed_sweep_resumes_with_every_job_once(tmp_path):
+    args = ["-m", "seed=range(0,8)", "network.n=4000", "experiment.replicates=300"]
+    args += ["experiment.figures=false"]
+    out = tmp_path / "sweep"
+    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simulator.cli", *args, f"hydra.sweep.dir={out}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while len(list(out.glob("*/manifest.json"))) < 2:
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+    partial = collect(out)
+    complete = [j for j in partial.jobs if j.state == "complete"]
+    assert 2 <= len(complete) < 8, "kill the sweep while it runs"
+    assert len(partial.jobs) == 8 and len(partial.missing) == 8 - len(complete)
+    assert {j.state for j in partial.missing} <= {"incomplete", "not started"}
+    kept = {j.dir: (j.dir / "manifest.json").stat().st_mtime_ns for j in complete}
+
+    again = campaign_sim(*args, f"hydra.sweep.dir={out}")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.count("skipped") == len(complete)
+    assert again.stdout.count("done in") == 8 - len(complete)
+    assert kept == {d: (d / "manifest.json").stat().st_mtime_ns for d in kept}
+    assert not list(out.glob("*/.partial-*")) and not list(out.glob("*/.*.tmp"))
+    resumed = table(out)
+    assert resumed["run_id"].nunique() == 8 and len(resumed) == 8 * 2 * 300
+    assert sorted(resumed["seed"].unique()) == list(range(8))
+
+    # exact: the same tables as an uninterrupted sweep (two workers)
+    clean = tmp_path / "clean"
+    launcher = ["hydra/launcher=joblib", "hydra.launcher.n_jobs=2"]
+    if not _has("hydra_plugins.hydra_joblib_launcher"):
+        launcher = []
+    proc = campaign_sim(*args, *launcher, f"hydra.sweep.dir={clean}")
+    assert proc.returncode == 0, proc.stderr
+    pd.testing.assert_frame_equal(resumed, table(clean))
+
+
+def _has(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+# ------------------------------------------------------------------- errors
+def test_bad_value_anywhere_in_a_sweep_stops_before_any_job(tmp_path):
+    proc = campaign_sim(
+        "-m", "campaign.p=0.1,1.5", "seed=1,2", *SMALL, f"hydra.sweep.dir={tmp_path / 's'}"
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "campaign-sim: error: campaign.p must be a probability in [0, 1], got 1.5"
+    )
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_failing_job_does_not_stop_the_others(tmp_path):
+    out = tmp_path / "sweep"
+    proc = campaign_sim(
+        "-m",
+        "experiment=influentials",
+        "network=barabasi_albert,erdos_renyi",
+        "network.n=300",
+        "experiment.replicates=4",
+        "experiment.mean_degrees=[2]",
+        "experiment.figures=false",
+        f"hydra.sweep.dir={out}",
+    )
+    assert proc.returncode != 0
+    assert "job 1/2: failed: influentials builds undirected" in proc.stdout
+    assert "job 2/2: done" in proc.stdout
+    data = collect(out)
+    assert [j.state for j in data.jobs] == ["failed", "complete"]
+
+
+# ----------------------------------------------------------------- the index
+def test_staged_files_appear_whole_or_not_at_all(tmp_path):
+    with pytest.raises(RuntimeError):
+        with sweep.staged(tmp_path) as staging:
+            (staging / "results.parquet").write_text("half")
+            raise RuntimeError("killed")
+    assert list(tmp_path.iterdir()) == []
+    with sweep.staged(tmp_path) as staging:
+        (staging / "results.parquet").write_text("whole")
+    assert (tmp_path / "results.parquet").read_text() == "whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.parquet"]
+
+
+def test_reuse_refuses_results_taken_over_meanwhile(tmp_path):
+    src, dst = tmp_path / "0", tmp_path / "1"
+    src.mkdir()
+    (src / "results.parquet").write_text("A")
+    (src / "manifest.json").write_text(json.dumps({"run_id": "A"}))
+    assert sweep.reuse_results(src, dst, "A")
+    assert (dst / "results.parquet").read_text() == "A"
+    (src / "manifest.json").write_text(json.dumps({"run_id": "B"}))  # taken over
+    other = tmp_path / "2"
+    assert not sweep.reuse_results(src, other, "A")
+    assert not (other / "manifest.json").exists()
+
+
+def test_other_configs_results_are_set_aside_not_lost(tmp_path):
+    job = tmp_path / "0"
+    job.mkdir()
+    (job / "results.parquet").write_text("A")
+    (job / "manifest.json").write_text(json.dumps({"run_id": "A"}))
+    sweep.mark_done(tmp_path, "A", job)
+    sweep.prepare_job_dir(job, "B", tmp_path)
+    assert not (job / "manifest.json").exists() and not (job / "results.parquet").exists()
+    where = sweep.find_completed(tmp_path, "A", tmp_path / "5")
+    assert where is not None and (where / "results.parquet").read_text() == "A"
+
+
+# ---------------------------------------------------------------------- Ray
+def _ray_processes(root_pid: int):
+    import psutil
+
+    try:
+        root = psutil.Process(root_pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _loopback(ip: str) -> bool:
+    address = ipaddress.ip_address(ip)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+@pytest.mark.slow
+def test_ray_cluster_on_loopback_gives_the_same_table(reference, tmp_path):
+    pytest.importorskip("ray", reason="ray is not installed (pip install -e '.[ray]')")
+    pytest.importorskip("hydra_plugins.hydra_ray_launcher", reason="pip install -e '.[ray]'")
+    psutil = pytest.importorskip("psutil")
+    env = {
+        **os.environ,
+        "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0",
+        "RAY_USAGE_STATS_ENABLED": "0",
+        "HYDRA_FULL_ERROR": "0",
+    }
+    port = _free_port()
+    ray_tmp = tempfile.mkdtemp(prefix="cs-ray-", dir="/tmp")  # Unix socket paths are short
+    ray_cli = [sys.executable, "-m", "ray.scripts.scripts"]
+    head = subprocess.Popen(
+        [
+            *ray_cli,
+            "start",
+            "--head",
+            "--block",
+            "--node-ip-address=127.0.0.1",
+            f"--port={port}",
+            "--include-dashboard=false",
+            "--dashboard-host=127.0.0.1",
+            "--num-cpus=2",
+            "--disable-usage-stats",
+            f"--temp-dir={ray_tmp}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    seen, stop = [], threading.Event()
+
+    def watch(pids_of):
+        while not stop.is_set():
+            pids = {p.pid for p in pids_of()}
+            try:
+                seen.extend(c for c in psutil.net_connections("inet") if c.pid in pids)
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+
+    driver = {"proc": None}
+
+    def ours():
+        procs = _ray_processes(head.pid)
+        if driver["proc"] is not None:
+            procs += _ray_processes(driver["proc"].pid)
+        return procs
+
+    watcher = threading.Thread(target=watch, args=(ours,), daemon=True)
+    watcher.start()
+    try:
+        out = tmp_path / "sweep"
+        launcher = [
+            "hydra/launcher=ray_cluster",  # configs/hydra/launcher/ray_cluster.yaml
+            f"hydra.launcher.ray.init.address=127.0.0.1:{port}",
+            "+hydra.launcher.ray.init._node_ip_address=127.0.0.1",
+        ]
+        deadline = time.monotonic() + 60
+        while True:  # wait for the head to accept a driver
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert head.poll() is None, head.stdout.read()
+            assert time.monotonic() < deadline, "ray head did not start"
+            time.sleep(0.2)
+        driver["proc"] = subprocess.Popen(
+            [sys.executable, "-m", "simulator.cli", "-m", *SWEEP, *SMALL, *launcher]
+            + [f"hydra.sweep.dir={out}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        stdout, stderr = driver["proc"].communicate(timeout=180)
+        assert driver["proc"].returncode == 0, stderr
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        watcher.join()
+        procs = _ray_processes(head.pid)
+        head.send_signal(signal.SIGTERM)  # ray start --block stops its own processes
+        try:
+            head.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            head.kill()
+        for p in procs:  # by pid, only what this head started
+            if p.is_running():
+                p.kill()
+        shutil.rmtree(ray_tmp, ignore_errors=True)
+    pd.testing.assert_frame_equal(table(reference[0]), table(out))
+    assert seen, "no Ray socket was seen"
+    listening = [c for c in seen if c.status == psutil.CONN_LISTEN]
+    assert listening and all(_loopback(c.laddr.ip) for c in listening), listening
+    remote = [c for c in seen if c.raddr]
+    assert all(_loopback(c.raddr.ip) for c in remote), [c for c in remote]
