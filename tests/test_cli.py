@@ -102,6 +102,10 @@ def test_help_lists_groups_and_options():
     assert proc.returncode == 0
     for word in ("network", "erdos_renyi", "campaign", "seeding", "experiment", "quickstart"):
         assert word in proc.stdout
+    groups = proc.stdout.split("== Configuration groups ==")[1].split("== Config ==")[0]
+    assert "network: barabasi_albert, erdos_renyi" in groups
+    assert "_schema" not in groups  # the typed schemas are not options to pick
+    assert "hydra/launcher:" in groups and "joblib" in groups
 
 
 def test_funnel_campaign_adds_funnel_columns(tmp_path):
