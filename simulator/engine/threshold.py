@@ -99,6 +99,23 @@ def node_thresholds(key, n: int) -> np.ndarray:
 
 
 @njit(cache=True)
+def _buffers(n):
+    """Per-replicate scratch of :func:`_threshold_cascade`: active, touched, tally,
+    theta, touched_list, then order, parent, step, arc (the activation record)."""
+    return (
+        np.zeros(n, dtype=np.bool_),
+        np.zeros(n, dtype=np.bool_),
+        np.empty(n),
+        np.empty(n),
+        np.empty(n, np.int64),
+        np.empty(n, np.int64),
+        np.empty(n, np.int64),
+        np.empty(n, np.int64),
+        np.empty(n, np.int64),
+    )
+
+
+@njit(cache=True)
 def _threshold_cascade(
     indptr,
     indices,
@@ -192,15 +209,7 @@ def threshold_events(
     """
     n = indptr.size - 1
     reps = keys.size
-    active = np.zeros(n, dtype=np.bool_)
-    touched = np.zeros(n, dtype=np.bool_)
-    tally = np.empty(n)
-    theta = np.empty(n)
-    touched_list = np.empty(n, np.int64)
-    order = np.empty(n, np.int64)
-    parent = np.empty(n, np.int64)
-    step = np.empty(n, np.int64)
-    arc = np.empty(n, np.int64)
+    buf = _buffers(n)
     table = new_event_table(reps * seeds.shape[1] * 4)
     reach = np.empty(reps, np.int64)
     depth = np.empty(reps, np.int64)
@@ -215,18 +224,10 @@ def threshold_events(
             fixed_threshold,
             seeds[r],
             keys[r],
-            active,
-            touched,
-            tally,
-            theta,
-            touched_list,
-            order,
-            parent,
-            step,
-            arc,
+            *buf,
         )
         reach[r], depth[r] = size, d
-        table, total = append_activations(table, total, r, order, parent, step, arc, size)
+        table, total = append_activations(table, total, r, *buf[5:], size)
     return reach, depth, table[:total]
 
 
@@ -246,15 +247,7 @@ def threshold_summary(
     depth = np.empty(reps, np.int64)
     n_chunks = max(1, min(reps, n_chunks))
     for c in prange(n_chunks):
-        active = np.zeros(n, dtype=np.bool_)
-        touched = np.zeros(n, dtype=np.bool_)
-        tally = np.empty(n)
-        theta = np.empty(n)
-        touched_list = np.empty(n, np.int64)
-        order = np.empty(n, np.int64)
-        parent = np.empty(n, np.int64)
-        step = np.empty(n, np.int64)
-        arc = np.empty(n, np.int64)
+        buf = _buffers(n)
         for r in range(c, reps, n_chunks):
             size, d = _threshold_cascade(
                 indptr,
@@ -265,15 +258,7 @@ def threshold_summary(
                 fixed_threshold,
                 seeds[r],
                 keys[r],
-                active,
-                touched,
-                tally,
-                theta,
-                touched_list,
-                order,
-                parent,
-                step,
-                arc,
+                *buf,
             )
             reach[r], depth[r] = size, d
     return reach, depth
