@@ -37,7 +37,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from simulator import sweep
 from simulator.config import ConfigError, register_configs, to_config
-from simulator.results import run_id
+from simulator.results import code_version, run_id
 
 __all__ = ["main", "config_dir"]
 
@@ -159,7 +159,7 @@ def _app(cfg: DictConfig) -> None:
 
     outdir = Path(hydra_cfg.runtime.output_dir)
     resolved = OmegaConf.to_container(cfg, resolve=True)
-    key = run_id(resolved)  # the job's key: resolved config, seed included
+    key = sweep.job_key(run_id(resolved), code_version())  # config (seed included) + code
     if job is not None:
         job.begin()
         if _already_complete(job, key, outdir):

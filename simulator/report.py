@@ -84,6 +84,7 @@ class Job:
     overrides: list[str]
     state: str = "not started"
     run_id: str | None = None
+    code_version: str | None = None
     wall_time_s: float | None = None
     params: dict = field(default_factory=dict)
     ci_level: float = 0.95
@@ -108,6 +109,12 @@ class SweepData:
     @property
     def missing(self) -> list[Job]:
         return [j for j in self.jobs if j.state not in ("complete", "duplicate")]
+
+    @property
+    def code_versions(self) -> list[str]:
+        """The code versions that computed the complete jobs (one, normally)."""
+        done = [j.code_version for j in self.jobs if j.state == "complete" and j.code_version]
+        return sorted(set(done))
 
 
 # -------------------------------------------------------------- discovery
@@ -193,6 +200,7 @@ def find_jobs(path: Path, skip: Path | None = None) -> tuple[list[Job], bool, li
                 job.state = "incomplete"
                 continue
             job.run_id = data.get("run_id")
+            job.code_version = data.get("code_version")
             if not _config_matches(job.dir, job.run_id):
                 job.state = "incomplete"  # killed after Hydra set the job up, before it ran
                 continue
@@ -503,8 +511,17 @@ def _jobs_frame(data: SweepData) -> pd.DataFrame:
             "state": [j.state for j in data.jobs],
             "overrides": [" ".join(j.overrides) for j in data.jobs],
             "run_id": [j.run_id for j in data.jobs],
+            "code_version": [j.code_version for j in data.jobs],
             "wall_time_s": [j.wall_time_s for j in data.jobs],
         }
+    )
+
+
+def _mixed_code(data: SweepData) -> str:
+    versions = ", ".join(data.code_versions)
+    return (
+        f"the jobs were computed by {len(data.code_versions)} code versions ({versions}); "
+        "run the sweep again to recompute the older ones (see jobs.csv)"
     )
 
 
@@ -516,6 +533,8 @@ def report_markdown(data: SweepData, figures: Sequence[Path], outdir: Path) -> s
     lines = [f"# Report: `{data.path}`", ""]
     total = f"{len(jobs)} jobs" if data.expected_known else f"{len(jobs)} job directories"
     lines.append(f"- **{complete} of {total} complete**; {len(jobs) - complete} missing.")
+    if len(data.code_versions) > 1:
+        lines.append(f"- **Warning:** {_mixed_code(data)}")
     experiments = sorted(set(data.rows["experiment"])) if "experiment" in data.rows else []
     if experiments:
         lines.append(f"- Experiment: {', '.join(map(str, experiments))}.")
@@ -639,6 +658,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"campaign-report: {complete} of {len(data.jobs)} jobs complete, "
         f"{len(data.missing)} missing; {len(data.rows)} rows; report in {written['report']}"
     )
+    if len(data.code_versions) > 1:
+        print(f"  warning: {_mixed_code(data)}")
     for job in data.missing[:20]:
         print(f"  missing: job {job.num} ({job.state}): {' '.join(job.overrides)}")
     if len(data.missing) > 20:

@@ -17,7 +17,9 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import json
 import platform
 import subprocess
@@ -39,6 +41,7 @@ __all__ = [
     "run_id",
     "package_versions",
     "git_commit",
+    "code_version",
     "write_manifest",
     "format_summary",
 ]
@@ -190,6 +193,29 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+@functools.cache
+def code_version() -> str:
+    """Short hash of the code that computes results: every ``.py`` file of
+    ``simulator`` and ``experiments`` (the configs are part of the run's config).
+
+    Unlike the git commit it also changes with uncommitted edits, so a sweep
+    re-runs the jobs an edited model would compute differently.
+
+    >>> len(code_version()) == 12 and code_version() == code_version()
+    True
+    """
+    digest = hashlib.sha256()
+    for package in ("simulator", "experiments"):
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            continue
+        root = Path(spec.origin).parent
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def git_commit(path: Path | None = None) -> str | None:
     """The git commit of the source tree holding ``path`` (None when not a checkout)."""
     path = Path(path or Path(__file__).resolve().parent)
@@ -216,13 +242,15 @@ def git_commit(path: Path | None = None) -> str | None:
 
 
 def write_manifest(path: Path, config: dict, seed: int, wall_time_s: float, **extra) -> dict:
-    """Write ``manifest.json``: resolved config, seed, versions, git commit, wall time."""
+    """Write ``manifest.json``: resolved config, seed, versions, git commit and
+    code version, wall time."""
     manifest = {
         "run_id": run_id(config),
         "seed": seed,
         "config": config,
         "versions": package_versions(),
         "git_commit": git_commit(),
+        "code_version": code_version(),
         "command": sys.argv,
         "wall_time_s": round(wall_time_s, 3),
         **extra,

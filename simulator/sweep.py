@@ -4,9 +4,11 @@ A sweep (``campaign-sim -m key=a,b,c``) runs one job per combination of
 values, each in its own directory under ``hydra.sweep.dir``. This module keeps
 a sweep *resumable and exact*:
 
-- A job's **key** is :func:`simulator.results.run_id` of its resolved config
-  (the root seed included; Hydra's own settings, such as the run directory,
-  are not part of it). Same key = same results, whatever the launcher.
+- A job's **key** (:func:`job_key`) is :func:`simulator.results.run_id` of its
+  resolved config (the root seed included; Hydra's own settings, such as the
+  run directory, are not part of it) and the
+  :func:`simulator.results.code_version` that computed it. Same key = same
+  results, whatever the launcher; after a code change every job runs again.
 - A job writes its files into a staging directory ``.partial-*`` inside its
   job directory and moves them into place with :func:`os.replace` (atomic on
   one file system); ``manifest.json`` is written last, the same way. **A job is
@@ -61,6 +63,7 @@ __all__ = [
     "atomic_write_text",
     "staged",
     "prepare_job_dir",
+    "job_key",
     "find_completed",
     "mark_done",
     "reuse_results",
@@ -164,11 +167,23 @@ def staged(job_dir: Path) -> Iterator[Path]:
 
 
 # ----------------------------------------------------------------- resuming
+def job_key(run_id: str, code_version: str | None = None) -> str:
+    """The key of a job: its config's run id and the code version, if known.
+
+    >>> job_key("3f2a", "9c1d")
+    '3f2a-9c1d'
+    """
+    return f"{run_id}-{code_version}" if code_version else run_id
+
+
 def _manifest_key(path: Path) -> str | None:
     try:
-        return json.loads(Path(path).read_text()).get("run_id")
+        manifest = json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return None
+    if not isinstance(manifest, dict) or "run_id" not in manifest:
+        return None
+    return job_key(manifest["run_id"], manifest.get("code_version"))
 
 
 def find_completed(sweep_dir: Path, key: str, job_dir: Path) -> Path | None:
@@ -176,7 +191,7 @@ def find_completed(sweep_dir: Path, key: str, job_dir: Path) -> Path | None:
 
     Looks at ``job_dir`` itself first (a re-run of the same sweep), then the
     sweep's index (the same config under another job number). A hit is
-    always confirmed by the manifest's own ``run_id``.
+    always confirmed by the manifest's own run id and code version.
     """
     if _manifest_key(Path(job_dir) / MANIFEST) == key:
         return Path(job_dir)

@@ -112,6 +112,20 @@ def test_partial_sweep_reports_what_is_complete_and_lists_the_rest(sweep_dir, tm
     assert run("simulator.report", partial, "--strict").returncode == 1
 
 
+def test_jobs_from_two_code_versions_are_flagged(sweep_dir, tmp_path):
+    mixed = tmp_path / "sweep"
+    shutil.copytree(sweep_dir, mixed)
+    manifest = mixed / "1" / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"code_version": "', '"code_version": "0ld'))
+    proc = run("simulator.report", mixed)
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: the jobs were computed by 2 code versions" in proc.stdout
+    assert "**Warning:** the jobs were computed by 2 code versions" in (
+        (mixed / "report" / "report.md").read_text()
+    )
+    assert "warning" not in run("simulator.report", sweep_dir, "--out", tmp_path / "r").stdout
+
+
 def test_an_old_manifest_under_a_new_config_is_not_complete(sweep_dir, tmp_path):
     stale = tmp_path / "sweep"
     shutil.copytree(sweep_dir, stale)
