@@ -340,16 +340,14 @@ class Network:
         return np.asarray(self.layer_names, dtype=object)[self.layer]
 
     def reverse_arc_index(self) -> np.ndarray:
-        """For each arc ``u -> v`` the index of ``v -> u``, or -1 if absent."""
-        src, dst = self.edges()
-        key = src.astype(np.int64) * self.n + dst  # sorted: arcs are in CSR order
-        rkey = dst.astype(np.int64) * self.n + src
-        pos = np.searchsorted(key, rkey)
-        found = pos < self.m
-        found[found] = key[pos[found]] == rkey[found]
-        out = np.full(self.m, -1, dtype=np.int64)
-        out[found] = pos[found]
-        return out
+        """For each arc ``u -> v`` the index of ``v -> u``, or -1 if absent.
+
+        >>> Network.from_edges([0, 1, 1], [1, 0, 2], n=3).reverse_arc_index().tolist()
+        [1, 0, -1]
+        """
+        from simulator.network._arcs import reverse_arcs
+
+        return reverse_arcs(self.indptr, self.indices)
 
     # ----------------------------------------------------------------- labels
     def index_of(self, labels) -> np.ndarray:
