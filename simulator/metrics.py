@@ -56,6 +56,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from simulator.cascade import ACTION_CODE, CascadeLog
 
@@ -228,6 +229,54 @@ def _subtree_sizes(parent: np.ndarray, generation: np.ndarray) -> np.ndarray:
     return size
 
 
+@njit(cache=True)
+def _first_events(rep: np.ndarray, node: np.ndarray, step: np.ndarray, width: int) -> np.ndarray:
+    """Position of each (replicate, node)'s first event: lowest step, then earliest.
+
+    ``rep`` must be non-decreasing (replicates contiguous, as every engine
+    writes them); one pass with a node-indexed scratch array instead of a sort.
+    """
+    best = np.empty(width, np.int64)
+    mark = np.full(width, -1, np.int64)  # replicate for which best[v] holds
+    out = np.empty(rep.size, np.int64)
+    k, i = 0, 0
+    while i < rep.size:
+        r, first = rep[i], k
+        while i < rep.size and rep[i] == r:
+            v = node[i]
+            if mark[v] != r:
+                mark[v], best[v], out[k] = r, i, v
+                k += 1
+            elif step[i] < step[best[v]]:
+                best[v] = i
+            i += 1
+        for q in range(first, k):
+            out[q] = best[out[q]]
+    return out[:k]
+
+
+def _first_reached(
+    log: CascadeLog, sel: np.ndarray, width: int, sort: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Log rows of the first event per (replicate, node) among ``sel``, and their
+    keys ``replicate * width + node``, sorted by key (unless ``sort`` is false)."""
+    rep = log.replicate[sel].astype(np.int64)
+    node = log.node[sel].astype(np.int64)
+    if rep.size and (rep[1:] >= rep[:-1]).all():
+        pick = sel[_first_events(rep, node, log.step[sel], width)]
+        key = log.replicate[pick].astype(np.int64) * width + log.node[pick]
+        if not sort:
+            return pick, key
+        order = np.argsort(key)  # keys are distinct
+        return pick[order], key[order]
+    key = rep * width + node  # any order (e.g. an imported log): sort
+    order = np.lexsort((sel, log.step[sel], key))  # by key, then step, then log position
+    key = key[order]
+    first = np.ones(key.size, bool)
+    first[1:] = key[1:] != key[:-1]
+    return sel[order[first]], key[first]
+
+
 def cascade_forest(log: CascadeLog, actions: Sequence[str] = REACHED) -> Forest:
     """The cascade trees of ``log`` among the events of ``actions`` (see the module notes).
 
@@ -250,16 +299,8 @@ def cascade_forest(log: CascadeLog, actions: Sequence[str] = REACHED) -> Forest:
     ([0, 1, 2, 2], [4, 3, 1, 1])
     """
     sel = np.flatnonzero(np.isin(log.action, _codes(actions)))
-    rep = log.replicate[sel].astype(np.int64)
-    node = log.node[sel].astype(np.int64)
-    width = int(max(node.max(initial=0), log.parent.max(initial=0))) + 1
-    key = rep * width + node
-    order = np.lexsort((sel, log.step[sel], key))  # by key, then step, then log position
-    key = key[order]
-    first = np.ones(key.size, bool)
-    first[1:] = key[1:] != key[:-1]
-    pick = sel[order[first]]
-    key = key[first]
+    width = int(max(log.node[sel].max(initial=0), log.parent.max(initial=0))) + 1
+    pick, key = _first_reached(log, sel, width)
     parent_node = log.parent[pick].astype(np.int64)
     parent = np.full(pick.size, -1, np.int64)
     has = np.flatnonzero(parent_node >= 0)
@@ -286,9 +327,9 @@ def cascade_forest(log: CascadeLog, actions: Sequence[str] = REACHED) -> Forest:
 # ------------------------------------------------------------------- totals
 def reach(log: CascadeLog) -> np.ndarray:
     """Distinct nodes reached per replicate (a ``seed``, ``activate`` or ``impression`` event)."""
-    sel = np.isin(log.action, _codes(REACHED))
+    sel = np.flatnonzero(np.isin(log.action, _codes(REACHED)))
     width = int(log.node.max(initial=0)) + 1
-    key = np.unique(log.replicate[sel].astype(np.int64) * width + log.node[sel])
+    _, key = _first_reached(log, sel, width, sort=False)
     return np.bincount(key // width, minlength=log.replicates)
 
 
@@ -306,8 +347,10 @@ def amount(log: CascadeLog) -> np.ndarray:
     )
 
 
-def totals(log: CascadeLog) -> dict[str, np.ndarray]:
+def totals(log: CascadeLog, *, forest: Forest | None = None) -> dict[str, np.ndarray]:
     """Every metric of :data:`TOTALS` per replicate (the funnel's ``run_cascades`` totals).
+
+    ``forest``: ``cascade_forest(log)``, when already built (it holds the reach).
 
     Examples
     --------
@@ -322,7 +365,11 @@ def totals(log: CascadeLog) -> dict[str, np.ndarray]:
     out = {}
     for name, action in TOTALS.items():
         if name == "reach":
-            out[name] = reach(log)
+            out[name] = (
+                reach(log)
+                if forest is None
+                else np.bincount(forest.replicate, minlength=log.replicates)
+            )
         elif name == "amount":
             out[name] = amount(log)
         else:
@@ -346,7 +393,12 @@ def _group_codes(tie, layer, by, threshold, layer_names):
 
 
 def split(
-    log: CascadeLog, metric: str, by: str = "tie", threshold: float = 0.5
+    log: CascadeLog,
+    metric: str,
+    by: str = "tie",
+    threshold: float = 0.5,
+    *,
+    forest: Forest | None = None,
 ) -> dict[str, np.ndarray]:
     """A metric of :data:`TOTALS` per replicate, split by tie type or by layer.
 
@@ -355,6 +407,7 @@ def split(
     name, and ``"none"`` for events without a layer (seeds, or networks
     without layers). An event belongs to the tie it travelled; a reached node
     to the tie of the event that first reached it. The parts sum to the total.
+    ``forest``: ``cascade_forest(log)``, when already built (for ``reach``).
 
     Examples
     --------
@@ -368,7 +421,7 @@ def split(
     if metric not in TOTALS:
         raise ValueError(f"unknown metric {metric!r}; choose from {', '.join(TOTALS)}")
     if metric == "reach":
-        f = cascade_forest(log, REACHED)
+        f = cascade_forest(log, REACHED) if forest is None else forest
         rep, tie, layer, weights = f.replicate, f.tie, f.layer, None
     else:
         sel = log.action == ACTION_CODE[TOTALS[metric]]
@@ -411,7 +464,9 @@ def replicate_table(
     >>> replicate_table(log)[["replicate", "reach", "depth", "reach_weak"]].values.tolist()
     [[0, 2, 1, 0], [1, 2, 1, 0]]
     """
-    out = {"replicate": np.arange(log.replicates), **totals(log), "depth": depth(log)}
+    forest = cascade_forest(log, REACHED)  # built once: reach, depth and the reach splits
+    out = {"replicate": np.arange(log.replicates), **totals(log, forest=forest)}
+    out["depth"] = _depth(forest)
     out["impressions_per_conversion"] = impressions_per_conversion(log)
     splits = []
     if tie_threshold is not None:
@@ -420,7 +475,7 @@ def replicate_table(
         splits.append(("layer", 0.5))
     for by, threshold in splits:
         for metric in TOTALS:
-            for group, values in split(log, metric, by, threshold).items():
+            for group, values in split(log, metric, by, threshold, forest=forest).items():
                 out[f"{metric}_{group}"] = values
     return pd.DataFrame(out)
 
@@ -433,8 +488,11 @@ def generation_sizes(log: CascadeLog, actions: Sequence[str] = REACHED) -> np.nd
 
 def depth(log: CascadeLog, actions: Sequence[str] = REACHED) -> np.ndarray:
     """Deepest generation per replicate (0: only the seeds, or nothing)."""
-    f = cascade_forest(log, actions)
-    out = np.zeros(log.replicates, np.int64)
+    return _depth(cascade_forest(log, actions))
+
+
+def _depth(f: Forest) -> np.ndarray:
+    out = np.zeros(f.replicates, np.int64)
     np.maximum.at(out, f.replicate, f.generation)
     return out
 

@@ -169,6 +169,45 @@ def funnel_run():
     return run_cascades(net, [0, 1, 2, 3, 4], campaign, replicates=30, seed=6)
 
 
+def _reorder(log: CascadeLog, order: np.ndarray) -> CascadeLog:
+    fields = ("replicate", "node", "parent", "step", "action", "tie", "layer", "amount")
+    return CascadeLog(
+        **{f: getattr(log, f)[order] for f in fields},
+        replicates=log.replicates,
+        layer_names=log.layer_names,
+    )
+
+
+def test_first_event_is_the_earliest_step_then_the_earliest_row():
+    rows = [
+        (0, 0, -1, 0, "seed", np.nan, -1, 0.0),
+        (0, 5, -1, 0, "seed", np.nan, -1, 0.0),
+        (0, 1, 0, 3, "impression", 0.2, -1, 0.0),  # logged first, seen later
+        (0, 1, 5, 1, "impression", 0.9, -1, 0.0),  # the first time 1 saw it
+        (0, 1, 0, 1, "impression", 0.4, -1, 0.0),  # same step, later row
+    ]
+    fast = metrics.cascade_forest(hand_log(rows))  # replicates in order: one pass
+    assert fast.step.tolist() == [0, 1, 0] and fast.tie[1] == np.float32(0.9)
+    assert fast.parent.tolist() == [-1, 2, -1]  # node 1 reached from node 5
+    # replicate 1 logged before replicate 0: the sorting path, same choice
+    again = [(1, *row[1:]) for row in rows]
+    slow = metrics.cascade_forest(hand_log(again + rows, replicates=2))
+    assert slow.replicate.tolist() == [0, 0, 0, 1, 1, 1]
+    assert slow.step.tolist() == [0, 1, 0] * 2 and slow.parent.tolist() == [-1, 2, -1, -1, 5, -1]
+    assert slow.tie[[1, 4]].tolist() == [np.float32(0.9)] * 2
+
+
+def test_forest_of_a_log_in_any_replicate_order_is_the_same(funnel_run):
+    log = funnel_run.log
+    # replicates in reverse (the sorting path), each replicate's rows kept in order
+    back = _reorder(log, np.lexsort((np.arange(len(log)), -log.replicate.astype(np.int64))))
+    a, b = metrics.cascade_forest(log), metrics.cascade_forest(back)
+    for name in ("replicate", "node", "parent", "step", "generation", "root", "subtree", "layer"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert np.array_equal(a.tie, b.tie, equal_nan=True)
+    assert np.array_equal(metrics.reach(log), metrics.reach(back))
+
+
 def test_funnel_metrics_equal_the_engine_totals(funnel_run):
     res = funnel_run
     t = metrics.totals(res.log)
