@@ -166,7 +166,7 @@ STRATEGIES: dict[str, SeedingStrategy] = {
             "degree_discount", degree_discount, False, "Chen, Wang & Yang 2009 (p = 0.01)"
         ),
         SeedingStrategy(
-            "celf", celf, True, "Leskovec et al. 2007 (IC p = 0.01, 200 replicates)", True
+            "celf", celf, True, "Leskovec et al. 2007 (IC p = 0.01, 1,000 replicates)", True
         ),
         SeedingStrategy("imm", imm, True, "Tang, Shi & Xiao 2015 (IC p = 0.01)", True),
         SeedingStrategy("one_hop", one_hop, True, "friendship paradox (Cohen et al. 2003)"),

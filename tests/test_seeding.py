@@ -471,8 +471,8 @@ def test_kempe_ordering_on_ca_grqc(shared_data, model):
     be small next to what the evaluation resolves: it gets 10x the
     evaluation's replicates. Under IC p = 0.01, where degree discount is
     near-greedy (Chen et al. 2009), CELF's deficit to degree discount
-    (40,000-replicate evaluation) is 1.10 +- 0.04 nodes at k = 50 with its
-    default 200 replicates, 0.19 +- 0.03 with 1,000, and within 0.02 +- 0.01
+    (40,000-replicate evaluation) is 1.10 +- 0.04 nodes at k = 50 with 200
+    replicates, 0.19 +- 0.03 with its default 1,000, and within 0.02 +- 0.01
     (k = 10; positive at k = 25, 50) with 10,000; 4 SE here is 0.2-0.5.
     Cost: CELF 3 s (IC) and 7 s (weighted cascade); the evaluation < 1 s.
     """
