@@ -46,6 +46,7 @@ __all__ = [
     "register_configs",
     "to_config",
     "small_config",
+    "load_config",
 ]
 
 
@@ -472,6 +473,27 @@ def to_config(cfg: DictConfig) -> Config:
 
 
 __all__ += ["Distribution", "NETWORK_SCHEMAS", "CAMPAIGN_SCHEMAS"]
+
+
+def load_config(*overrides: str) -> Config:
+    """The typed config that ``campaign-sim OVERRIDES...`` runs, composed from the YAML configs.
+
+    For notebooks and scripts: the same defaults, experiment overlays and
+    checks as the command line (a bad key or value raises :class:`ConfigError`).
+
+    Examples
+    --------
+    >>> cfg = load_config("experiment=viral_coefficient", "network.n=300")
+    >>> cfg.experiment.name, cfg.network.n
+    ('viral_coefficient', 300)
+    """
+    from hydra import compose, initialize_config_dir
+
+    from simulator.cli import config_dir
+
+    register_configs()
+    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+        return to_config(compose(config_name="config", overrides=list(overrides)))
 
 
 def small_config(**overrides) -> Config:

@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from simulator.config import Config, to_config
+from simulator.config import Config, load_config, to_config
 from simulator.rng import stream
 
 __all__ = [
@@ -277,14 +277,7 @@ def sensitivity(
 
 
 def _base_config(overrides: Sequence[str]) -> Config:
-    from hydra import compose, initialize_config_dir
-
-    from simulator.cli import config_dir
-    from simulator.config import register_configs
-
-    register_configs()
-    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        return to_config(compose(config_name="config", overrides=list(overrides)))
+    return load_config(*overrides)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,21 +5,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hydra import compose, initialize_config_dir
 
 from experiments import STUDIES
 from simulator.budgets import buy, max_affordable, seed_costs
 from simulator.cli import config_dir
-from simulator.config import ConfigError, register_configs, to_config
+from simulator.config import ConfigError, load_config
 
 EXPERIMENTS = sorted(p.stem for p in (Path(config_dir()) / "experiment").glob("*.yaml"))
 SMOKE = ["network.n=400", "experiment.replicates=8"]
 
 
 def run_experiment(tmp_path, *overrides):
-    register_configs()
-    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        cfg = to_config(compose(config_name="config", overrides=list(overrides)))
+    cfg = load_config(*overrides)
     return STUDIES[cfg.experiment.name](cfg, tmp_path)
 
 
