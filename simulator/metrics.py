@@ -262,7 +262,9 @@ def _first_reached(
     keys ``replicate * width + node``, sorted by key (unless ``sort`` is false)."""
     rep = log.replicate[sel].astype(np.int64)
     node = log.node[sel].astype(np.int64)
-    if rep.size and (rep[1:] >= rep[:-1]).all():
+    # one pass when replicates are contiguous and the node-indexed scratch is
+    # not much larger than the events (sparse raw ids fall back to sorting)
+    if rep.size and width <= 4 * rep.size + 65_536 and (rep[1:] >= rep[:-1]).all():
         pick = sel[_first_events(rep, node, log.step[sel], width)]
         key = log.replicate[pick].astype(np.int64) * width + log.node[pick]
         if not sort:

@@ -112,9 +112,10 @@ class SweepData:
 
     @property
     def code_versions(self) -> list[str]:
-        """The code versions that computed the complete jobs (one, normally)."""
-        done = [j.code_version for j in self.jobs if j.state == "complete" and j.code_version]
-        return sorted(set(done))
+        """The code versions that computed the complete jobs (one, normally);
+        manifests written before versions were recorded count as "unknown"."""
+        done = {j.code_version or "unknown" for j in self.jobs if j.state == "complete"}
+        return sorted(done) if done != {"unknown"} else []
 
 
 # -------------------------------------------------------------- discovery

@@ -211,6 +211,8 @@ def code_version() -> str:
             continue
         root = Path(spec.origin).parent
         for path in sorted(root.rglob("*.py")):
+            if path.name.startswith(".") or not path.is_file():
+                continue  # e.g. an editor's lock file (a dangling symlink)
             digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

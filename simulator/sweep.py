@@ -111,7 +111,8 @@ def prepare_job_dir(job_dir: Path, key: str | None = None, sweep_dir: Path | Non
     (``sweep_dir`` given), the complete results of another config are not
     deleted but moved to ``SWEEP/.campaign-sim/stash/`` and stay in the
     index, so a sweep whose jobs were renumbered (values added) still finds
-    them.
+    them; results of the same config computed by other code are superseded
+    (the job recomputes them).
     """
     job_dir = Path(job_dir)
     if not job_dir.is_dir():
@@ -119,13 +120,22 @@ def prepare_job_dir(job_dir: Path, key: str | None = None, sweep_dir: Path | Non
     manifest = job_dir / MANIFEST
     old_key = _manifest_key(manifest) if manifest.exists() else None
     if manifest.exists() and (key is None or old_key != key):
-        if sweep_dir is not None and old_key is not None:
+        # the same config computed by other code is superseded, not set aside
+        superseded = (
+            key is not None and old_key is not None and _config_of(old_key) == _config_of(key)
+        )
+        if sweep_dir is not None and old_key is not None and not superseded:
             _stash(job_dir, old_key, Path(sweep_dir))
         else:
             manifest.unlink()
     for entry in job_dir.iterdir():
         if entry.name.startswith(PARTIAL) and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def _config_of(key: str) -> str:
+    """The run id part of a job key (see :func:`job_key`)."""
+    return key.split("-", 1)[0]
 
 
 def _stash(job_dir: Path, key: str, sweep_dir: Path) -> None:

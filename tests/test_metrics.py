@@ -195,6 +195,9 @@ def test_first_event_is_the_earliest_step_then_the_earliest_row():
     assert slow.replicate.tolist() == [0, 0, 0, 1, 1, 1]
     assert slow.step.tolist() == [0, 1, 0] * 2 and slow.parent.tolist() == [-1, 2, -1, -1, 5, -1]
     assert slow.tie[[1, 4]].tolist() == [np.float32(0.9)] * 2
+    # sparse raw ids (a hand-built log): sorted, no node-indexed scratch of 10^9
+    sparse = [(0, 10**9, -1, 0, "seed", np.nan, -1, 0.0), (0, 7, 10**9, 1, "activate", 1, -1, 0)]
+    assert metrics.cascade_forest(hand_log(sparse)).parent.tolist() == [1, -1]
 
 
 def test_forest_of_a_log_in_any_replicate_order_is_the_same(funnel_run):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -124,6 +125,8 @@ def test_jobs_from_two_code_versions_are_flagged(sweep_dir, tmp_path):
         (mixed / "report" / "report.md").read_text()
     )
     assert "warning" not in run("simulator.report", sweep_dir, "--out", tmp_path / "r").stdout
+    manifest.write_text(re.sub(r'"code_version": "[^"]*",?', "", manifest.read_text()))
+    assert len(collect(mixed).code_versions) == 2  # a manifest from before versions: "unknown"
 
 
 def test_an_old_manifest_under_a_new_config_is_not_complete(sweep_dir, tmp_path):
