@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def run_module(module: str, *args, env=None, timeout=300, **kwargs):
+    """``python -m MODULE ARGS`` in a subprocess, output captured; one-line errors
+    (no Hydra or campaign-sim debug tracebacks) unless ``env`` asks otherwise."""
+    full_env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
+    full_env.pop("CAMPAIGN_SIM_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", module, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**full_env, **(env or {})},
+        **kwargs,
+    )
 
 
 def shared_data_dir() -> Path:

@@ -1,27 +1,16 @@
 """`campaign-sim` end to end, in a subprocess, at a small size."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from conftest import run_module
 
 SMALL = ["network.n=600", "experiment.replicates=40"]
 
 
 def campaign_sim(*args, cwd=None):
-    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
-    env.pop("CAMPAIGN_SIM_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "simulator.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-        env=env,
-    )
+    return run_module("simulator.cli", *args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

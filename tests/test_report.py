@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_module
 
 from simulator.report import collect
 from simulator.results import mean_ci
@@ -21,16 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 SMALL = ["network.n=300", "experiment.replicates=10", "experiment.figures=false"]
 
 
-def run(module: str, *args, cwd=None):
-    env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
-    return subprocess.run(
-        [sys.executable, "-m", module, *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-        env=env,
-    )
+run = run_module
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import run_module
 
 from simulator import sweep
 from simulator.report import collect
@@ -30,17 +31,8 @@ SMALL = ["network.n=300", "experiment.replicates=12", "experiment.figures=false"
 SWEEP = ["campaign.p=0.02,0.1", "seed=1,2"]
 
 
-def campaign_sim(*args, env=None, timeout=300, **kwargs):
-    full_env = {**os.environ, "HYDRA_FULL_ERROR": "0", **(env or {})}
-    full_env.pop("CAMPAIGN_SIM_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "simulator.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=full_env,
-        **kwargs,
-    )
+def campaign_sim(*args, **kwargs):
+    return run_module("simulator.cli", *args, **kwargs)
 
 
 def table(sweep_dir: Path) -> pd.DataFrame:
