@@ -422,17 +422,27 @@ def split(
     """
     if metric not in TOTALS:
         raise ValueError(f"unknown metric {metric!r}; choose from {', '.join(TOTALS)}")
+    events = _metric_events(log, metric, forest)
+    return _split_events(events, log.replicates, by, threshold, log.layer_names)
+
+
+def _metric_events(log: CascadeLog, metric: str, forest: Forest | None):
+    """``(replicate, tie, layer, weights)`` of what ``metric`` counts: first reaches
+    for ``reach`` (from ``forest`` when given), else the metric's events."""
     if metric == "reach":
         f = cascade_forest(log, REACHED) if forest is None else forest
-        rep, tie, layer, weights = f.replicate, f.tie, f.layer, None
-    else:
-        sel = log.action == ACTION_CODE[TOTALS[metric]]
-        rep, tie, layer = log.replicate[sel].astype(np.int64), log.tie[sel], log.layer[sel]
-        weights = log.amount[sel].astype(np.float64) if metric == "amount" else None
-    code, names = _group_codes(tie, layer, by, threshold, log.layer_names)
+        return f.replicate, f.tie, f.layer, None
+    sel = log.action == ACTION_CODE[TOTALS[metric]]
+    weights = log.amount[sel].astype(np.float64) if metric == "amount" else None
+    return log.replicate[sel].astype(np.int64), log.tie[sel], log.layer[sel], weights
+
+
+def _split_events(events, replicates: int, by: str, threshold: float, layer_names):
+    rep, tie, layer, weights = events
+    code, names = _group_codes(tie, layer, by, threshold, layer_names)
     k = len(names)
-    flat = np.bincount(rep * k + code, weights=weights, minlength=log.replicates * k)
-    table = flat.reshape(log.replicates, k)
+    flat = np.bincount(rep * k + code, weights=weights, minlength=replicates * k)
+    table = flat.reshape(replicates, k)
     if weights is None:
         table = table.astype(np.int64)
     return {name: table[:, i] for i, name in enumerate(names)}
@@ -475,9 +485,16 @@ def replicate_table(
         splits.append(("tie", tie_threshold))
     if layers:
         splits.append(("layer", 0.5))
-    for by, threshold in splits:
+    parts = {}
+    for metric in TOTALS:  # each metric's events selected once, then split both ways
+        events = _metric_events(log, metric, forest)
+        for by, threshold in splits:
+            parts[by, metric] = _split_events(
+                events, log.replicates, by, threshold, log.layer_names
+            )
+    for by, _ in splits:  # columns: every tie split, then every layer split
         for metric in TOTALS:
-            for group, values in split(log, metric, by, threshold, forest=forest).items():
+            for group, values in parts[by, metric].items():
                 out[f"{metric}_{group}"] = values
     return pd.DataFrame(out)
 
