@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import simulator
-from simulator.cascade import ACTION_CODE
+from simulator.cascade_log import ACTION_CODE
 from simulator.distributions import Distribution
 from simulator.network import generators
 from simulator.network.ties import random_strength

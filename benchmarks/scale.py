@@ -45,7 +45,7 @@ from benchmarks.common import (
     timed,
 )
 from simulator.rng import replicate_keys, stream
-from simulator.seeding import select_seeds
+from simulator.seeding.registry import select_seeds
 
 
 def peak_rss_mb() -> float:

@@ -57,7 +57,7 @@ def _say(msg: str) -> None:
 
 def sweep(args: list[str], sweep_dir: Path, env: dict | None = None) -> dict:
     """Run ``campaign-sim -m ARGS`` once; wall time and the jobs' own times."""
-    cmd = [sys.executable, "-m", "simulator.cli", "-m", *args, f"hydra.sweep.dir={sweep_dir}"]
+    cmd = [sys.executable, "-m", "simulator.runs.cli", "-m", *args, f"hydra.sweep.dir={sweep_dir}"]
     t0 = time.perf_counter()
     proc = subprocess.run(
         cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False

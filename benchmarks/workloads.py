@@ -27,7 +27,7 @@ from benchmarks.common import (
 )
 from simulator.network import generators
 from simulator.rng import stream
-from simulator.seeding import select_seeds
+from simulator.seeding.registry import select_seeds
 
 
 def _run(net, seeds, model, replicates: int, repeats: int, threads: int) -> dict:
@@ -111,7 +111,7 @@ def campaign_model_step(n: int, steps: int) -> dict:
     most campaigns stay small and the steps would have little to do). A
     small model is run to the end first, so the compiled step is loaded.
     """
-    from simulator.engine.mesa_model import CampaignModel
+    from simulator.mesa_model import CampaignModel
 
     logging.getLogger("MESA").setLevel(logging.WARNING)
     CampaignModel(n=300, k=5, seed=SEED).run_model()  # warm-up

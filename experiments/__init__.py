@@ -4,7 +4,7 @@ tables and figures into a run directory.
 ``STUDIES`` maps the name used in ``configs/experiment/NAME.yaml``
 (``experiment.name``) to the study's ``run(cfg, outdir) -> dict``;
 ``SCHEMAS`` maps it to the study's own settings, a subclass of
-:class:`simulator.config.ExperimentConfig` (studies without settings of
+:class:`simulator.runs.config.ExperimentConfig` (studies without settings of
 their own use the base class).
 """
 

@@ -2,7 +2,7 @@
 
 The study reads timestamped events (default: the Higgs Twitter activity file,
 ``A B t RT`` = A retweeted B) or a table of parent -> child links, builds the
-forest of cascades with :mod:`simulator.cascade_import` (every user attached
+forest of cascades with :mod:`simulator.analysis.cascade_import` (every user attached
 to their earliest exposure; one tree per originator; the data problems found
 are counted), and estimates from it:
 
@@ -20,9 +20,9 @@ generation 0 is selected for having children and ``K_harris`` and
 ``K_finished`` overstate ``K``; ``K_harris_gen1`` (whether a retweeter is
 retweeted in turn) does not suffer from it.
 
-The metrics come from :mod:`simulator.metrics` (the log holds one tree per
+The metrics come from :mod:`simulator.analysis.metrics` (the log holds one tree per
 replicate, so per-replicate metrics are per-cascade metrics) and the
-estimators from :mod:`simulator.viral`. Confidence intervals are percentile
+estimators from :mod:`simulator.analysis.viral`. Confidence intervals are percentile
 bootstraps over cascades (resampling whole trees) with
 ``experiment.replicates`` resamples, all drawn in a fixed order from the
 generator ``stream(seed, "bootstrap")``. The study reads no network,
@@ -54,7 +54,7 @@ rumor. Scientific Reports 3, 2980, 2013.
 Examples
 --------
 >>> import tempfile, pathlib
->>> from simulator.config import small_config
+>>> from simulator.runs.config import small_config
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (tmp / "links.csv").write_text("parent,child,time\\na,b,0\\na,c,60\\nb,d,4000\\n")
 >>> exp = CascadesFromDataConfig(data_path=str(tmp / "links.csv"), format="parent_child",
@@ -73,13 +73,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from simulator import metrics, viral
-from simulator.cascade_import import FORMATS, ImportedCascades, read_cascades
-from simulator.config import Config, ExperimentConfig
+from simulator.analysis import metrics, viral
+from simulator.analysis.cascade_import import FORMATS, ImportedCascades, read_cascades
+from simulator.analysis.stats import format_summary
 from simulator.network.io import NetworkFileError
-from simulator.plots_cascades import size_ccdf
-from simulator.results import format_summary
+from simulator.plots.cascades import size_ccdf
 from simulator.rng import stream
+from simulator.runs.config import Config, ExperimentConfig
 
 REPO = Path(__file__).resolve().parents[1]
 HIGGS = "../shared/data/higgs_twitter/higgs-activity_time.txt.gz"
@@ -140,7 +140,7 @@ def tree_table(casc: ImportedCascades) -> pd.DataFrame:
     """Per cascade: size, depth, structural virality, children of the root, timing.
 
     The log has one tree per replicate, so the per-replicate metrics of
-    :mod:`simulator.metrics` are per-cascade metrics.
+    :mod:`simulator.analysis.metrics` are per-cascade metrics.
     """
     log = casc.log
     forest = metrics.cascade_forest(log)  # one root per replicate, in replicate order
@@ -177,7 +177,7 @@ def estimates(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Means per cascade and the K estimators with bootstrap CIs: ``(summary, generations)``.
 
-    Every interval resamples whole cascades (:mod:`simulator.viral`), drawing
+    Every interval resamples whole cascades (:mod:`simulator.analysis.viral`), drawing
     from ``rng`` in a fixed order. ``K_harris_gen1`` is Harris's estimator on
     generations 1 .. D (generation 1 taken as the "seeds").
     """

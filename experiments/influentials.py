@@ -31,7 +31,7 @@ mean_degree, replicate, seed, replicate_key, seed_node, seed_degree, reach,
 depth, global``, the network's name and the model).
 ``summary.csv``: per arm and mean degree, ``metric`` ``global`` (P(global)
 with a Wilson score interval) and ``reach`` (mean, Student-t interval), and
-the large-``n`` theory of :mod:`simulator.cascade_window` for P(global).
+the large-``n`` theory of :mod:`simulator.analysis.cascade_window` for P(global).
 ``comparison.csv``: the multiplier ``P(global | influential) / P(global |
 random)`` per mean degree with a Katz log interval (independent samples);
 infinite or undefined where the random arm has no global cascade.
@@ -56,7 +56,7 @@ for the risk ratio in cohort studies. Biometrics 34(3), 469-474, 1978.
 Examples
 --------
 >>> import tempfile
->>> from simulator.config import Config, ErdosRenyiConfig, IndependentCascadeConfig
+>>> from simulator.runs.config import Config, ErdosRenyiConfig, IndependentCascadeConfig
 >>> cfg = Config(network=ErdosRenyiConfig(n=500), campaign=IndependentCascadeConfig(),
 ...              experiment=InfluentialsConfig(replicates=50, mean_degrees=[3, 12],
 ...                                            figures=False))
@@ -75,14 +75,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from simulator.cascade_window import poisson_degree_law, top_degree_law, trigger_probability
-from simulator.config import Config, ExperimentConfig
+from simulator.analysis.cascade_window import (
+    poisson_degree_law,
+    top_degree_law,
+    trigger_probability,
+)
+from simulator.analysis.stats import mean_ci, proportion_ci, ratio_ci
 from simulator.engine.run import run_cascades
 from simulator.engine.textbook import FractionalThreshold
 from simulator.network.generators import erdos_renyi
-from simulator.results import mean_ci, proportion_ci, ratio_ci
 from simulator.rng import replicate_keys, stream
-from simulator.seeding import select_seeds
+from simulator.runs.config import Config, ExperimentConfig
+from simulator.seeding.registry import select_seeds
 
 ARMS = ("influential", "random")
 BATCH = 1000  # replicates per kernel call

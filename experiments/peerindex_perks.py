@@ -30,7 +30,7 @@ Examples
 >>> generations_to_pass(60, 2, 2, 250_000), generations_to_pass(60, 20, 2, 250_000)
 (12, 8)
 >>> import tempfile
->>> from simulator.config import small_config
+>>> from simulator.runs.config import small_config
 >>> cfg = small_config(experiment=PerksConfig(replicates=20, viral_coefficients=[0.5, 2.0]))
 >>> out = run(cfg, tempfile.mkdtemp())
 >>> sorted(out["rows"]["arm"].unique())
@@ -46,9 +46,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from simulator.config import Config, ExperimentConfig
-from simulator.results import format_summary, paired_differences, summarize
+from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.rng import stream
+from simulator.runs.config import Config, ExperimentConfig
 
 ARMS = ("random", "influencers")
 

@@ -12,7 +12,7 @@ arm), ``manifest.json`` and ``reach.png`` into ``outdir``.
 Examples
 --------
 >>> import tempfile
->>> from simulator.config import small_config
+>>> from simulator.runs.config import small_config
 >>> out = run(small_config(), tempfile.mkdtemp())
 >>> sorted(out["summary"]["arm"])
 ['random', 'top_degree']
@@ -22,12 +22,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.arms import run_seeding_arms
-from simulator.build import build_network, build_population
-from simulator.config import Config
-from simulator.engine.models import model_from_config
-from simulator.plots import arm_comparison
-from simulator.results import format_summary, paired_differences, summarize
+from simulator.analysis.stats import format_summary, paired_differences, summarize
+from simulator.plots.arms import arm_comparison
+from simulator.runs.build import build_model, build_network, build_population
+from simulator.runs.config import Config
+from simulator.seeding.arms import run_seeding_arms
 
 METRICS = ["reach"]
 FUNNEL_METRICS = ["reach", "impressions", "clicks", "shares", "conversions", "amount"]
@@ -40,7 +39,7 @@ def run(cfg: Config, outdir) -> dict:
     network = build_network(cfg.network, cfg.seed)
     funnel = cfg.campaign.kind == "funnel"
     population = build_population(cfg.population, network, cfg.seed)
-    model = model_from_config(cfg.campaign, population)
+    model = build_model(cfg.campaign, population)
     metrics = FUNNEL_METRICS if funnel else METRICS
     strategies = list(cfg.seeding.strategies)
     rows = run_seeding_arms(

@@ -16,7 +16,7 @@ lasts; the tables then also hold reach (and conversions) per unit cost
 Examples
 --------
 >>> import tempfile
->>> from simulator.config import small_config
+>>> from simulator.runs.config import small_config
 >>> cfg = small_config(experiment=SeedingComparisonConfig(replicates=10, ks=[1, 5]))
 >>> out = run(cfg, tempfile.mkdtemp())
 >>> sorted(out["summary"]["k"].unique().tolist())
@@ -30,13 +30,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.arms import run_seeding_arms
-from simulator.budgets import seed_costs
-from simulator.build import build_network, build_population
-from simulator.config import Config, ExperimentConfig
-from simulator.engine.models import model_from_config
-from simulator.plots import metric_curves
-from simulator.results import format_summary, paired_differences, summarize
+from simulator.analysis.stats import format_summary, paired_differences, summarize
+from simulator.plots.arms import metric_curves
+from simulator.runs.build import build_model, build_network, build_population
+from simulator.runs.config import Config, ExperimentConfig
+from simulator.seeding.arms import run_seeding_arms
+from simulator.seeding.budgets import seed_costs
 
 FUNNEL = ["impressions", "clicks", "shares", "conversions", "amount"]
 
@@ -76,7 +75,7 @@ def run(cfg: Config, outdir) -> dict:
     network = build_network(cfg.network, cfg.seed)
     funnel = cfg.campaign.kind == "funnel"
     population = build_population(cfg.population, network, cfg.seed)
-    model = model_from_config(cfg.campaign, population)
+    model = build_model(cfg.campaign, population)
     strategies = list(cfg.seeding.strategies)
     by_budget = bool(exp.budgets)
     sizes = list(exp.budgets) if by_budget else (list(exp.ks) or [cfg.seeding.k])

@@ -3,12 +3,12 @@
 For each viral coefficient ``K`` in ``experiment.viral_coefficients`` the
 study runs the independent cascade on the run's network (an Erdős–Rényi
 graph by default) with ``p = K / d``, ``d`` the network's mean excess degree
-(:func:`simulator.critical_mass.ic_probability`); the ``campaign`` group is
+(:func:`simulator.analysis.critical_mass.ic_probability`); the ``campaign`` group is
 not used. It then finds, for every arm (``random``: ordinary people;
 ``top_degree``: the best-connected), the **critical mass**: the smallest
 number of seeds ``k`` for which ``P(reach >= target_fraction * n) >=
 probability``, estimated over ``replicates`` replicates by exponential search
-and bisection over ``k`` (:func:`~simulator.critical_mass.critical_mass_search`),
+and bisection over ``k`` (:func:`~simulator.analysis.critical_mass.critical_mass_search`),
 up to ``max_seeds``.
 
 The search is deterministic and exact for its replicates. Replicate ``r``
@@ -37,7 +37,7 @@ reached_target``, the network and the model).
 ``reached_target`` (share of replicates, Wilson CI).
 ``critical_mass.csv``: seeds needed per arm and K, the success rates at it
 and one seed fewer, and the large-``n`` Erdős–Rényi theory
-(:func:`~simulator.critical_mass.er_critical_mass`).
+(:func:`~simulator.analysis.critical_mass.er_critical_mass`).
 ``viral_estimates.csv``: K estimated back from the logged runs (Harris's
 estimator and the first three generation ratios, bootstrap CIs over replicates).
 ``spread.csv``: mean share reached per step and K (CI).
@@ -56,7 +56,7 @@ M. E. J. Newman. Spread of epidemic disease on networks. Physical Review E 66,
 Examples
 --------
 >>> import tempfile
->>> from simulator.config import Config, ErdosRenyiConfig, IndependentCascadeConfig
+>>> from simulator.runs.config import Config, ErdosRenyiConfig, IndependentCascadeConfig
 >>> cfg = Config(network=ErdosRenyiConfig(n=500), campaign=IndependentCascadeConfig(),
 ...              experiment=ViralCoefficientConfig(replicates=20, viral_coefficients=[0.5, 2.0],
 ...                                                figures=False))
@@ -76,22 +76,22 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator import metrics
-from simulator.build import build_network
-from simulator.config import Config, ErdosRenyiConfig, ExperimentConfig
-from simulator.critical_mass import critical_mass_search, er_critical_mass, ic_probability
+from simulator.analysis import metrics
+from simulator.analysis.critical_mass import critical_mass_search, er_critical_mass, ic_probability
+from simulator.analysis.stats import proportion_ci, summarize
+from simulator.analysis.viral import generation_ratios, harris_estimator
 from simulator.engine.models import IndependentCascade
 from simulator.engine.run import run_cascades
-from simulator.plots_cascades import (
+from simulator.plots.cascades import (
     critical_mass_curves,
     generation_fit,
     size_ccdf,
     spread_curves,
 )
-from simulator.results import proportion_ci, summarize
 from simulator.rng import replicate_keys, stream
-from simulator.seeding import top_degree
-from simulator.viral import generation_ratios, harris_estimator
+from simulator.runs.build import build_network
+from simulator.runs.config import Config, ErdosRenyiConfig, ExperimentConfig
+from simulator.seeding.registry import top_degree
 
 ARMS = ("random", "top_degree")
 

@@ -5,7 +5,7 @@ experiments compare seeding strategies, estimate viral coefficients and test
 contest designs. See README.md and docs/ for a tour.
 """
 
-from simulator.cascade import CascadeLog
+from simulator.cascade_log import CascadeLog
 from simulator.engine import (
     SIR,
     Campaign,
@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 def __getattr__(name):
     # Mesa is imported only when the Mesa model is asked for.
     if name == "CampaignModel":
-        from simulator.engine.mesa_model import CampaignModel
+        from simulator.mesa_model import CampaignModel
 
         return CampaignModel
     raise AttributeError(f"module 'simulator' has no attribute {name!r}")

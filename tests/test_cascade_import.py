@@ -12,16 +12,16 @@ from hydra import compose, initialize_config_dir
 
 import experiments
 from experiments import cascades_from_data as study
-from simulator.cascade import ACTION_CODE
-from simulator.cascade_import import (
+from simulator.analysis.cascade_import import (
     cascades_from_events,
     cascades_from_parent_child,
     read_cascades,
 )
-from simulator.cli import config_dir
-from simulator.config import ConfigError, register_configs, small_config, to_config
+from simulator.cascade_log import ACTION_CODE
 from simulator.network.io import NetworkFileError, read_events
 from simulator.rng import stream
+from simulator.runs.cli import config_dir
+from simulator.runs.config import ConfigError, register_configs, small_config, to_config
 
 HIGGS = "higgs_twitter/higgs-activity_time.txt.gz"
 

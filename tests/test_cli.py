@@ -10,7 +10,7 @@ SMALL = ["network.n=600", "experiment.replicates=40"]
 
 
 def campaign_sim(*args, cwd=None):
-    return run_module("simulator.cli", *args, cwd=cwd)
+    return run_module("simulator.runs.cli", *args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

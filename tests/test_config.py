@@ -7,8 +7,8 @@ from hydra import compose, initialize_config_dir
 from hydra.errors import ConfigCompositionException
 from omegaconf.errors import OmegaConfBaseException
 
-from simulator.cli import config_dir
-from simulator.config import ConfigError, register_configs, to_config
+from simulator.runs.cli import config_dir
+from simulator.runs.config import ConfigError, register_configs, to_config
 
 CONFIGS = Path(config_dir())
 
@@ -49,9 +49,9 @@ def test_every_option_of_other_groups_composes(group):
         ("network.n=-5", "network.n must be an integer >= 2, got -5"),
         ("network.m=20000", "network.m must be < n (10000), got 20000"),
         ("seed=-1", "seed must be a non-negative integer, got -1"),
-        ("seeding.k=0", "seeding.k must be an integer >= 1, got 0"),
+        ("seeding.k=0", "seeding.k must be a positive integer, got 0"),
         ("seeding.strategies=[random,psychic]", "unknown seeding strategy 'psychic'"),
-        ("experiment.replicates=0", "experiment.replicates must be an integer >= 1, got 0"),
+        ("experiment.replicates=0", "experiment.replicates must be a positive integer, got 0"),
         ("population.trust.value=1.5", "population.trust"),
         ("population.trust.kind=gaussian", "population.trust"),
         ("network.ties.kind=psychic", "network.ties"),

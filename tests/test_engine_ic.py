@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from simulator import IndependentCascade, Network, WeightedCascade, run_cascades
-from simulator.cascade import ACTION_CODE
+from simulator.cascade_log import ACTION_CODE
 
 
 def reed_frost_final_size(susceptible: int, initial: int, p: float) -> np.ndarray:

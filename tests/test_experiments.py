@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from experiments import STUDIES
-from simulator.budgets import buy, max_affordable, seed_costs
-from simulator.cli import config_dir
-from simulator.config import ConfigError, load_config
+from simulator.runs.cli import config_dir
+from simulator.runs.config import ConfigError, load_config
+from simulator.seeding.budgets import buy, max_affordable, seed_costs
 
 EXPERIMENTS = sorted(p.stem for p in (Path(config_dir()) / "experiment").glob("*.yaml"))
 SMOKE = ["network.n=400", "experiment.replicates=8"]

@@ -10,7 +10,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from simulator import ComplexContagion, Network, run_cascades
-from simulator.cascade_window import (
+from simulator.analysis.cascade_window import (
     cascade_condition,
     poisson_degree_law,
     top_degree_law,

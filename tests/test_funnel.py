@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from simulator import Campaign, IndependentCascade, Network, run_cascades
-from simulator.cascade import ACTION_CODE
+from simulator.cascade_log import ACTION_CODE
 from simulator.network import generators as gen
 from simulator.population import Population
 
@@ -216,7 +216,7 @@ def test_events_mode_equals_summary_mode_and_seed_reproducibility(ba):
     "kwargs, message",
     [
         ({"appeal": 1.5}, r"appeal must be a probability in \[0, 1\], got 1.5"),
-        ({"steps": 0}, "steps must be an integer >= 1, got 0"),
+        ({"steps": 0}, "steps must be a positive integer, got 0"),
         ({"reminders": (60,)}, r"reminders must be steps in 1..47, got \[60\]"),
         ({"deception_boost": 0.5}, "deception_boost must be >= 1"),
     ],

@@ -10,9 +10,15 @@ import pytest
 from hydra import compose, initialize_config_dir
 
 from experiments.influentials import InfluentialsConfig, run
-from simulator.cascade_window import poisson_degree_law, top_degree_law, trigger_probability
-from simulator.cli import config_dir
-from simulator.config import (
+from simulator.analysis.cascade_window import (
+    poisson_degree_law,
+    top_degree_law,
+    trigger_probability,
+)
+from simulator.analysis.stats import proportion_ci as wilson_ci
+from simulator.analysis.stats import ratio_ci
+from simulator.runs.cli import config_dir
+from simulator.runs.config import (
     BarabasiAlbertConfig,
     Config,
     ErdosRenyiConfig,
@@ -20,8 +26,6 @@ from simulator.config import (
     register_configs,
     to_config,
 )
-from simulator.results import proportion_ci as wilson_ci
-from simulator.results import ratio_ci
 
 ROW_COLUMNS = {
     "experiment",

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from simulator import Campaign, run_cascades
-from simulator.engine.mesa_model import TOTALS, CampaignAgent, CampaignModel
+from simulator.mesa_model import TOTALS, CampaignAgent, CampaignModel
 
 
 @pytest.fixture(scope="module")

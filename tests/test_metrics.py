@@ -10,9 +10,10 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from simulator import Campaign, IndependentCascade, Network, metrics, run_cascades
-from simulator.branching import galton_watson
-from simulator.cascade import ACTION_CODE, CascadeLog
+from simulator import Campaign, IndependentCascade, Network, run_cascades
+from simulator.analysis import metrics
+from simulator.analysis.branching import galton_watson
+from simulator.cascade_log import ACTION_CODE, CascadeLog
 from simulator.network import generators as gen
 from simulator.network.ties import random_strength
 from simulator.population import Population, PopulationSpec

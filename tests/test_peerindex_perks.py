@@ -12,8 +12,8 @@ from experiments.peerindex_perks import (
     generations_to_pass,
     run,
 )
-from simulator.config import small_config
 from simulator.rng import stream
+from simulator.runs.config import small_config
 
 
 def test_arithmetic_of_the_write_up():

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from conftest import run_module
 
-from simulator.report import collect
-from simulator.results import mean_ci
+from simulator.analysis.stats import mean_ci
+from simulator.runs.report import collect
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL = ["network.n=300", "experiment.replicates=10", "experiment.figures=false"]
@@ -25,7 +25,7 @@ run = run_module
 @pytest.fixture(scope="module")
 def sweep_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "sweep"
-    proc = run("simulator.cli", "-m", "campaign.p=0.02,0.1", "seed=1,2", *SMALL,
+    proc = run("simulator.runs.cli", "-m", "campaign.p=0.02,0.1", "seed=1,2", *SMALL,
                f"hydra.sweep.dir={out}")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     return out
@@ -33,7 +33,7 @@ def sweep_dir(tmp_path_factory):
 
 def test_complete_sweep_report(sweep_dir, tmp_path):
     out = tmp_path / "report"
-    proc = run("simulator.report", sweep_dir, "--out", out)
+    proc = run("simulator.runs.report", sweep_dir, "--out", out)
     assert proc.returncode == 0, proc.stderr
     assert "4 of 4 jobs complete, 0 missing" in proc.stdout
     rows = pd.read_parquet(out / "results.parquet")
@@ -88,7 +88,7 @@ def test_partial_sweep_reports_what_is_complete_and_lists_the_rest(sweep_dir, tm
     shutil.copytree(sweep_dir, partial)
     (partial / "1" / "manifest.json").unlink()  # killed before its manifest
     shutil.rmtree(partial / "3")  # never started
-    proc = run("simulator.report", partial)
+    proc = run("simulator.runs.report", partial)
     assert proc.returncode == 0, proc.stderr
     assert "2 of 4 jobs complete, 2 missing" in proc.stdout
     assert "missing: job 1 (incomplete): campaign.p=0.02 seed=2" in proc.stdout
@@ -99,7 +99,7 @@ def test_partial_sweep_reports_what_is_complete_and_lists_the_rest(sweep_dir, tm
     assert "**2 of 4 jobs complete**; 2 missing." in text
     assert "| 1 | 1 | incomplete | campaign.p=0.02 seed=2" in text
     assert "| 3 |  | not started | campaign.p=0.1 seed=2" in text
-    assert run("simulator.report", partial, "--strict").returncode == 1
+    assert run("simulator.runs.report", partial, "--strict").returncode == 1
 
 
 def test_jobs_from_two_code_versions_are_flagged(sweep_dir, tmp_path):
@@ -107,13 +107,13 @@ def test_jobs_from_two_code_versions_are_flagged(sweep_dir, tmp_path):
     shutil.copytree(sweep_dir, mixed)
     manifest = mixed / "1" / "manifest.json"
     manifest.write_text(manifest.read_text().replace('"code_version": "', '"code_version": "0ld'))
-    proc = run("simulator.report", mixed)
+    proc = run("simulator.runs.report", mixed)
     assert proc.returncode == 0, proc.stderr
     assert "warning: the jobs were computed by 2 code versions" in proc.stdout
     assert "**Warning:** the jobs were computed by 2 code versions" in (
         (mixed / "report" / "report.md").read_text()
     )
-    assert "warning" not in run("simulator.report", sweep_dir, "--out", tmp_path / "r").stdout
+    assert "warning" not in run("simulator.runs.report", sweep_dir, "--out", tmp_path / "r").stdout
     manifest.write_text(re.sub(r'"code_version": "[^"]*",?', "", manifest.read_text()))
     assert len(collect(mixed).code_versions) == 2  # a manifest from before versions: "unknown"
 
@@ -129,7 +129,7 @@ def test_an_old_manifest_under_a_new_config_is_not_complete(sweep_dir, tmp_path)
 
 def test_single_run_directory(tmp_path):
     out = tmp_path / "run"
-    proc = run("simulator.cli", *SMALL, "campaign.p=0.07", f"hydra.run.dir={out}")
+    proc = run("simulator.runs.cli", *SMALL, "campaign.p=0.07", f"hydra.run.dir={out}")
     assert proc.returncode == 0, proc.stderr
     data = collect(out)
     assert [j.state for j in data.jobs] == ["complete"]
@@ -138,7 +138,7 @@ def test_single_run_directory(tmp_path):
 
 def test_a_config_listed_twice_counts_once(tmp_path):
     out = tmp_path / "sweep"
-    proc = run("simulator.cli", "-m", "seed=5,5", *SMALL, f"hydra.sweep.dir={out}")
+    proc = run("simulator.runs.cli", "-m", "seed=5,5", *SMALL, f"hydra.sweep.dir={out}")
     assert proc.returncode == 0, proc.stderr
     assert "results linked" in proc.stdout  # the second job reuses the first's results
     data = collect(out)
@@ -148,4 +148,4 @@ def test_a_config_listed_twice_counts_once(tmp_path):
 
 def test_console_script_is_declared():
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["campaign-report"] == "simulator.report:main"
+    assert scripts["campaign-report"] == "simulator.runs.report:main"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from experiments import STUDIES
-from simulator.config import load_config
+from simulator.runs.config import load_config
 
 
 def frame_checksum(frame: pd.DataFrame) -> str:

@@ -21,7 +21,9 @@ from simulator.distributions import Distribution
 from simulator.network.io import read_network
 from simulator.population import Population, PopulationSpec
 from simulator.rng import replicate_keys, stream
-from simulator.seeding import (
+from simulator.seeding.centrality import betweenness, core_numbers, pagerank_scores, voterank
+from simulator.seeding.common import nx_graph
+from simulator.seeding.registry import (
     STRATEGIES,
     celf,
     celf_strategy,
@@ -38,8 +40,6 @@ from simulator.seeding import (
     six_factor_strategy,
     top_degree,
 )
-from simulator.seeding_centrality import betweenness, core_numbers, pagerank_scores, voterank
-from simulator.seeding_common import nx_graph
 
 ELIGIBLE = re.compile(r"k = (\d+) seeds asked for but only (\d+) nodes are eligible")
 
@@ -502,7 +502,7 @@ def test_kempe_ordering_on_ca_grqc(shared_data, model):
 
 def test_select_seeds_uses_the_population_for_attribute_strategies():
     from simulator.network.generators import barabasi_albert
-    from simulator.seeding import select_seeds
+    from simulator.seeding.registry import select_seeds
 
     net = barabasi_albert(300, 2, np.random.default_rng(3))
     pop = Population.draw(PopulationSpec(), net, np.random.default_rng(4))

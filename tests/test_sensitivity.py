@@ -5,8 +5,8 @@ import pytest
 
 pytest.importorskip("SALib", reason="pip install -e '.[sensitivity]'")
 
-from simulator.config import small_config  # noqa: E402
-from simulator.sensitivity import Factor, design, sensitivity, values  # noqa: E402
+from simulator.runs.config import small_config  # noqa: E402
+from simulator.runs.sensitivity import Factor, design, sensitivity, values  # noqa: E402
 
 # experiment.ci_level changes no number of the model: its indices must be exactly 0
 FACTORS = [

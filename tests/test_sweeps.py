@@ -1,7 +1,7 @@
 """Sweeps: launchers give identical tables, killed sweeps resume exactly, one line per job.
 
 Each test runs ``campaign-sim -m ...`` in a subprocess at a tiny size and
-compares the tables aggregated by :mod:`simulator.report`.
+compares the tables aggregated by :mod:`simulator.runs.report`.
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ import pandas as pd
 import pytest
 from conftest import run_module
 
-from simulator import sweep
-from simulator.report import collect
+from simulator.runs import sweep
+from simulator.runs.report import collect
 
 SMALL = ["network.n=300", "experiment.replicates=12", "experiment.figures=false"]
 SWEEP = ["campaign.p=0.02,0.1", "seed=1,2"]
 
 
 def campaign_sim(*args, **kwargs):
-    return run_module("simulator.cli", *args, **kwargs)
+    return run_module("simulator.runs.cli", *args, **kwargs)
 
 
 def table(sweep_dir: Path) -> pd.DataFrame:
@@ -117,7 +117,7 @@ def test_terminal_shows_a_progress_bar(tmp_path):
     reader.start()
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
     with subprocess.Popen(
-        [sys.executable, "-m", "simulator.cli", "-m", "seed=1,2", *SMALL]
+        [sys.executable, "-m", "simulator.runs.cli", "-m", "seed=1,2", *SMALL]
         + [f"hydra.sweep.dir={tmp_path}"],
         stdout=subprocess.PIPE,
         stderr=follower,
@@ -182,7 +182,7 @@ def test_killed_sweep_resumes_with_every_job_once(tmp_path):
     out = tmp_path / "sweep"
     env = {**os.environ, "HYDRA_FULL_ERROR": "0"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "simulator.cli", *args, f"hydra.sweep.dir={out}"],
+        [sys.executable, "-m", "simulator.runs.cli", *args, f"hydra.sweep.dir={out}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,
@@ -469,7 +469,7 @@ def test_ray_cluster_on_loopback_gives_the_same_table(reference, tmp_path):
             time.sleep(0.2)
         driver["proc"] = subprocess.Popen(
             _traced(
-                [sys.executable, "-m", "simulator.cli", "-m", *SWEEP, *SMALL, *launcher]
+                [sys.executable, "-m", "simulator.runs.cli", "-m", *SWEEP, *SMALL, *launcher]
                 + [f"hydra.sweep.dir={out}"],
                 driver_trace,
                 strace,

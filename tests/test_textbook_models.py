@@ -14,7 +14,7 @@ from scipy import stats
 from scipy.optimize import brentq
 
 from simulator import IndependentCascade, Network, WeightedCascade, run_cascades
-from simulator.cascade import ACTION_CODE
+from simulator.cascade_log import ACTION_CODE
 from simulator.engine.sir import infectious_periods, sir_summary
 from simulator.engine.textbook import SIR, ComplexContagion, LinearThreshold
 from simulator.engine.threshold import node_thresholds, threshold_summary
@@ -542,7 +542,7 @@ def test_event_log_is_a_consistent_cascade_forest(model, weighted_ba):
 def test_bad_parameters_are_rejected():
     with pytest.raises(ValueError, match="weights must be one of"):
         LinearThreshold("uniform")
-    with pytest.raises(ValueError, match="k must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="k must be a positive integer, got 0"):
         ComplexContagion(k=0)
     with pytest.raises(ValueError, match="k must be an integer >= 1"):
         ComplexContagion(k=1.5)

@@ -8,10 +8,10 @@ error is not that of a plain mean it is derived in the test.
 import numpy as np
 import pytest
 
-from simulator import Campaign, Network, metrics, run_cascades
-from simulator.branching import expected_total_size, extinction_probability, galton_watson
-from simulator.rng import stream
-from simulator.viral import (
+from simulator import Campaign, Network, run_cascades
+from simulator.analysis import metrics
+from simulator.analysis.branching import expected_total_size, extinction_probability, galton_watson
+from simulator.analysis.viral import (
     bootstrap_ratio,
     estimate_viral_coefficient,
     finished_cascade_estimator,
@@ -20,6 +20,7 @@ from simulator.viral import (
     invitation_funnel,
     viral_coefficient,
 )
+from simulator.rng import stream
 
 
 # ------------------------------------------------------------------ theory

@@ -14,16 +14,7 @@ from hydra import compose, initialize_config_dir
 from experiments import STUDIES
 from experiments.viral_coefficient import ViralCoefficientConfig, run, seed_orders
 from simulator import IndependentCascade, Network, run_cascades
-from simulator.cli import config_dir
-from simulator.config import (
-    Config,
-    ConfigError,
-    ErdosRenyiConfig,
-    IndependentCascadeConfig,
-    register_configs,
-    to_config,
-)
-from simulator.critical_mass import (
+from simulator.analysis.critical_mass import (
     critical_mass_search,
     er_critical_mass,
     giant_fraction,
@@ -32,7 +23,16 @@ from simulator.critical_mass import (
 )
 from simulator.network import generators as gen
 from simulator.rng import replicate_keys
-from simulator.seeding import top_degree
+from simulator.runs.cli import config_dir
+from simulator.runs.config import (
+    Config,
+    ConfigError,
+    ErdosRenyiConfig,
+    IndependentCascadeConfig,
+    register_configs,
+    to_config,
+)
+from simulator.seeding.registry import top_degree
 
 SMOKE = ["network.n=400", "experiment.replicates=8"]
 

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
+from simulator import checks
 from simulator.engine.funnel import funnel_events, funnel_summary
-from simulator.engine.models import check_probability
 from simulator.population import Population
 
 __all__ = ["Campaign", "FUNNEL_TOTALS"]
@@ -134,12 +134,10 @@ class Campaign:
             "cut_below",
             "channel_mismatch",
         ):
-            check_probability(name, getattr(self, name))
+            checks.probability(name, getattr(self, name))
         for name in ("tie_exponent", "reciprocity_weight", "amount", "amount_reciprocity"):
-            if not float(getattr(self, name)) >= 0:
-                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)!r}")
-        if not self.deception_boost >= 1:
-            raise ValueError(f"deception_boost must be >= 1, got {self.deception_boost!r}")
+            checks.real(name, getattr(self, name), low=0.0)
+        checks.real("deception_boost", self.deception_boost, low=1.0)
         for name, low in (
             ("steps", 1),
             ("attention_window", 1),
@@ -147,9 +145,7 @@ class Campaign:
             ("fatigue_tolerance", 0),
             ("topic", 0),
         ):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+            checks.integer(name, getattr(self, name), low)
         object.__setattr__(self, "reminders", tuple(int(r) for r in self.reminders))
         bad = [r for r in self.reminders if not 0 < r < self.steps]
         if bad:

@@ -42,7 +42,7 @@ _trust_penalty = njit(cache=True)(behavior.trust_penalty)
 
 # decisions drawn per (post, arc); the counter is (step * m + arc) * 8 + decision
 DELIVER, TIMING, CLICK, SHARE, CONVERT = 0, 1, 2, 3, 4
-# action codes (simulator.cascade.ACTIONS)
+# action codes (simulator.cascade_log.ACTIONS)
 SEED, IMPRESSION, CLICKED, SHARED, CONVERTED = 0, 2, 3, 4, 5
 # summary columns
 N_TOTALS = 7  # reach, depth, impressions, clicks, shares, conversions, amount

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from simulator.cascade import ACTION_CODE
+from simulator import checks
+from simulator.cascade_log import ACTION_CODE
 from simulator.engine.independent_cascade import arc_thresholds, ic_events, ic_summary
 
-__all__ = ["IndependentCascade", "WeightedCascade", "SpreadModel", "model_from_config"]
+__all__ = ["IndependentCascade", "WeightedCascade"]
 
 
 def activation_events(table):
@@ -50,17 +51,6 @@ def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log):
     return reach, depth, activation_events(table)
 
 
-def check_probability(name: str, value: float) -> float:
-    """Return ``value`` as float if it lies in [0, 1], else raise naming it."""
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must be a probability in [0, 1], got {value}")
-    return value
-
-
 @dataclass(frozen=True)
 class IndependentCascade:
     """Independent cascade: each newly active node gets one chance per out-arc.
@@ -84,7 +74,7 @@ class IndependentCascade:
     scale_by_strength: bool = False
 
     def __post_init__(self):
-        object.__setattr__(self, "p", check_probability("p", self.p))
+        object.__setattr__(self, "p", checks.probability("p", self.p))
 
     def arc_probabilities(self, network) -> np.ndarray:
         prob = np.full(network.m, self.p)
@@ -110,28 +100,3 @@ class WeightedCascade:
         return simulate_one_trial_per_arc(
             network, self.arc_probabilities(network), seed_rows, keys, log
         )
-
-
-SpreadModel = IndependentCascade | WeightedCascade
-
-
-def model_from_config(cfg, population=None):
-    """The spread model described by a ``campaign`` config node.
-
-    ``population`` is used by the campaign funnel (``kind="funnel"``).
-
-    Examples
-    --------
-    >>> from simulator.config import IndependentCascadeConfig
-    >>> model_from_config(IndependentCascadeConfig(p=0.2))
-    IndependentCascade(p=0.2, scale_by_strength=False)
-    """
-    if cfg.kind == "independent_cascade":
-        return IndependentCascade(cfg.p, cfg.scale_by_strength)
-    if cfg.kind == "weighted_cascade":
-        return WeightedCascade()
-    if cfg.kind == "funnel":
-        from simulator.engine.campaign import Campaign
-
-        return Campaign(**cfg.campaign_kwargs(), population=population)
-    raise ValueError(f"campaign.kind: unknown spread model {cfg.kind!r}")

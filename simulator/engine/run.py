@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.cascade import CascadeLog
+from simulator.cascade_log import CascadeLog
 from simulator.rng import replicate_keys
 
 __all__ = ["CascadeResult", "run_cascades", "seed_matrix"]

@@ -29,19 +29,14 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from simulator.engine.models import activation_events, check_probability
+from simulator import checks
+from simulator.engine.models import activation_events
 from simulator.engine.sir import sir_events, sir_summary
 from simulator.engine.threshold import threshold_events, threshold_summary
 
 __all__ = ["ComplexContagion", "FractionalThreshold", "LinearThreshold", "SIR"]
 
 _LT_WEIGHTS = ("in_degree", "strength")
-
-
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def _kernel_seeds(seed_rows) -> np.ndarray:
@@ -265,8 +260,8 @@ class ComplexContagion:
     p: float = 1.0
 
     def __post_init__(self):
-        object.__setattr__(self, "k", _check_int("k", self.k, 1))
-        object.__setattr__(self, "p", check_probability("p", self.p))
+        object.__setattr__(self, "k", checks.integer("k", self.k))
+        object.__setattr__(self, "p", checks.probability("p", self.p))
 
     def simulate(self, network, seed_rows, keys, log):
         """Kernel run: ``(reach, depth, events)``; see the module docstring."""
@@ -321,14 +316,14 @@ class SIR:
     ([5, 5], [4, 4])
     """
 
-    beta: float
-    gamma: float
+    beta: float = 0.05
+    gamma: float = 1.0
     max_steps: int = 10_000
 
     def __post_init__(self):
-        object.__setattr__(self, "beta", check_probability("beta", self.beta))
-        object.__setattr__(self, "gamma", check_probability("gamma", self.gamma))
-        object.__setattr__(self, "max_steps", _check_int("max_steps", self.max_steps, 1))
+        object.__setattr__(self, "beta", checks.probability("beta", self.beta))
+        object.__setattr__(self, "gamma", checks.probability("gamma", self.gamma))
+        object.__setattr__(self, "max_steps", checks.integer("max_steps", self.max_steps))
 
     def simulate(self, network, seed_rows, keys, log):
         """Kernel run: ``(reach, depth, events)``; see the module docstring."""

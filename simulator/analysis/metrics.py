@@ -1,4 +1,4 @@
-"""Metrics: pure, vectorised functions of a :class:`~simulator.cascade.CascadeLog`.
+"""Metrics: pure, vectorised functions of a :class:`~simulator.cascade_log.CascadeLog`.
 
 Every per-replicate metric returns an array of length ``log.replicates``
 (replicates with no events get 0, or NaN where the metric is undefined), so
@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
-from simulator.cascade import ACTION_CODE, CascadeLog
+from simulator.cascade_log import ACTION_CODE, CascadeLog
 
 __all__ = [
     "REACHED",
@@ -292,7 +292,7 @@ def cascade_forest(log: CascadeLog, actions: Sequence[str] = REACHED) -> Forest:
     Examples
     --------
     >>> import numpy as np
-    >>> from simulator.cascade import CascadeLog
+    >>> from simulator.cascade_log import CascadeLog
     >>> ev = lambda *a: np.array(a)
     >>> log = CascadeLog(ev(0, 0, 0, 0), ev(5, 6, 7, 8), ev(-1, 5, 6, 6), ev(0, 1, 1, 2),
     ...                  ev(0, 1, 1, 1), np.full(4, np.nan), np.full(4, -1), np.zeros(4), 1)

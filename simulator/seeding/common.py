@@ -1,4 +1,4 @@
-"""Helpers shared by the seeding strategies (:mod:`simulator.seeding` and its siblings).
+"""Helpers shared by the seeding strategies (:mod:`simulator.seeding.registry` and its siblings).
 
 Every strategy checks ``k`` the same way, breaks ties the same way (higher
 score first, then more followers, then the lower node index) and, when it

@@ -3,10 +3,10 @@
 A branching process is the network-free limit of a cascade: every
 participant independently brings a random number of new participants (its
 offspring), with mean ``K``, the viral coefficient. :func:`galton_watson`
-simulates it and writes the same :class:`~simulator.cascade.CascadeLog` the
+simulates it and writes the same :class:`~simulator.cascade_log.CascadeLog` the
 engines write (``step`` is the generation, ``action`` is ``seed`` or
 ``activate``; no network, so ``tie`` is NaN and ``layer`` -1), which makes it
-an oracle for :mod:`simulator.metrics` and :mod:`simulator.viral`. The theory
+an oracle for :mod:`simulator.analysis.metrics` and :mod:`simulator.analysis.viral`. The theory
 functions give what such a process must reproduce: the extinction
 probability, which solves ``q = f(q)`` for the offspring generating function
 ``f`` (``q = exp(K (q - 1))`` for Poisson offspring), and the mean total
@@ -15,7 +15,7 @@ size ``seeds / (1 - K)`` below ``K = 1``.
 Examples
 --------
 >>> import numpy as np
->>> from simulator.metrics import generation_sizes
+>>> from simulator.analysis.metrics import generation_sizes
 >>> log = galton_watson(60, 1.5, np.random.default_rng(1), generations=3)
 >>> generation_sizes(log)[0, 0]
 np.int64(60)
@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import lambertw
 
-from simulator.cascade import ACTION_CODE, CascadeLog
+from simulator.cascade_log import ACTION_CODE, CascadeLog
 
 __all__ = ["OFFSPRING", "galton_watson", "extinction_probability", "expected_total_size"]
 

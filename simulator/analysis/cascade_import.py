@@ -1,4 +1,4 @@
-"""Real cascades into a :class:`~simulator.cascade.CascadeLog`: parent-child tables and
+"""Real cascades into a :class:`~simulator.cascade_log.CascadeLog`: parent-child tables and
 timestamped retweet events.
 
 Two kinds of data are read:
@@ -89,7 +89,7 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 import pandas as pd
 
-from simulator.cascade import ACTION_CODE, CascadeLog
+from simulator.cascade_log import ACTION_CODE, CascadeLog
 
 __all__ = [
     "ImportReport",

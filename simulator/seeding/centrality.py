@@ -1,7 +1,7 @@
 """Centrality seeding strategies: PageRank, k-shell, sampled betweenness, VoteRank.
 
 Each is a pure function ``(network, k, rng) -> int64 node ids`` registered in
-:data:`simulator.seeding.STRATEGIES`. Arcs point the way a message travels
+:data:`simulator.seeding.registry.STRATEGIES`. Arcs point the way a message travels
 (``u -> v``: ``v`` sees ``u``'s posts), so a node is central when its posts
 reach many, which decides the direction each algorithm walks. Ties are
 broken by more followers (out-degree), then by the lower node index.
@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit
 from scipy import sparse
 
-from simulator.seeding_common import (
+from simulator.seeding.common import (
     check_k,
     empty_seeds,
     nx_graph,

@@ -1,7 +1,7 @@
 """Greedy influence-maximisation seeding: degree discount and CELF.
 
 These strategies pick seeds for an independent cascade with per-arc
-probability ``p`` (module default :data:`~simulator.seeding_common.DEFAULT_P`
+probability ``p`` (module default :data:`~simulator.seeding.common.DEFAULT_P`
 = 0.01) or for any spread model with ``arc_probabilities`` /
 ``simulate`` (e.g. :class:`~simulator.engine.models.WeightedCascade`). The
 registry holds the defaults; the factories :func:`degree_discount_strategy`
@@ -33,7 +33,7 @@ from simulator.engine.counter_rng import uniform
 from simulator.engine.models import IndependentCascade, WeightedCascade
 from simulator.engine.run import run_cascades
 from simulator.rng import replicate_keys
-from simulator.seeding_common import DEFAULT_P, check_k, empty_seeds, in_arcs, named
+from simulator.seeding.common import DEFAULT_P, check_k, empty_seeds, in_arcs, named
 
 __all__ = [
     "CELF_BATCH",

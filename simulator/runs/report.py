@@ -66,8 +66,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator.results import run_id
-from simulator.sweep import MANIFEST, PROGRESS, sweep_info
+from simulator.runs.provenance import run_id
+from simulator.runs.sweep import MANIFEST, PROGRESS, sweep_info
 
 __all__ = ["Job", "SweepData", "find_jobs", "collect", "summary_table", "write_report", "main"]
 
@@ -271,7 +271,7 @@ def summary_table(
     """Mean and Student-t CI of each metric per group (NaNs of a metric left out).
 
     Columns: ``*by, metric, mean, ci_low, ci_high, n`` (as
-    :func:`simulator.results.summarize`, in one vectorised pass).
+    :func:`simulator.analysis.stats.summarize`, in one vectorised pass).
     """
     frames = []
     grouped = rows.groupby(list(by), sort=False, dropna=False)

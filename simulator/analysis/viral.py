@@ -43,7 +43,7 @@ reflects unit-to-unit variation only.
 Examples
 --------
 >>> import numpy as np
->>> from simulator.branching import galton_watson
+>>> from simulator.analysis.branching import galton_watson
 >>> log = galton_watson(60, 1.5, np.random.default_rng(3), replicates=20, generations=8)
 >>> est = estimate_viral_coefficient(log, np.random.default_rng(4), method="harris")
 >>> bool(abs(est.estimate - 1.5) < 4 * 0.0225 / np.sqrt(20)), est.ci_low < est.estimate
@@ -69,8 +69,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.cascade import ACTION_CODE, CascadeLog
-from simulator.metrics import ADOPTED, cascade_forest
+from simulator.analysis.metrics import ADOPTED, cascade_forest
+from simulator.cascade_log import ACTION_CODE, CascadeLog
 
 __all__ = [
     "KEstimate",
@@ -388,8 +388,8 @@ def estimate_viral_coefficient(
     """Estimate ``K`` from a log, resampling replicates (``per="replicate"``) or seed trees.
 
     The participants are the nodes with an event among ``actions`` (default
-    :data:`~simulator.metrics.ADOPTED`: seeds and those who passed the message
-    on), arranged in generations by :func:`~simulator.metrics.cascade_forest`.
+    :data:`~simulator.analysis.metrics.ADOPTED`: seeds and those who passed the message
+    on), arranged in generations by :func:`~simulator.analysis.metrics.cascade_forest`.
     ``method="harris"`` uses generations ``0 .. generations`` (see
     :func:`harris_estimator` for ``finished``: True for cascades that ran to
     their end, as the engines' do, False for ones cut off after some

@@ -27,12 +27,14 @@ campaign.p must be a probability in [0, 1], got 1.5
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, make_dataclass
+import typing
+from dataclasses import dataclass, field, fields, make_dataclass
 from typing import Any
 
 from omegaconf import MISSING, DictConfig, OmegaConf
 
-from simulator.distributions import Distribution
+from simulator import checks
+from simulator.engine.registry import SPREAD_MODELS, make_model, model_parameters
 from simulator.network.ties import TieModel
 from simulator.population import PopulationSpec
 
@@ -54,22 +56,6 @@ class ConfigError(ValueError):
     """A configuration value is missing, unknown or out of range."""
 
 
-# ----------------------------------------------------------------- checks
-def _positive_int(name: str, value, minimum: int = 1) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-
-
-def _probability(name: str, value) -> None:
-    if not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must be a probability in [0, 1], got {value!r}")
-
-
-def _positive(name: str, value) -> None:
-    if not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-
-
 # ----------------------------------------------------------------- network
 @dataclass
 class NetworkConfig:
@@ -89,7 +75,7 @@ class ErdosRenyiConfig(NetworkConfig):
     directed: bool = False
 
     def __post_init__(self):
-        _positive_int("n", self.n)
+        checks.node_count("n", self.n)
         if not 0 <= self.mean_degree <= max(self.n - 1, 0):
             raise ValueError(f"mean_degree must be in [0, n - 1], got {self.mean_degree}")
 
@@ -103,8 +89,8 @@ class BarabasiAlbertConfig(NetworkConfig):
     m: int = 3
 
     def __post_init__(self):
-        _positive_int("n", self.n, 2)
-        _positive_int("m", self.m)
+        checks.node_count("n", self.n, 2)
+        checks.integer("m", self.m)
         if self.m >= self.n:
             raise ValueError(f"m must be < n ({self.n}), got {self.m}")
 
@@ -119,9 +105,9 @@ class WattsStrogatzConfig(NetworkConfig):
     p: float = 0.1
 
     def __post_init__(self):
-        _positive_int("n", self.n, 3)
-        _positive_int("k", self.k, 2)
-        _probability("p", self.p)
+        checks.node_count("n", self.n, 3)
+        checks.integer("k", self.k, 2)
+        checks.probability("p", self.p)
 
 
 @dataclass
@@ -133,8 +119,8 @@ class RingLatticeConfig(NetworkConfig):
     k: int = 4
 
     def __post_init__(self):
-        _positive_int("n", self.n, 3)
-        _positive_int("k", self.k, 2)
+        checks.node_count("n", self.n, 3)
+        checks.integer("k", self.k, 2)
 
 
 @dataclass
@@ -151,9 +137,9 @@ class StochasticBlockConfig(NetworkConfig):
         if not self.sizes:
             raise ValueError("sizes must list at least one block size")
         for size in self.sizes:
-            _positive_int("sizes[]", size)
-        _probability("p_in", self.p_in)
-        _probability("p_out", self.p_out)
+            checks.integer("sizes[]", size)
+        checks.probability("p_in", self.p_in)
+        checks.probability("p_out", self.p_out)
 
 
 @dataclass
@@ -167,10 +153,10 @@ class PowerLawConfig(NetworkConfig):
     max_degree: int | None = None
 
     def __post_init__(self):
-        _positive_int("n", self.n, 2)
+        checks.node_count("n", self.n, 2)
         if not self.exponent > 1:
             raise ValueError(f"exponent must be > 1, got {self.exponent}")
-        _positive_int("min_degree", self.min_degree)
+        checks.integer("min_degree", self.min_degree)
         if self.max_degree is not None and self.max_degree < self.min_degree:
             raise ValueError(
                 f"max_degree must be >= min_degree ({self.min_degree}), got {self.max_degree}"
@@ -187,9 +173,9 @@ class HolmeKimConfig(NetworkConfig):
     p_triad: float = 0.5
 
     def __post_init__(self):
-        _positive_int("n", self.n, 2)
-        _positive_int("m", self.m)
-        _probability("p_triad", self.p_triad)
+        checks.node_count("n", self.n, 2)
+        checks.integer("m", self.m)
+        checks.probability("p_triad", self.p_triad)
 
 
 @dataclass
@@ -203,12 +189,12 @@ class FollowerConfig(NetworkConfig):
     celebrity_share: float = 0.3
 
     def __post_init__(self):
-        _positive_int("n", self.n, 2)
-        _positive("mean_following", self.mean_following)
-        _positive_int("n_celebrities", self.n_celebrities, 0)
+        checks.node_count("n", self.n, 2)
+        checks.real("mean_following", self.mean_following, 0.0, low_open=True)
+        checks.integer("n_celebrities", self.n_celebrities, 0)
         if self.n_celebrities >= self.n:
             raise ValueError(f"n_celebrities must be < n ({self.n}), got {self.n_celebrities}")
-        _probability("celebrity_share", self.celebrity_share)
+        checks.probability("celebrity_share", self.celebrity_share)
 
 
 @dataclass
@@ -240,74 +226,48 @@ class CampaignConfig:
 
     kind: str = MISSING
 
-
-@dataclass
-class IndependentCascadeConfig(CampaignConfig):
-    """Plain independent cascade: one chance per arc with probability p."""
-
-    kind: str = "independent_cascade"
-    p: float = 0.05
-    scale_by_strength: bool = False
-
-    def __post_init__(self):
-        _probability("p", self.p)
+    def model_parameters(self) -> dict:
+        """The fields as keyword arguments of the model (lists back to tuples)."""
+        params = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "kind"}
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
 
 
-@dataclass
-class WeightedCascadeConfig(CampaignConfig):
-    """Independent cascade with p(u -> v) = 1 / in-degree(v)."""
-
-    kind: str = "weighted_cascade"
+def _check_campaign(self) -> None:
+    make_model(self.kind, self.model_parameters())  # one set of checks: the model's own
 
 
-def _funnel_fields() -> list[tuple]:
-    """Campaign's own fields (minus the population), so the schema cannot drift."""
-    from dataclasses import MISSING as NO_DEFAULT
-    from dataclasses import fields
-    from typing import get_type_hints
-
-    from simulator.engine.campaign import Campaign
-
-    types = get_type_hints(Campaign)
-    out = [("kind", str, field(default="funnel"))]
-    for f in fields(Campaign):
-        if f.name == "population":
-            continue
-        if f.name == "reminders":  # OmegaConf has lists, not tuples
-            out.append((f.name, list[int], field(default_factory=list)))
-        elif f.default is not NO_DEFAULT:
-            out.append((f.name, types[f.name], field(default=f.default)))
-    return out
-
-
-def _campaign_kwargs(self) -> dict:
-    """The fields as keyword arguments of ``Campaign``."""
-    from dataclasses import asdict
-
-    kwargs = asdict(self)
-    kwargs.pop("kind")
-    kwargs["reminders"] = tuple(kwargs["reminders"])
-    return kwargs
+def _campaign_schema(kind: str) -> type[CampaignConfig]:
+    """A config schema with the fields of spread model ``kind`` (so the two cannot drift)."""
+    specs: list[tuple] = [("kind", str, field(default=kind))]
+    for name, hint, default in model_parameters(kind):
+        if typing.get_origin(hint) is tuple:  # OmegaConf has lists, not tuples
+            specs.append((name, list[int], field(default_factory=lambda d=default: list(d))))
+        else:
+            specs.append((name, hint, field(default=default)))
+    model = SPREAD_MODELS[kind]
+    name = "".join(part.title() for part in kind.split("_")) + "Config"
+    schema = make_dataclass(
+        name,
+        specs,
+        bases=(CampaignConfig,),
+        namespace={
+            "__post_init__": _check_campaign,
+            "__doc__": f"``campaign.kind={kind}``: the fields of {model.__module__}."
+            f"{model.__name__} (see its docstring).",
+            "__module__": __name__,  # pickle finds it here (sweeps ship configs to workers)
+        },
+    )
+    globals()[name] = schema
+    return schema
 
 
-def _check_funnel(self) -> None:
-    from simulator.engine.campaign import Campaign
-
-    Campaign(**self.campaign_kwargs())  # one set of checks: the model's own
-
-
-#: The full campaign funnel; the fields are those of
-#: :class:`simulator.engine.campaign.Campaign` (see its docstring).
-FunnelConfig = make_dataclass(
-    "FunnelConfig",
-    _funnel_fields(),
-    bases=(CampaignConfig,),
-    namespace={
-        "campaign_kwargs": _campaign_kwargs,
-        "__post_init__": _check_funnel,
-        "__doc__": "The full campaign funnel; fields as in simulator.Campaign.",
-    },
-)
+#: kind -> typed schema of the ``campaign`` group, one per registered spread model
+#: (each also a module attribute: ``IndependentCascadeConfig``, ``FunnelConfig``, ...).
+CAMPAIGN_SCHEMAS: dict[str, type[CampaignConfig]] = {
+    kind: _campaign_schema(kind) for kind in SPREAD_MODELS
+}
+IndependentCascadeConfig = CAMPAIGN_SCHEMAS["independent_cascade"]
+FunnelConfig = CAMPAIGN_SCHEMAS["funnel"]
 
 
 # ----------------------------------------------------------------- seeding
@@ -320,9 +280,9 @@ class SeedingConfig:
     redraw: bool = True  # stochastic strategies draw new seeds in every replicate
 
     def __post_init__(self):
-        from simulator.seeding import STRATEGIES
+        from simulator.seeding.registry import STRATEGIES
 
-        _positive_int("k", self.k)
+        checks.integer("k", self.k)
         if not self.strategies:
             raise ValueError("strategies must name at least one seeding strategy")
         for name in self.strategies:
@@ -359,7 +319,7 @@ class ExperimentConfig:
                 f"name: experiment {self.name!r} has its own settings; "
                 f"select it with experiment={self.name}"
             )
-        _positive_int("replicates", self.replicates)
+        checks.integer("replicates", self.replicates)
         if not 0.5 <= self.ci_level < 1.0:
             raise ValueError(f"ci_level must be in [0.5, 1), got {self.ci_level}")
 
@@ -403,12 +363,6 @@ NETWORK_SCHEMAS: dict[str, type[NetworkConfig]] = {
         FollowerConfig,
     )
 } | {"file": FileNetworkConfig}
-
-CAMPAIGN_SCHEMAS: dict[str, type[CampaignConfig]] = {
-    "independent_cascade": IndependentCascadeConfig,
-    "weighted_cascade": WeightedCascadeConfig,
-    "funnel": FunnelConfig,
-}
 
 
 def register_configs() -> None:
@@ -472,7 +426,7 @@ def to_config(cfg: DictConfig) -> Config:
     return obj
 
 
-__all__ += ["Distribution", "NETWORK_SCHEMAS", "CAMPAIGN_SCHEMAS"]
+__all__ += ["NETWORK_SCHEMAS", "CAMPAIGN_SCHEMAS"]
 
 
 def load_config(*overrides: str) -> Config:
@@ -489,7 +443,7 @@ def load_config(*overrides: str) -> Config:
     """
     from hydra import compose, initialize_config_dir
 
-    from simulator.cli import config_dir
+    from simulator.runs.cli import config_dir
 
     register_configs()
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from simulator.seeding_common import (
+from simulator.seeding.common import (
     DEFAULT_P,
     check_k,
     check_population,

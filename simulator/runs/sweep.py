@@ -4,10 +4,10 @@ A sweep (``campaign-sim -m key=a,b,c``) runs one job per combination of
 values, each in its own directory under ``hydra.sweep.dir``. This module keeps
 a sweep *resumable and exact*:
 
-- A job's **key** (:func:`job_key`) is :func:`simulator.results.run_id` of its
+- A job's **key** (:func:`job_key`) is :func:`simulator.runs.provenance.run_id` of its
   resolved config (the root seed included; Hydra's own settings, such as the
   run directory, are not part of it) and the
-  :func:`simulator.results.code_version` that computed it. Same key = same
+  :func:`simulator.runs.provenance.code_version` that computed it. Same key = same
   results, whatever the launcher; after a code change every job runs again.
 - A job writes its files into a staging directory ``.partial-*`` inside its
   job directory and moves them into place with :func:`os.replace` (atomic on
@@ -272,7 +272,7 @@ def _parser():
         from hydra._internal.config_loader_impl import ConfigLoaderImpl
         from hydra._internal.utils import create_config_search_path
 
-        from simulator.cli import config_dir
+        from simulator.runs.cli import config_dir
 
         loader = ConfigLoaderImpl(config_search_path=create_config_search_path(config_dir()))
     except Exception:  # pragma: no cover - Hydra internals moved

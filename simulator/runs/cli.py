@@ -14,7 +14,7 @@ Sweeps (``campaign-sim -m key=a,b,c other=range(...)``) run one job per
 combination, each in its own directory under ``hydra.sweep.dir``; every value
 of every swept key is validated before the first job starts. With a fixed
 ``hydra.sweep.dir=PATH``, running the same sweep again skips the jobs that
-are complete (see :mod:`simulator.sweep`); ``CAMPAIGN_SIM_RERUN=1`` runs them
+are complete (see :mod:`simulator.runs.sweep`); ``CAMPAIGN_SIM_RERUN=1`` runs them
 again. Launchers: ``hydra/launcher=joblib`` (local processes),
 ``submitit_slurm`` / ``submitit_local``, ``ray``. A sweep prints one line per
 job (a progress bar with ETA on a terminal with the basic launcher); the
@@ -35,9 +35,9 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from simulator import sweep
-from simulator.config import ConfigError, register_configs, to_config
-from simulator.results import code_version, run_id
+from simulator.runs import sweep
+from simulator.runs.config import ConfigError, register_configs, to_config
+from simulator.runs.provenance import code_version, run_id
 
 __all__ = ["main", "config_dir"]
 
@@ -46,11 +46,11 @@ log = logging.getLogger("campaign_sim")
 
 def config_dir() -> str:
     """Where the YAML configs are: shipped in the wheel, or configs/ of a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_configs", here.parent / "configs"):
+    package = Path(__file__).resolve().parents[1]  # simulator/
+    for candidate in (package / "_configs", package.parent / "configs"):
         if (candidate / "config.yaml").is_file():
             return str(candidate)
-    raise FileNotFoundError(f"campaign-sim configs not found beside {here}")
+    raise FileNotFoundError(f"campaign-sim configs not found beside {package}")
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -155,7 +155,7 @@ def _app(cfg: DictConfig) -> None:
         job.report("failed", f"failed: {err}")
         raise JobFailed(str(err)) from None
     from experiments import STUDIES
-    from simulator.results import write_manifest
+    from simulator.runs.provenance import write_manifest
 
     outdir = Path(hydra_cfg.runtime.output_dir)
     resolved = OmegaConf.to_container(cfg, resolve=True)
@@ -233,7 +233,7 @@ def _precheck(argv: list[str]) -> None:
     turns an unknown key or a wrong type into ``campaign-sim: error: KEY: ...``.
     For a sweep (``-m``), every value of every swept key is checked (the
     first value of the other keys with it, see
-    :func:`simulator.sweep.one_at_a_time`), so a bad value stops the sweep
+    :func:`simulator.runs.sweep.one_at_a_time`), so a bad value stops the sweep
     before its first job. Help and info invocations are left to Hydra, and so
     are sweeps that cannot be listed (``interval(...)`` for an optimiser).
     """

@@ -5,7 +5,7 @@ to an agent: ``(replicate, node, parent, step, action, tie, layer, amount)``.
 ``parent`` is the agent whose post exposed ``node`` (-1 for seeds), ``tie``
 the strength of the arc ``parent -> node`` (NaN for seeds) and ``layer`` its
 layer code (-1 for seeds or networks without layers). Engines only append
-events; metrics (:mod:`simulator.metrics`) are pure functions of the log, so
+events; metrics (:mod:`simulator.analysis.metrics`) are pure functions of the log, so
 they never depend on which engine ran.
 
 Examples

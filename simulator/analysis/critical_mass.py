@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulator.branching import extinction_probability
+from simulator.analysis.branching import extinction_probability
 
 __all__ = [
     "CriticalMass",
@@ -161,7 +161,7 @@ def giant_fraction(viral_coefficient: float) -> float:
     """Share of a large Erdős–Rényi network one seed reaches when it takes off.
 
     ``S = 1 - exp(-K S)``: the survival probability of a Poisson(K) branching
-    process, ``1 - q`` (:func:`~simulator.branching.extinction_probability`).
+    process, ``1 - q`` (:func:`~simulator.analysis.branching.extinction_probability`).
 
     Examples
     --------

@@ -6,7 +6,7 @@ changes the network.
 
 Examples
 --------
->>> from simulator.config import BarabasiAlbertConfig
+>>> from simulator.runs.config import BarabasiAlbertConfig
 >>> build_network(BarabasiAlbertConfig(n=50, m=2), seed=1)
 <Network 'barabasi_albert(n=50, m=2)': 50 nodes, 192 arcs (undirected)>
 """
@@ -15,15 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simulator import config as c
+from simulator.engine.registry import make_model
 from simulator.network import generators as gen
 from simulator.network.core import Network
 from simulator.network.io import read_network
 from simulator.network.ties import apply_tie_model
 from simulator.population import Population, PopulationSpec
 from simulator.rng import stream
+from simulator.runs import config as c
 
-__all__ = ["build_network", "build_population", "NETWORK_BUILDERS"]
+__all__ = ["build_network", "build_population", "build_model", "NETWORK_BUILDERS"]
 
 #: How each network config becomes a Network; one entry per schema in config.py.
 NETWORK_BUILDERS: dict[type, Callable[..., Network]] = {
@@ -66,3 +67,15 @@ def build_network(cfg: c.NetworkConfig, seed: int) -> Network:
 def build_population(spec: PopulationSpec, network: Network, seed: int) -> Population:
     """Agent attributes for ``network`` drawn from ``spec``."""
     return Population.draw(spec, network, stream(seed, "population"))
+
+
+def build_model(cfg: c.CampaignConfig, population: Population | None = None):
+    """The spread model a ``campaign`` config selects (a model that reads agents gets
+    ``population``).
+
+    Examples
+    --------
+    >>> build_model(c.CAMPAIGN_SCHEMAS["independent_cascade"](p=0.2))
+    IndependentCascade(p=0.2, scale_by_strength=False)
+    """
+    return make_model(cfg.kind, cfg.model_parameters(), population)

@@ -15,17 +15,17 @@ message travels (``u -> v``: ``v`` sees ``u``'s posts), so "followers" means
 out-neighbours; ties are broken by more followers, then the lower index.
 
 The strategies live in small sibling modules:
-:mod:`simulator.seeding_centrality` (pagerank, k_shell, betweenness, voterank),
-:mod:`simulator.seeding_greedy` (degree_discount, celf),
-:mod:`simulator.seeding_imm` (imm) and :mod:`simulator.seeding_social`
+:mod:`simulator.seeding.centrality` (pagerank, k_shell, betweenness, voterank),
+:mod:`simulator.seeding.greedy` (degree_discount, celf),
+:mod:`simulator.seeding.imm` (imm) and :mod:`simulator.seeding.social`
 (one_hop, loyalists, six_factor, klout). Strategies with parameters or a population
 come from factories with the same call signature:
-:func:`~simulator.seeding_greedy.degree_discount_strategy`,
-:func:`~simulator.seeding_greedy.celf_strategy`,
-:func:`~simulator.seeding_imm.imm_strategy`,
-:func:`~simulator.seeding_social.loyalists_strategy`,
-:func:`~simulator.seeding_social.six_factor_strategy`,
-:func:`~simulator.seeding_social.klout_strategy`.
+:func:`~simulator.seeding.greedy.degree_discount_strategy`,
+:func:`~simulator.seeding.greedy.celf_strategy`,
+:func:`~simulator.seeding.imm.imm_strategy`,
+:func:`~simulator.seeding.social.loyalists_strategy`,
+:func:`~simulator.seeding.social.six_factor_strategy`,
+:func:`~simulator.seeding.social.klout_strategy`.
 
 Examples
 --------
@@ -49,11 +49,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.seeding_centrality import betweenness, k_shell, pagerank, voterank
-from simulator.seeding_common import check_k
-from simulator.seeding_greedy import celf, celf_strategy, degree_discount, degree_discount_strategy
-from simulator.seeding_imm import imm, imm_strategy
-from simulator.seeding_social import (
+from simulator.seeding.centrality import betweenness, k_shell, pagerank, voterank
+from simulator.seeding.common import check_k
+from simulator.seeding.greedy import celf, celf_strategy, degree_discount, degree_discount_strategy
+from simulator.seeding.imm import imm, imm_strategy
+from simulator.seeding.social import (
     klout,
     klout_strategy,
     loyalists,

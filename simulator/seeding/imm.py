@@ -1,7 +1,7 @@
 """IMM seeding: reverse-influence sampling with the martingale bound of Tang, Shi & Xiao.
 
 :func:`imm` picks seeds for an independent cascade with per-arc probability
-``p`` (default :data:`~simulator.seeding_common.DEFAULT_P` = 0.01) or for any
+``p`` (default :data:`~simulator.seeding.common.DEFAULT_P` = 0.01) or for any
 model with ``arc_probabilities`` (e.g.
 :class:`~simulator.engine.models.WeightedCascade`); :func:`imm_strategy`
 returns one with other parameters and the registry signature.
@@ -25,7 +25,7 @@ from numba import njit
 
 from simulator.engine.counter_rng import uniform
 from simulator.engine.models import IndependentCascade
-from simulator.seeding_common import DEFAULT_P, check_k, empty_seeds, in_arcs, named
+from simulator.seeding.common import DEFAULT_P, check_k, empty_seeds, in_arcs, named
 
 __all__ = ["IMM_EPSILON", "IMM_MAX_ENTRIES", "imm", "imm_strategy"]
 

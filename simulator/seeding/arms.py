@@ -7,7 +7,7 @@ seeds from the stream ``("seeding.<name>", r)``, so adding or removing an
 arm changes no other arm's numbers.
 
 An arm gets either ``k`` seeds or a ``budget``: with a budget and a cost per
-node (:mod:`simulator.budgets`), the strategy buys seeds in its order of
+node (:mod:`simulator.seeding.budgets`), the strategy buys seeds in its order of
 preference while the budget lasts.
 
 Examples
@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from simulator.budgets import buy, max_affordable
 from simulator.engine.run import run_cascades
 from simulator.rng import replicate_keys, stream
-from simulator.seeding import STRATEGIES, select_seeds
+from simulator.seeding.budgets import buy, max_affordable
+from simulator.seeding.registry import STRATEGIES, select_seeds
 
 __all__ = ["seeds_for_arm", "run_seeding_arms"]
 
@@ -118,7 +118,7 @@ def run_seeding_arms(
     if (budget is None) == (k is None):
         raise ValueError("give either k (seeds per arm) or a budget with costs")
     if budget is not None and cost is None:
-        raise ValueError("a budget needs a cost per node (simulator.budgets.seed_costs)")
+        raise ValueError("a budget needs a cost per node (simulator.seeding.budgets.seed_costs)")
     keys = replicate_keys(seed, replicates)
     frames = []
     bar = tqdm(

@@ -4,7 +4,7 @@ Which inputs move reach the most: the spread probability, the number of
 seeds, the network's density? Choose a few config keys with ranges
 (:class:`Factor`); this module draws a SALib design over them, runs the model
 once per design point (the base config with those values set, validated like
-any config, run with :func:`simulator.arms.run_seeding_arms`) and analyses the
+any config, run with :func:`simulator.seeding.arms.run_seeding_arms`) and analyses the
 mean of a metric:
 
 - ``method="sobol"``: first-order and total Sobol indices (variance shares)
@@ -21,7 +21,7 @@ Sampling and bootstrap draw from the named streams
 
 Needs SALib (``pip install -e ".[sensitivity]"``). From the shell::
 
-    python -m simulator.sensitivity --method sobol -n 64 \\
+    python -m simulator.runs.sensitivity --method sobol -n 64 \\
         --factor campaign.p=0.01:0.1 --factor seeding.k=1:50:int \\
         --out sens/ network.n=2000 experiment.replicates=100
 
@@ -29,7 +29,7 @@ See docs/sensitivity.md for a worked example.
 
 Examples
 --------
->>> from simulator.config import small_config
+>>> from simulator.runs.config import small_config
 >>> factors = [Factor("campaign.p", 0.01, 0.2), Factor("experiment.ci_level", 0.8, 0.99)]
 >>> res = sensitivity(small_config(), factors, method="morris", n=2, replicates=10)
 >>> float(res.indices.set_index("factor")["mu_star"]["experiment.ci_level"])  # no effect
@@ -57,8 +57,8 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from simulator.config import Config, load_config, to_config
 from simulator.rng import stream
+from simulator.runs.config import Config, load_config, to_config
 
 __all__ = [
     "Factor",
@@ -169,9 +169,8 @@ def evaluate(
     ``replicates`` to ``experiment.replicates``. Networks and populations are
     built once per distinct network (population) config.
     """
-    from simulator.arms import run_seeding_arms
-    from simulator.build import build_network, build_population
-    from simulator.engine.models import model_from_config
+    from simulator.runs.build import build_model, build_network, build_population
+    from simulator.seeding.arms import run_seeding_arms
 
     strategy = strategy or base.seeding.strategies[0]
     networks, populations = {}, {}
@@ -187,7 +186,7 @@ def evaluate(
         if pop_key not in populations:
             populations[pop_key] = build_population(cfg.population, network, cfg.seed)
         population = populations[pop_key]
-        model = model_from_config(cfg.campaign, population)
+        model = build_model(cfg.campaign, population)
         rows = run_seeding_arms(
             network,
             model,
@@ -281,9 +280,9 @@ def _base_config(overrides: Sequence[str]) -> Config:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m simulator.sensitivity --factor KEY=LOW:HIGH ... [overrides]``."""
+    """``python -m simulator.runs.sensitivity --factor KEY=LOW:HIGH ... [overrides]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m simulator.sensitivity",
+        prog="python -m simulator.runs.sensitivity",
         description="Sobol or Morris sensitivity of a campaign metric to config keys.",
     )
     parser.add_argument("overrides", nargs="*", help="config overrides of the base run")

@@ -37,7 +37,7 @@ from simulator.network import generators
 from simulator.network.core import Network
 from simulator.population import Population, PopulationSpec
 from simulator.rng import replicate_keys, stream
-from simulator.seeding import select_seeds
+from simulator.seeding.registry import select_seeds
 
 __all__ = ["CampaignAgent", "CampaignModel"]
 
@@ -76,7 +76,7 @@ class CampaignModel(mesa.Model):
     k : int
         Number of seeds chosen by ``seeding`` when ``seeds`` is None.
     seeding : str
-        A name from :data:`simulator.seeding.STRATEGIES`.
+        A name from :data:`simulator.seeding.registry.STRATEGIES`.
     appeal, share_rate, conversion_rate : float
         Campaign parameters used when ``campaign`` is None.
     steps : int
@@ -204,8 +204,8 @@ class CampaignModel(mesa.Model):
             self.running = False
 
     def events(self):
-        """The events so far as a :class:`~simulator.cascade.CascadeLog`."""
-        from simulator.cascade import CascadeLog
+        """The events so far as a :class:`~simulator.cascade_log.CascadeLog`."""
+        from simulator.cascade_log import CascadeLog
 
         n_events = self.state[14][funnel.N_EVENTS]
         ev, amounts = self.state[12][:n_events], self.state[13][:n_events]

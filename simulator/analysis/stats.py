@@ -1,4 +1,4 @@
-"""Tidy result tables, summaries with confidence intervals, and run manifests.
+"""Tidy result tables and summaries with confidence intervals.
 
 Results are long-format: one row per arm x replicate, with the run id, arm,
 replicate, seed and parameters on every row (as Mesa's batch runner does),
@@ -17,16 +17,7 @@ Examples
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import importlib.util
-import json
-import platform
-import subprocess
-import sys
 from collections.abc import Sequence
-from importlib import metadata
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,11 +29,6 @@ __all__ = [
     "ratio_ci",
     "summarize",
     "paired_differences",
-    "run_id",
-    "package_versions",
-    "git_commit",
-    "code_version",
-    "write_manifest",
     "format_summary",
 ]
 
@@ -160,102 +146,3 @@ def format_summary(summary: pd.DataFrame, level: float = 0.95, group: str | None
             f"[{row['ci_low']:.2f}, {row['ci_high']:.2f}]"
         )
     return "\n".join(lines)
-
-
-# ---------------------------------------------------------------- manifest
-def run_id(config: dict) -> str:
-    """Short stable hash of a resolved config (seed included): the run's key."""
-    blob = json.dumps(config, sort_keys=True, default=str).encode()
-    return hashlib.sha256(blob).hexdigest()[:16]
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of Python and the packages that shape the results."""
-    names = [
-        "campaign-sim",
-        "numpy",
-        "scipy",
-        "numba",
-        "networkx",
-        "pandas",
-        "pyarrow",
-        "mesa",
-        "hydra-core",
-        "omegaconf",
-        "matplotlib",
-    ]
-    out = {"python": platform.python_version()}
-    for name in names:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-@functools.cache
-def code_version() -> str:
-    """Short hash of the code that computes results: every ``.py`` file of
-    ``simulator`` and ``experiments`` (the configs are part of the run's config).
-
-    Unlike the git commit it also changes with uncommitted edits, so a sweep
-    re-runs the jobs an edited model would compute differently.
-
-    >>> len(code_version()) == 12 and code_version() == code_version()
-    True
-    """
-    digest = hashlib.sha256()
-    for package in ("simulator", "experiments"):
-        spec = importlib.util.find_spec(package)
-        if spec is None or spec.origin is None:
-            continue
-        root = Path(spec.origin).parent
-        for path in sorted(root.rglob("*.py")):
-            if path.name.startswith(".") or not path.is_file():
-                continue  # e.g. an editor's lock file (a dangling symlink)
-            digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def git_commit(path: Path | None = None) -> str | None:
-    """The git commit of the source tree holding ``path`` (None when not a checkout)."""
-    path = Path(path or Path(__file__).resolve().parent)
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    dirty = subprocess.run(
-        ["git", "-C", str(path), "status", "--porcelain", "--untracked-files=no"],
-        capture_output=True,
-        text=True,
-        timeout=5,
-        check=False,
-    ).stdout.strip()
-    return out.stdout.strip() + ("-dirty" if dirty else "")
-
-
-def write_manifest(path: Path, config: dict, seed: int, wall_time_s: float, **extra) -> dict:
-    """Write ``manifest.json``: resolved config, seed, versions, git commit and
-    code version, wall time."""
-    manifest = {
-        "run_id": run_id(config),
-        "seed": seed,
-        "config": config,
-        "versions": package_versions(),
-        "git_commit": git_commit(),
-        "code_version": code_version(),
-        "command": sys.argv,
-        "wall_time_s": round(wall_time_s, 3),
-        **extra,
-    }
-    Path(path).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-    return manifest

@@ -4,7 +4,7 @@ they work headless, in notebooks and under Hydra alike.
 Examples
 --------
 >>> import pandas as pd
->>> from simulator.results import summarize
+>>> from simulator.analysis.stats import summarize
 >>> rows = pd.DataFrame({"arm": ["a", "a", "b", "b"], "replicate": [0, 1, 0, 1],
 ...                      "reach": [3, 5, 8, 9]})
 >>> fig = arm_comparison(rows, summarize(rows, ["reach"]), "reach")

@@ -1,7 +1,7 @@
 """Figures of cascades: spread over time, size distributions, generations, critical mass.
 
 Built on ``matplotlib.figure.Figure`` (no pyplot, no window), like
-:mod:`simulator.plots`. Each function takes plain arrays or tidy tables keyed
+:mod:`simulator.plots.arms`. Each function takes plain arrays or tidy tables keyed
 by a label (an arm, a viral coefficient) and returns the Figure.
 
 Examples
@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from simulator.metrics import ccdf
+from simulator.analysis.metrics import ccdf
 
 __all__ = ["spread_curves", "size_ccdf", "generation_fit", "critical_mass_curves"]
 
@@ -51,7 +51,7 @@ def spread_curves(
     Parameters
     ----------
     curves : mapping of label -> array (replicates, steps + 1)
-        Cumulative reach per replicate (e.g. :func:`simulator.metrics.reach_by_step`);
+        Cumulative reach per replicate (e.g. :func:`simulator.analysis.metrics.reach_by_step`);
         curves of different lengths are fine.
     n : int, optional
         Network size: plot the share of the network instead of counts.
