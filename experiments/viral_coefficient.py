@@ -74,11 +74,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.analysis import metrics
 from simulator.analysis.critical_mass import critical_mass_search, er_critical_mass, ic_probability
-from simulator.analysis.stats import proportion_ci, summarize
+from simulator.analysis.stats import column_mean_ci, proportion_ci, summarize
 from simulator.analysis.viral import generation_ratios, harris_estimator
 from simulator.engine.models import IndependentCascade
 from simulator.engine.run import run_cascades
@@ -210,14 +209,9 @@ def _estimates(Z: np.ndarray, stop_at: float, exp, rng: np.random.Generator):
 
 def _curve_frame(values: np.ndarray, level: float) -> pd.DataFrame:
     """Mean and Student-t CI per column (step) of a (replicates, steps) array."""
-    reps = values.shape[0]
-    mean = values.mean(axis=0)
-    if reps > 1:
-        half = stats.t.ppf(0.5 + level / 2, reps - 1) * values.std(axis=0, ddof=1) / np.sqrt(reps)
-    else:
-        half = np.full(mean.size, np.nan)
+    mean, low, high = column_mean_ci(values, level)
     return pd.DataFrame(
-        {"step": np.arange(mean.size), "mean": mean, "ci_low": mean - half, "ci_high": mean + half}
+        {"step": np.arange(mean.size), "mean": mean, "ci_low": low, "ci_high": high}
     )
 
 

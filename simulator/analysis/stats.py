@@ -24,7 +24,9 @@ import pandas as pd
 from scipy import stats
 
 __all__ = [
+    "t_half_width",
     "mean_ci",
+    "column_mean_ci",
     "proportion_ci",
     "ratio_ci",
     "summarize",
@@ -49,7 +51,41 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
     mean = float(x.mean())
     if n == 1:
         return mean, np.nan, np.nan
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
+    half = float(t_half_width(x.std(ddof=1), n, level))
+    return mean, mean - half, mean + half
+
+
+def t_half_width(sd, n, level: float = 0.95):
+    """Half-width of the Student-t interval of a mean: ``t(level, n - 1) * sd / sqrt(n)``.
+
+    The one place this interval is computed; ``sd`` and ``n`` may be arrays
+    (``n >= 2``; callers decide what a single value gives).
+
+    Examples
+    --------
+    >>> round(float(t_half_width(1.0, 3)), 3)
+    2.484
+    """
+    return stats.t.ppf(0.5 + level / 2, np.asarray(n) - 1) * sd / np.sqrt(n)
+
+
+def column_mean_ci(values, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Column means of a (replicates, columns) array and their Student-t intervals.
+
+    With a single row the bounds are NaN (no interval), as in :func:`mean_ci`.
+
+    Examples
+    --------
+    >>> mean, low, high = column_mean_ci([[1.0, 10.0], [3.0, 10.0]])
+    >>> mean.tolist(), high.round(3).tolist()
+    ([2.0, 10.0], [14.706, 10.0])
+    """
+    values = np.asarray(values, dtype=np.float64)
+    rows = values.shape[0]
+    mean = values.mean(axis=0)
+    if rows < 2:
+        return mean, np.full(mean.shape, np.nan), np.full(mean.shape, np.nan)
+    half = t_half_width(values.std(axis=0, ddof=1), rows, level)
     return mean, mean - half, mean + half
 
 
