@@ -1,11 +1,12 @@
 """Studies: one module per experiment; each builds its arms, runs them and writes
 tables and figures into a run directory.
 
-``STUDIES`` maps the name used in ``configs/experiment/NAME.yaml``
-(``experiment.name``) to the study's ``run(cfg, outdir) -> dict``;
-``SCHEMAS`` maps it to the study's own settings, a subclass of
-:class:`simulator.runs.config.ExperimentConfig` (studies without settings of
-their own use the base class).
+``STUDIES`` maps a study's name (``configs/experiment/NAME.yaml``,
+``experiment.name``) to its :class:`~experiments.study.Study`: the run
+function, the question it answers, its settings schema (a subclass of
+:class:`simulator.runs.config.ExperimentConfig`) and the config groups it
+reads. Adding a study: its module (with a ``STUDY`` entry), its YAML
+overlay, and one line below.
 """
 
 from experiments import (
@@ -16,20 +17,18 @@ from experiments import (
     seeding_comparison,
     viral_coefficient,
 )
+from experiments.study import Study
 
-STUDIES = {
-    "quickstart": quickstart.run,
-    "seeding_comparison": seeding_comparison.run,
-    "peerindex_perks": peerindex_perks.run,
-    "influentials": influentials.run,
-    "viral_coefficient": viral_coefficient.run,
-    "cascades_from_data": cascades_from_data.run,
-}
+__all__ = ["STUDIES", "Study"]
 
-SCHEMAS = {
-    "seeding_comparison": seeding_comparison.SeedingComparisonConfig,
-    "peerindex_perks": peerindex_perks.PerksConfig,
-    "influentials": influentials.InfluentialsConfig,
-    "viral_coefficient": viral_coefficient.ViralCoefficientConfig,
-    "cascades_from_data": cascades_from_data.CascadesFromDataConfig,
+STUDIES: dict[str, Study] = {
+    study.name: study
+    for study in (
+        quickstart.STUDY,
+        seeding_comparison.STUDY,
+        peerindex_perks.STUDY,
+        influentials.STUDY,
+        viral_coefficient.STUDY,
+        cascades_from_data.STUDY,
+    )
 }

@@ -25,8 +25,9 @@ replicate, so per-replicate metrics are per-cascade metrics) and the
 estimators from :mod:`simulator.analysis.viral`. Confidence intervals are percentile
 bootstraps over cascades (resampling whole trees) with
 ``experiment.replicates`` resamples, all drawn in a fixed order from the
-generator ``stream(seed, "bootstrap")``. The study reads no network,
-population, campaign or seeding settings.
+generator ``stream(seed, "bootstrap")``. The file is ``data.path``
+(absolute, else relative to the working directory, else to the repository).
+The study reads no network, population, campaign or seeding settings.
 
 Outputs
 -------
@@ -54,12 +55,12 @@ rumor. Scientific Reports 3, 2980, 2013.
 Examples
 --------
 >>> import tempfile, pathlib
->>> from simulator.runs.config import small_config
+>>> from simulator.runs.config import DataConfig, small_config
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (tmp / "links.csv").write_text("parent,child,time\\na,b,0\\na,c,60\\nb,d,4000\\n")
->>> exp = CascadesFromDataConfig(data_path=str(tmp / "links.csv"), format="parent_child",
-...                              replicates=50, figures=False)
->>> out = run(small_config(experiment=exp), tmp)
+>>> exp = CascadesFromDataConfig(format="parent_child", replicates=50, figures=False)
+>>> cfg = small_config(experiment=exp, data=DataConfig(path=str(tmp / "links.csv")))
+>>> out = run(cfg, tmp)
 >>> out["rows"][["root", "size", "depth", "structural_virality"]].values.tolist()
 [['a', 4, 2, 1.6666666666666667]]
 """
@@ -73,6 +74,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments.study import Study
 from simulator.analysis import metrics, viral
 from simulator.analysis.cascade_import import FORMATS, ImportedCascades, read_cascades
 from simulator.analysis.stats import format_summary
@@ -93,15 +95,12 @@ class CascadesFromDataConfig(ExperimentConfig):
 
     name: str = "cascades_from_data"
     replicates: int = 1000
-    data_path: str = HIGGS  # relative: to the working directory, else to the repository
     format: str = "events"  # "events" (source target time kind) or "parent_child"
     kinds: list[str] = field(default_factory=lambda: ["RT"])  # events: kinds to use
     step_seconds: float = 3600.0
 
     def __post_init__(self):
         super().__post_init__()
-        if not self.data_path:
-            raise ValueError("data_path must name a data file")
         if self.format not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {self.format!r}")
         if not self.kinds or not all(isinstance(k, str) and k for k in self.kinds):
@@ -284,8 +283,9 @@ def run(cfg: Config, outdir) -> dict:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     exp = cfg.experiment
-    data = getattr(cfg, "data", None)  # a root ``data.path`` overrides experiment.data_path
-    path = resolve_data_path(getattr(data, "path", None) or exp.data_path)
+    if not cfg.data.path:
+        raise ValueError("data.path must name a data file (set data.path=PATH)")
+    path = resolve_data_path(cfg.data.path)
     casc = read_cascades(path, exp.format, list(exp.kinds), exp.step_seconds)
     report = casc.report
     report.to_frame().to_csv(outdir / "data_report.csv", index=False)
@@ -327,3 +327,13 @@ def run(cfg: Config, outdir) -> dict:
         "network": None,
         "text": text,
     }
+
+
+#: The registry entry (experiments/__init__.py lists it).
+STUDY = Study(
+    "cascades_from_data",
+    run,
+    "How large, deep and viral are real cascades, and what is their K?",
+    schema=CascadesFromDataConfig,
+    reads=("data",),
+)

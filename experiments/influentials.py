@@ -75,6 +75,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments.study import Study
 from simulator.analysis.cascade_window import (
     poisson_degree_law,
     top_degree_law,
@@ -381,3 +382,13 @@ def run(cfg: Config, outdir) -> dict:
         "networks": networks,
         "text": format_table(summary, comparison, exp.ci_level),
     }
+
+
+#: The registry entry (experiments/__init__.py lists it).
+STUDY = Study(
+    "influentials",
+    run,
+    "Are well-connected people more likely to start a global cascade (Watts-Dodds)?",
+    schema=InfluentialsConfig,
+    reads=("network.n",),
+)

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments.study import Study
 from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.rng import stream
 from simulator.runs.config import Config, ExperimentConfig
@@ -271,3 +272,13 @@ def _figure(summary: pd.DataFrame, exp: PerksConfig) -> Figure:
         f"{exp.influencer_reach:g} each vs random customers"
     )
     return fig
+
+
+#: The registry entry (experiments/__init__.py lists it).
+STUDY = Study(
+    "peerindex_perks",
+    run,
+    "Do influencers speed a campaign up, or does the viral coefficient decide?",
+    schema=PerksConfig,
+    reads=(),
+)

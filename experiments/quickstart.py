@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from experiments.study import Study
 from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.plots.arms import arm_comparison
 from simulator.runs.build import build_model, build_network, build_population
@@ -79,3 +80,11 @@ def run(cfg: Config, outdir) -> dict:
         "network": network,
         "text": format_summary(summary, level),
     }
+
+
+#: The registry entry (experiments/__init__.py lists it).
+STUDY = Study(
+    "quickstart",
+    run,
+    "Influencers (top degree) or random seeds: how far does the message reach?",
+)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.study import Study
 from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.plots.arms import metric_curves
 from simulator.runs.build import build_model, build_network, build_population
@@ -143,3 +144,12 @@ def run(cfg: Config, outdir) -> dict:
         "network": network,
         "text": text,
     }
+
+
+#: The registry entry (experiments/__init__.py lists it).
+STUDY = Study(
+    "seeding_comparison",
+    run,
+    "Which seeding strategy reaches most people, at equal seed counts or equal budgets?",
+    schema=SeedingComparisonConfig,
+)

@@ -75,6 +75,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from experiments.study import Study
 from simulator.analysis import metrics
 from simulator.analysis.critical_mass import critical_mass_search, er_critical_mass, ic_probability
 from simulator.analysis.stats import column_mean_ci, proportion_ci, summarize
@@ -378,3 +379,13 @@ def _text(critical: pd.DataFrame, estimates: pd.DataFrame, exp, n: int) -> str:
             f"{K:>6g} {cells} {th}   {h['estimate']:.3f} [{h['ci_low']:.3f}, {h['ci_high']:.3f}]"
         )
     return "\n".join(lines)
+
+
+#: The registry entry (experiments/__init__.py lists it).
+STUDY = Study(
+    "viral_coefficient",
+    run,
+    "How many seeds reach a target share of the network, as the viral coefficient grows?",
+    schema=ViralCoefficientConfig,
+    reads=("network",),
+)

@@ -1,14 +1,18 @@
 """Typed configs: every shipped YAML composes and validates; bad values are named."""
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.errors import ConfigCompositionException
 from omegaconf.errors import OmegaConfBaseException
 
-from simulator.runs.cli import config_dir
-from simulator.runs.config import ConfigError, register_configs, to_config
+from simulator.engine.registry import SPREAD_MODELS
+from simulator.runs.build import build_model
+from simulator.runs.compose import config_dir, load_config, register_configs
+from simulator.runs.config import CAMPAIGN_SCHEMAS, ConfigError, to_config
 
 CONFIGS = Path(config_dir())
 
@@ -77,3 +81,88 @@ def test_unknown_keys_and_wrong_types_fail_while_composing(override):
 def test_missing_file_path_is_reported():
     with pytest.raises(ConfigError, match="network.path"):
         to_config(compose_config("network=file"))
+
+
+def test_network_columns_reach_the_reader(tmp_path):
+    """network.columns=[target,source] reverses the arcs (it was once validated and dropped)."""
+    from simulator.runs.build import build_network
+
+    path = tmp_path / "edges.txt"
+    path.write_text("0 1\n1 2\n")
+    forward = load_config("network=file", f"network.path={path}")
+    reverse = load_config(
+        "network=file", f"network.path={path}", "network.columns=[target,source]"
+    )
+
+    def arcs(cfg):
+        net = build_network(cfg.network, cfg.seed)
+        src = net.labels[np.repeat(np.arange(net.n), np.diff(net.indptr))]
+        return sorted(zip(src.tolist(), net.labels[net.indices].tolist(), strict=True))
+
+    assert arcs(forward) == [(0, 1), (1, 2)]
+    assert arcs(reverse) == [(1, 0), (2, 1)]
+
+
+def test_network_columns_only_for_edge_lists(tmp_path):
+    path = tmp_path / "g.gml"
+    path.write_text("graph [ node [ id 0 ] ]\n")
+    with pytest.raises(ConfigError, match="network.columns names the columns of an edge list"):
+        load_config("network=file", f"network.path={path}", "network.columns=[target,source]")
+
+
+@pytest.mark.parametrize("kind", sorted(CAMPAIGN_SCHEMAS))
+def test_every_spread_model_is_a_campaign_option(kind):
+    """campaign=NAME for every registered model; its schema survives pickling (sweep workers)."""
+    import pickle
+
+    from omegaconf import OmegaConf
+
+    option = "ic" if kind == "independent_cascade" else kind
+    cfg = load_config(f"campaign={option}")
+    assert cfg.campaign.kind == kind
+    node = OmegaConf.structured(cfg.campaign)
+    assert OmegaConf.to_object(pickle.loads(pickle.dumps(node))) == cfg.campaign
+    assert isinstance(build_model(cfg.campaign), SPREAD_MODELS[kind])
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (
+            ["experiment=influentials", "campaign.p=0.2"],
+            "experiment=influentials does not use campaign.p (it reads network.n)",
+        ),
+        (
+            ["experiment=influentials", "network=follower"],
+            "experiment=influentials does not use network=follower (it reads network.n)",
+        ),
+        (
+            ["experiment=peerindex_perks", "seeding.k=3"],
+            "experiment=peerindex_perks does not use seeding.k "
+            "(it reads only its experiment settings)",
+        ),
+        (["experiment=cascades_from_data", "network.n=10"], "does not use network.n"),
+        (["data.path=x.csv"], "experiment=quickstart does not use data.path"),
+    ],
+)
+def test_overrides_of_what_a_study_does_not_read_are_refused(overrides, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(*overrides)
+
+
+def test_run_id_hashes_only_what_the_study_reads():
+    from omegaconf import OmegaConf
+
+    from simulator.runs.compose import config_run_id
+
+    def resolved(*overrides):
+        return OmegaConf.to_container(OmegaConf.structured(load_config(*overrides)))
+
+    base = resolved("experiment=influentials")
+    assert config_run_id(base) == config_run_id({**base, "campaign": {"p": 0.9}})
+    assert config_run_id(base) != config_run_id(resolved("experiment=influentials", "seed=1"))
+    assert config_run_id(base) != config_run_id(
+        resolved("experiment=influentials", "network.n=99")
+    )
+    quick = resolved()
+    assert config_run_id(quick) != config_run_id(resolved("campaign.p=0.2"))

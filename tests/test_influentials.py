@@ -17,13 +17,12 @@ from simulator.analysis.cascade_window import (
 )
 from simulator.analysis.stats import proportion_ci as wilson_ci
 from simulator.analysis.stats import ratio_ci
-from simulator.runs.cli import config_dir
+from simulator.runs.compose import config_dir, register_configs
 from simulator.runs.config import (
     BarabasiAlbertConfig,
     Config,
     ErdosRenyiConfig,
     IndependentCascadeConfig,
-    register_configs,
     to_config,
 )
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from experiments import STUDIES
-from simulator.runs.config import load_config
+from simulator.runs.compose import load_config
 
 
 def frame_checksum(frame: pd.DataFrame) -> str:
@@ -64,6 +64,6 @@ CASES = {
 def test_results_parquet_checksum(case, tmp_path):
     overrides, expected = CASES[case]
     cfg = load_config(*overrides, "experiment.figures=false")
-    STUDIES[cfg.experiment.name](cfg, tmp_path)
+    STUDIES[cfg.experiment.name].run(cfg, tmp_path)
     rows = pd.read_parquet(tmp_path / "results.parquet")
     assert frame_checksum(rows) == expected, f"{case}: results changed"

@@ -23,13 +23,12 @@ from simulator.analysis.critical_mass import (
 )
 from simulator.network import generators as gen
 from simulator.rng import replicate_keys
-from simulator.runs.cli import config_dir
+from simulator.runs.compose import config_dir, register_configs
 from simulator.runs.config import (
     Config,
     ConfigError,
     ErdosRenyiConfig,
     IndependentCascadeConfig,
-    register_configs,
     to_config,
 )
 from simulator.seeding.registry import top_degree
@@ -41,7 +40,7 @@ def run_experiment(tmp_path, *overrides):
     register_configs()
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
         cfg = to_config(compose(config_name="config", overrides=list(overrides)))
-    return STUDIES[cfg.experiment.name](cfg, tmp_path)
+    return STUDIES[cfg.experiment.name].run(cfg, tmp_path)
 
 
 @pytest.fixture(scope="module")

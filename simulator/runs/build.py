@@ -49,7 +49,10 @@ NETWORK_BUILDERS: dict[type, Callable[..., Network]] = {
         celebrity_share=cfg.celebrity_share,
     ),
     c.FileNetworkConfig: lambda cfg, rng: read_network(
-        cfg.path, format=cfg.format, directed=cfg.directed
+        cfg.path,
+        format=cfg.format,
+        directed=cfg.directed,
+        **({} if cfg.columns is None else {"columns": list(cfg.columns)}),
     ),
 }
 

@@ -36,21 +36,13 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from simulator.runs import sweep
-from simulator.runs.config import ConfigError, register_configs, to_config
-from simulator.runs.provenance import code_version, run_id
+from simulator.runs.compose import checked_config, config_dir, config_run_id, register_configs
+from simulator.runs.config import ConfigError
+from simulator.runs.provenance import code_version
 
-__all__ = ["main", "config_dir"]
+__all__ = ["main"]
 
 log = logging.getLogger("campaign_sim")
-
-
-def config_dir() -> str:
-    """Where the YAML configs are: shipped in the wheel, or configs/ of a checkout."""
-    package = Path(__file__).resolve().parents[1]  # simulator/
-    for candidate in (package / "_configs", package.parent / "configs"):
-        if (candidate / "config.yaml").is_file():
-            return str(candidate)
-    raise FileNotFoundError(f"campaign-sim configs not found beside {package}")
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -148,18 +140,19 @@ def _app(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
     job = _Sweep(hydra_cfg) if hydra_cfg.mode == RunMode.MULTIRUN else None
     try:
-        conf = to_config(cfg)
+        conf, study = checked_config(cfg, hydra_cfg.overrides.task)
     except ConfigError as err:
         if job is None:
             _fail(str(err))
         job.report("failed", f"failed: {err}")
         raise JobFailed(str(err)) from None
-    from experiments import STUDIES
     from simulator.runs.provenance import write_manifest
 
     outdir = Path(hydra_cfg.runtime.output_dir)
     resolved = OmegaConf.to_container(cfg, resolve=True)
-    key = sweep.job_key(run_id(resolved), code_version())  # config (seed included) + code
+    # The key: what the study reads of the config (seed included), and the code.
+    run = config_run_id(resolved)
+    key = sweep.job_key(run, code_version())
     if job is not None:
         job.begin()
         if _already_complete(job, key, outdir):
@@ -172,7 +165,7 @@ def _app(cfg: DictConfig) -> None:
     t0 = time.perf_counter()
     try:
         with sweep.staged(outdir) as staging:  # every file lands whole, or not at all
-            out = STUDIES[conf.experiment.name](conf, staging)
+            out = study.run(conf, staging)
     except (ValueError, KeyError, OSError) as err:
         if debug:
             raise
@@ -192,6 +185,7 @@ def _app(cfg: DictConfig) -> None:
         resolved,
         conf.seed,
         wall,
+        run=run,
         started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         experiment=conf.experiment.name,
         network=_network_info(network),
@@ -261,7 +255,7 @@ def _precheck(argv: list[str]) -> None:
             base = compose(config_name="config", overrides=jobs[0])
         except (HydraException, OmegaConfBaseException) as err:
             _fail(_one_line(err))
-        _validate(base)
+        _validate(base, jobs[0])
         for job in jobs[1:]:
             changed = next(a for a, b in zip(job, jobs[0], strict=True) if a != b)
             key = changed.partition("=")[0]
@@ -270,19 +264,19 @@ def _precheck(argv: list[str]) -> None:
                     cfg = compose(config_name="config", overrides=job)
                 except (HydraException, OmegaConfBaseException) as err:
                     _fail(_one_line(err))
-                _validate(cfg)
+                _validate(cfg, job)
             else:  # another value of one key: set it on the base config (much faster)
-                _validate_value(base, key, changed)
+                _validate_value(base, key, changed, job)
 
 
-def _validate(cfg: DictConfig) -> None:
+def _validate(cfg: DictConfig, overrides: list[str]) -> None:
     try:
-        to_config(cfg)
+        checked_config(cfg, overrides)
     except ConfigError as err:
         _fail(str(err))
 
 
-def _validate_value(cfg: DictConfig, key: str, override: str) -> None:
+def _validate_value(cfg: DictConfig, key: str, override: str, overrides: list[str]) -> None:
     """Validate ``cfg`` with ``key`` set as ``override`` says, then restore ``cfg``."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
     from omegaconf.errors import OmegaConfBaseException
@@ -294,7 +288,7 @@ def _validate_value(cfg: DictConfig, key: str, override: str) -> None:
     except OmegaConfBaseException as err:
         _fail(_one_line(err))
     try:
-        _validate(cfg)
+        _validate(cfg, overrides)
     finally:
         OmegaConf.update(cfg, key, old, merge=False)
 

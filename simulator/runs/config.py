@@ -1,7 +1,9 @@
-"""Typed configuration: dataclass schemas registered in Hydra's ConfigStore.
+"""Typed configuration: one dataclass schema per config group and option.
 
 YAML files under ``configs/`` only give values; the types and the allowed
-ranges live here. Each schema checks its ranges in ``__post_init__`` and
+ranges live here (:mod:`simulator.runs.compose` stores the schemas in
+Hydra's ConfigStore and composes the YAML files over them; this module
+needs OmegaConf only). Each schema checks its ranges in ``__post_init__`` and
 :func:`to_config` turns a composed ``DictConfig`` into these dataclasses,
 reporting the first bad value with its full key, e.g.
 ``network.n must be an integer >= 2, got -5``. Unknown keys and wrong
@@ -35,6 +37,7 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 
 from simulator import checks
 from simulator.engine.registry import SPREAD_MODELS, make_model, model_parameters
+from simulator.network.io import detect_format
 from simulator.network.ties import TieModel
 from simulator.population import PopulationSpec
 
@@ -45,10 +48,8 @@ __all__ = [
     "CampaignConfig",
     "SeedingConfig",
     "ExperimentConfig",
-    "register_configs",
     "to_config",
     "small_config",
-    "load_config",
 ]
 
 
@@ -215,8 +216,17 @@ class FileNetworkConfig(NetworkConfig):
         formats = ("auto", "edgelist", "gml", "graphml", "gexf", "pajek")
         if self.format not in formats:
             raise ValueError(f"format must be one of {', '.join(formats)}; got {self.format!r}")
-        if self.columns is not None and not {"source", "target"} <= set(self.columns):
-            raise ValueError(f"columns must include source and target, got {list(self.columns)}")
+        if self.columns is not None:
+            if not {"source", "target"} <= set(self.columns):
+                raise ValueError(
+                    f"columns must include source and target, got {list(self.columns)}"
+                )
+            fmt = detect_format(self.path) if self.format == "auto" else self.format
+            if fmt != "edgelist":
+                raise ValueError(
+                    f"columns names the columns of an edge list, but {self.path} is read "
+                    f"as {fmt} (set network.format=edgelist, or drop network.columns)"
+                )
 
 
 # ---------------------------------------------------------------- campaign
@@ -307,18 +317,8 @@ class ExperimentConfig:
     figures: bool = True
 
     def __post_init__(self):
-        from experiments import SCHEMAS, STUDIES
-
-        if self.name not in STUDIES:
-            raise ValueError(
-                f"name: unknown experiment {self.name!r}; choose from {', '.join(sorted(STUDIES))}"
-            )
-        schema = SCHEMAS.get(self.name, ExperimentConfig)
-        if not isinstance(self, schema):
-            raise ValueError(
-                f"name: experiment {self.name!r} has its own settings; "
-                f"select it with experiment={self.name}"
-            )
+        # Whether ``name`` is a study and these are its settings is checked by the
+        # run layer, which knows the studies (simulator.runs.compose.check_study).
         checks.integer("replicates", self.replicates)
         if not 0.5 <= self.ci_level < 1.0:
             raise ValueError(f"ci_level must be in [0.5, 1), got {self.ci_level}")
@@ -365,23 +365,6 @@ NETWORK_SCHEMAS: dict[str, type[NetworkConfig]] = {
 } | {"file": FileNetworkConfig}
 
 
-def register_configs() -> None:
-    """Store the schemas in Hydra's ConfigStore (YAML files extend them by name)."""
-    from hydra.core.config_store import ConfigStore
-
-    cs = ConfigStore.instance()
-    cs.store(name="config_schema", node=Config)
-    for kind, schema in NETWORK_SCHEMAS.items():
-        cs.store(group="network", name=f"{kind}_schema", node=schema)
-    for kind, schema in CAMPAIGN_SCHEMAS.items():
-        cs.store(group="campaign", name=f"{kind}_schema", node=schema)
-    cs.store(group="population", name="population_schema", node=PopulationSpec)
-    from experiments import SCHEMAS  # each study's own settings extend ExperimentConfig
-
-    for name, schema in SCHEMAS.items():
-        cs.store(group="experiment_schema", name=name, node=schema)
-
-
 def _first_invalid(node: Any, path: str) -> tuple[str, Exception, set] | None:
     """Depth-first: the deepest config node whose dataclass rejects its values.
 
@@ -426,28 +409,7 @@ def to_config(cfg: DictConfig) -> Config:
     return obj
 
 
-__all__ += ["NETWORK_SCHEMAS", "CAMPAIGN_SCHEMAS"]
-
-
-def load_config(*overrides: str) -> Config:
-    """The typed config that ``campaign-sim OVERRIDES...`` runs, composed from the YAML configs.
-
-    For notebooks and scripts: the same defaults, experiment overlays and
-    checks as the command line (a bad key or value raises :class:`ConfigError`).
-
-    Examples
-    --------
-    >>> cfg = load_config("experiment=viral_coefficient", "network.n=300")
-    >>> cfg.experiment.name, cfg.network.n
-    ('viral_coefficient', 300)
-    """
-    from hydra import compose, initialize_config_dir
-
-    from simulator.runs.cli import config_dir
-
-    register_configs()
-    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        return to_config(compose(config_name="config", overrides=list(overrides)))
+__all__ += ["NETWORK_SCHEMAS", "CAMPAIGN_SCHEMAS", "DataConfig"]
 
 
 def small_config(**overrides) -> Config:

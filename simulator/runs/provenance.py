@@ -101,11 +101,13 @@ def git_commit(path: Path | None = None) -> str | None:
     return out.stdout.strip() + ("-dirty" if dirty else "")
 
 
-def write_manifest(path: Path, config: dict, seed: int, wall_time_s: float, **extra) -> dict:
-    """Write ``manifest.json``: resolved config, seed, versions, git commit and
-    code version, wall time."""
+def write_manifest(
+    path: Path, config: dict, seed: int, wall_time_s: float, *, run: str, **extra
+) -> dict:
+    """Write ``manifest.json``: the run id ``run``, resolved config, seed, versions,
+    git commit and code version, wall time."""
     manifest = {
-        "run_id": run_id(config),
+        "run_id": run,
         "seed": seed,
         "config": config,
         "versions": package_versions(),

@@ -58,7 +58,8 @@ import pandas as pd
 from omegaconf import OmegaConf
 
 from simulator.rng import stream
-from simulator.runs.config import Config, load_config, to_config
+from simulator.runs.compose import load_config
+from simulator.runs.config import Config, to_config
 
 __all__ = [
     "Factor",

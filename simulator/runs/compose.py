@@ -1,0 +1,171 @@
+"""From YAML files and overrides to the checked, typed config a study runs.
+
+The configs live in ``configs/`` (shipped inside the wheel as
+``simulator/_configs``); :func:`register_configs` stores the typed schemas
+of :mod:`simulator.runs.config` and every study's settings in Hydra's
+ConfigStore, and :func:`check_study` applies the study registry's rules:
+``experiment.name`` must be a study, its settings must be the study's own,
+and no override may touch what the study does not read
+(``experiment=influentials does not use campaign.p``). :func:`study_view`
+keeps what a study reads, the part of a resolved config its run id hashes.
+
+Examples
+--------
+>>> cfg = load_config("experiment=viral_coefficient", "network.n=300")
+>>> cfg.experiment.name, cfg.network.n
+('viral_coefficient', 300)
+>>> try:
+...     load_config("experiment=influentials", "campaign.p=0.2")
+... except ConfigError as err:
+...     print(err)
+experiment=influentials does not use campaign.p (it reads network.n)
+>>> sorted(study_view({"seed": 1, "network": {"n": 5, "m": 2}, "campaign": {"p": 0.1},
+...                    "experiment": {"name": "influentials"}}, "influentials"))
+['experiment', 'network', 'seed']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from omegaconf import DictConfig
+
+from experiments import STUDIES, Study
+from simulator.population import PopulationSpec
+from simulator.runs.config import (
+    CAMPAIGN_SCHEMAS,
+    NETWORK_SCHEMAS,
+    Config,
+    ConfigError,
+    to_config,
+)
+from simulator.runs.provenance import run_id
+
+__all__ = [
+    "config_dir",
+    "register_configs",
+    "study_of",
+    "check_study",
+    "checked_config",
+    "study_view",
+    "config_run_id",
+    "load_config",
+]
+
+
+def config_dir() -> str:
+    """Where the YAML configs are: shipped in the wheel, or configs/ of a checkout."""
+    package = Path(__file__).resolve().parents[1]  # simulator/
+    for candidate in (package / "_configs", package.parent / "configs"):
+        if (candidate / "config.yaml").is_file():
+            return str(candidate)
+    raise FileNotFoundError(f"campaign-sim configs not found beside {package}")
+
+
+def register_configs() -> None:
+    """Store the schemas in Hydra's ConfigStore (YAML files extend them by name)."""
+    from hydra.core.config_store import ConfigStore
+
+    cs = ConfigStore.instance()
+    cs.store(name="config_schema", node=Config)
+    for kind, schema in NETWORK_SCHEMAS.items():
+        cs.store(group="network", name=f"{kind}_schema", node=schema)
+    for kind, schema in CAMPAIGN_SCHEMAS.items():
+        cs.store(group="campaign", name=f"{kind}_schema", node=schema)
+    cs.store(group="population", name="population_schema", node=PopulationSpec)
+    for name, study in STUDIES.items():  # each study's own settings extend ExperimentConfig
+        cs.store(group="experiment_schema", name=name, node=study.schema)
+
+
+def _override_target(override: str) -> tuple[str, str | None]:
+    """What an override sets: ``"campaign.p=0.2"`` -> ``("campaign.p", None)``,
+    a group's option ``"network=file"`` -> ``("network", "file")``."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    key = OverridesParser.create().parse_override(override).key_or_group.replace("/", ".")
+    return key, (None if "." in key else override.partition("=")[2])
+
+
+def study_of(name: str) -> Study:
+    """The registry entry of study ``name``, or a ConfigError listing the studies."""
+    try:
+        return STUDIES[name]
+    except KeyError:
+        raise ConfigError(
+            f"experiment.name: unknown experiment {name!r}; "
+            f"choose from {', '.join(sorted(STUDIES))}"
+        ) from None
+
+
+def check_study(conf: Config, overrides: Sequence[str] = ()) -> Study:
+    """The study ``conf`` runs, after checking its settings and the overrides against it.
+
+    ``overrides`` are the command line's ``key=value`` / ``group=option``
+    strings (Hydra's own ``hydra...`` ones are ignored).
+    """
+    name = conf.experiment.name
+    study = study_of(name)
+    if not isinstance(conf.experiment, study.schema):
+        raise ConfigError(
+            f"experiment.name: experiment {name!r} has its own settings; "
+            f"select it with experiment={name}"
+        )
+    for override in overrides:
+        key, value = _override_target(override)
+        if key.split(".")[0] == "hydra" or study.uses(key):
+            continue
+        reads = ", ".join(study.reads) or "only its experiment settings"
+        what = key if value is None else f"{key}={value}"
+        raise ConfigError(f"experiment={name} does not use {what} (it reads {reads})")
+    return study
+
+
+def checked_config(cfg: DictConfig, overrides: Sequence[str] = ()) -> tuple[Config, Study]:
+    """Typed config and study of a composed ``cfg``, or a ConfigError naming the key."""
+    conf = to_config(cfg)
+    return conf, check_study(conf, overrides)
+
+
+def study_view(resolved: dict, study: Study | str) -> dict:
+    """The part of a resolved config (plain dict) that ``study`` reads.
+
+    Keys the study does not read are dropped, so they cannot change the run id.
+    """
+    study = study_of(study) if isinstance(study, str) else study
+    view: dict = {}
+    for key, value in resolved.items():
+        if study.uses(key):
+            view[key] = value
+        elif isinstance(value, dict):
+            inner = {k: v for k, v in value.items() if study.uses(f"{key}.{k}")}
+            if inner:
+                view[key] = inner
+    return view
+
+
+def config_run_id(resolved: dict) -> str:
+    """The run id of a resolved config: the hash of what its study reads (seed included).
+
+    Examples
+    --------
+    >>> a = {"seed": 1, "network": {"n": 5}, "campaign": {"p": 0.1},
+    ...      "experiment": {"name": "influentials"}}
+    >>> config_run_id(a) == config_run_id({**a, "campaign": {"p": 0.2}})
+    True
+    """
+    return run_id(study_view(resolved, resolved["experiment"]["name"]))
+
+
+def load_config(*overrides: str) -> Config:
+    """The typed config that ``campaign-sim OVERRIDES...`` runs, composed from the YAML configs.
+
+    For notebooks and scripts: the same defaults, experiment overlays and
+    checks as the command line (a bad key or value raises :class:`ConfigError`).
+    """
+    from hydra import compose, initialize_config_dir
+
+    register_configs()
+    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+        cfg = compose(config_name="config", overrides=list(overrides))
+    return checked_config(cfg, overrides)[0]
