@@ -23,11 +23,15 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    # Mesa is imported only when the Mesa model is asked for.
+    # Mesa and Hydra are imported only when what needs them is asked for.
     if name == "CampaignModel":
         from simulator.mesa_model import CampaignModel
 
         return CampaignModel
+    if name == "load_config":
+        from simulator.runs.compose import load_config
+
+        return load_config
     raise AttributeError(f"module 'simulator' has no attribute {name!r}")
 
 
@@ -43,6 +47,7 @@ __all__ = [
     "SIR",
     "Network",
     "WeightedCascade",
+    "load_config",
     "run_cascades",
     "__version__",
 ]
