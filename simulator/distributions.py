@@ -34,6 +34,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from simulator import checks
+
 __all__ = ["DISTRIBUTION_KINDS", "Distribution"]
 
 #: Kinds accepted by :class:`Distribution`.
@@ -78,7 +80,7 @@ class Distribution:
     >>> Distribution(kind="beta", a=-1.0)
     Traceback (most recent call last):
     ...
-    ValueError: Distribution.a must be > 0, got -1.0
+    ValueError: Distribution.a must be > 0, got -1
     >>> Distribution(kind="attribute")
     Traceback (most recent call last):
     ...
@@ -111,8 +113,8 @@ class Distribution:
                 raise ValueError(f"Distribution.{name} must be finite, got {value}")
             setattr(self, name, float(value))
         for name in ("a", "b", "sigma"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"Distribution.{name} must be > 0, got {getattr(self, name)}")
+            value = checks.real(f"Distribution.{name}", getattr(self, name), 0.0, low_open=True)
+            setattr(self, name, value)
         if self.low > self.high:
             raise ValueError(
                 f"Distribution.low must be <= Distribution.high, got low={self.low}, "

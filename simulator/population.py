@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from simulator import checks
 from simulator.distributions import Distribution
 from simulator.network.core import Network
 from simulator.rng import stream
@@ -146,13 +147,7 @@ class PopulationSpec:
                     raise ValueError(f"PopulationSpec.{name}: {exc}") from None
                 setattr(self, name, value)
             value.check_bounds(BOUNDS[name], name)
-        if (
-            isinstance(self.topics, bool)
-            or not isinstance(self.topics, (int, np.integer))
-            or self.topics < 1
-        ):
-            raise ValueError(f"PopulationSpec.topics must be an int >= 1, got {self.topics!r}")
-        self.topics = int(self.topics)
+        self.topics = checks.integer("PopulationSpec.topics", self.topics)
 
     @classmethod
     def from_dict(cls, values: Mapping) -> PopulationSpec:

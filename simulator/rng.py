@@ -24,6 +24,8 @@ import hashlib
 
 import numpy as np
 
+from simulator import checks
+
 __all__ = ["stream", "stream_key", "replicate_keys", "check_seed"]
 
 
@@ -36,12 +38,17 @@ def check_seed(seed: object) -> int:
     """Return ``seed`` as a non-negative int, or raise ``ValueError`` naming it.
 
     A seed of 0 is a valid seed (not "no seed").
+
+    Examples
+    --------
+    >>> check_seed(0)
+    0
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be a non-negative integer, got -1
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    return int(seed)
+    return checks.integer("seed", seed, 0)
 
 
 def stream(seed: int, name: str, *path: int) -> np.random.Generator:
@@ -74,8 +81,7 @@ def replicate_keys(seed: int, replicates: int, name: str = "replicates") -> np.n
     >>> bool((replicate_keys(7, 3) == k[:3]).all())
     True
     """
-    if replicates < 0:
-        raise ValueError(f"replicates must be >= 0, got {replicates}")
+    replicates = checks.integer("replicates", replicates, 0)
     root = np.random.SeedSequence(check_seed(seed), spawn_key=(stream_key(name),))
     children = root.spawn(replicates)
     return np.array([c.generate_state(1, np.uint64)[0] for c in children], dtype=np.uint64)

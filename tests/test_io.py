@@ -483,7 +483,7 @@ def test_node_attribute_errors_and_default(tmp_path):
     message = r"dept\.txt: no value for 1 of 3 nodes \(e\.g\. 3\)"
     with pytest.raises(NetworkFileError, match=message):
         read_node_attribute(path, net, "dept")
-    with pytest.raises(ValueError, match="column must be >= 1"):
+    with pytest.raises(ValueError, match="column must be a positive integer"):
         read_node_attribute(path, net, "dept", column=0)
     out = read_node_attribute(path, net, "dept", default="none")
     assert out.node_attrs["dept"].tolist() == ["a", "b", "none"] and net.node_attrs == {}

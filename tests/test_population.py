@@ -170,7 +170,9 @@ def test_spec_from_dict_coerces_and_names_bad_fields():
         PopulationSpec.from_dict({"trust": {"alpha": 2}})
     with pytest.raises(ValueError, match=r"unknown PopulationSpec key\(s\) \['charisma'\]"):
         PopulationSpec.from_dict({"charisma": 0.5})
-    with pytest.raises(ValueError, match=r"PopulationSpec\.topics must be an int >= 1, got 0"):
+    with pytest.raises(
+        ValueError, match=r"PopulationSpec\.topics must be a positive integer, got 0"
+    ):
         PopulationSpec(topics=0)
 
 

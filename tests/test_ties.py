@@ -219,7 +219,7 @@ def test_strong_ties_and_tie_type():
     assert strong_ties(net, 0.5).tolist() == [False, True, False, True]
     assert tie_type(net, 0.5).tolist() == ["weak", "strong", "weak", "strong"]
     assert tie_type(net, 0.0).tolist() == ["strong"] * 4
-    with pytest.raises(ValueError, match=r"threshold must lie in \[0, 1\], got 1.5"):
+    with pytest.raises(ValueError, match=r"threshold must be a probability in \[0, 1\], got 1.5"):
         strong_ties(net, 1.5)
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import lambertw
 
+from simulator import checks
 from simulator.cascade_log import ACTION_CODE, CascadeLog
 
 __all__ = ["OFFSPRING", "galton_watson", "extinction_probability", "expected_total_size"]
@@ -103,19 +104,16 @@ def galton_watson(
     >>> log.node.tolist(), log.parent.tolist(), log.replicate.tolist()
     ([0, 1, 0, 1], [-1, -1, -1, -1], [0, 0, 1, 1])
     """
-    for name, value, low in (("seeds", seeds, 0), ("replicates", replicates, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    if not float(mean) >= 0:
-        raise ValueError(f"mean must be >= 0, got {mean!r}")
+    seeds = checks.integer("seeds", seeds, 0)
+    replicates = checks.integer("replicates", replicates)
+    checks.generator("rng", rng)
+    mean = checks.real("mean", mean, 0.0)
     if offspring not in OFFSPRING:
         raise ValueError(f"offspring must be one of {', '.join(OFFSPRING)}, got {offspring!r}")
-    if generations is not None and (isinstance(generations, bool) or generations < 0):
-        raise ValueError(f"generations must be an integer >= 0, got {generations!r}")
-    if max_size is not None and (isinstance(max_size, bool) or max_size < 1):
-        raise ValueError(f"max_size must be an integer >= 1, got {max_size!r}")
+    if generations is not None:
+        generations = checks.integer("generations", generations, 0)
+    if max_size is not None:
+        max_size = checks.integer("max_size", max_size)
     if mean >= 1 and generations is None and max_size is None:
         raise ValueError("mean >= 1 needs generations or max_size (the process may never stop)")
 
@@ -172,9 +170,7 @@ def extinction_probability(mean: float, offspring: str = "poisson") -> float:
     >>> extinction_probability(0.5), round(extinction_probability(3.0, "geometric"), 4)
     (1.0, 0.3333)
     """
-    mean = float(mean)
-    if not mean >= 0:
-        raise ValueError(f"mean must be >= 0, got {mean!r}")
+    mean = checks.real("mean", mean, 0.0)
     if offspring not in OFFSPRING:
         raise ValueError(f"offspring must be one of {', '.join(OFFSPRING)}, got {offspring!r}")
     if mean <= 1.0:
@@ -194,7 +190,5 @@ def expected_total_size(mean: float, seeds: int = 1) -> float:
     >>> expected_total_size(0.5), round(expected_total_size(0.8, seeds=60), 6)
     (2.0, 300.0)
     """
-    mean = float(mean)
-    if not mean >= 0:
-        raise ValueError(f"mean must be >= 0, got {mean!r}")
+    mean = checks.real("mean", mean, 0.0)
     return seeds / (1.0 - mean) if mean < 1.0 else float("inf")

@@ -89,6 +89,7 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 import pandas as pd
 
+from simulator import checks
 from simulator.cascade_log import ACTION_CODE, CascadeLog
 
 __all__ = [
@@ -392,8 +393,7 @@ def read_cascades(
 
 # ---------------------------------------------------------------- internals
 def _check_step(step_seconds) -> None:
-    if not isinstance(step_seconds, (int, float)) or not step_seconds > 0:
-        raise ValueError(f"step_seconds must be > 0, got {step_seconds!r}")
+    checks.real("step_seconds", step_seconds, 0.0, low_open=True)
 
 
 def _require(df, columns, what: str) -> None:

@@ -53,6 +53,8 @@ import numpy as np
 from scipy import stats
 from scipy.optimize import brentq
 
+from simulator import checks
+
 __all__ = [
     "cascade_condition",
     "poisson_degree_law",
@@ -73,8 +75,7 @@ def poisson_degree_law(mean_degree: float, tail: float = 1e-15) -> np.ndarray:
     >>> round(float(pk.sum()), 12), round(float(np.arange(pk.size) @ pk), 12)
     (1.0, 3.0)
     """
-    if not mean_degree >= 0:
-        raise ValueError(f"mean_degree must be >= 0, got {mean_degree}")
+    mean_degree = checks.real("mean_degree", mean_degree, 0.0)
     kmax = int(stats.poisson.isf(tail, mean_degree)) + 1
     return stats.poisson.pmf(np.arange(kmax + 1), mean_degree)
 
@@ -174,8 +175,7 @@ def top_degree_law(pk, fraction: float) -> np.ndarray:
     [0.0, 0.333, 0.667]
     """
     pk = _check_law(pk)
-    if not 0 < fraction <= 1:
-        raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+    fraction = checks.real("fraction", fraction, 0.0, 1.0, low_open=True)
     above = np.concatenate([np.cumsum(pk[::-1])[::-1][1:], [0.0]])  # P(degree > k)
     share = np.clip(fraction - above, 0.0, pk)
     return share / share.sum()

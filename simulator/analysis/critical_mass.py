@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator import checks
 from simulator.analysis.branching import extinction_probability
 
 __all__ = [
@@ -89,10 +90,8 @@ def critical_mass_search(
     (the smallest such ``k``) when the success rate is non-decreasing in
     ``k``; see the module notes for a coupling that guarantees it.
     """
-    if not 0 < probability <= 1:
-        raise ValueError(f"probability must be in (0, 1], got {probability}")
-    if isinstance(k_max, bool) or not isinstance(k_max, (int, np.integer)) or k_max < 1:
-        raise ValueError(f"k_max must be an integer >= 1, got {k_max!r}")
+    probability = checks.real("probability", probability, 0.0, 1.0, low_open=True)
+    k_max = checks.integer("k_max", k_max)
     probes: dict[int, np.ndarray] = {}
 
     def ok(k: int) -> bool:
@@ -144,8 +143,7 @@ def ic_probability(viral_coefficient: float, network) -> float:
     ``p`` times the mean out-degree on average, which equals ``K`` on an
     Erdős–Rényi graph but exceeds it on heavy-tailed ones.
     """
-    if not viral_coefficient >= 0:
-        raise ValueError(f"viral coefficient must be >= 0, got {viral_coefficient!r}")
+    viral_coefficient = checks.real("viral coefficient", viral_coefficient, 0.0)
     d = mean_excess_degree(network)
     if viral_coefficient == 0:
         return 0.0
@@ -192,8 +190,7 @@ def er_critical_mass(viral_coefficient: float, n: int, fraction: float, probabil
     >>> er_critical_mass(2.0, 10_000, 0.2, 0.9), er_critical_mass(0.5, 10_000, 0.1, 0.9)
     (2, 539)
     """
-    if not 0 < fraction <= 1:
-        raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+    fraction = checks.real("fraction", fraction, 0.0, 1.0, low_open=True)
     if not 0 < probability < 1:
         raise ValueError(f"probability must be in (0, 1), got {probability}")
     s = giant_fraction(viral_coefficient)

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from simulator import checks
 from simulator.cascade_log import ACTION_CODE, CascadeLog
 
 __all__ = [
@@ -382,8 +383,7 @@ def totals(log: CascadeLog, *, forest: Forest | None = None) -> dict[str, np.nda
 def _group_codes(tie, layer, by, threshold, layer_names):
     """Group code per event and the group names (the last is "none")."""
     if by == "tie":
-        if not 0.0 <= threshold <= 1.0:
-            raise ValueError(f"threshold must be a tie strength in [0, 1], got {threshold}")
+        threshold = checks.real("threshold", threshold, 0.0, 1.0)  # a tie strength
         code = np.where(np.isnan(tie), 2, np.where(tie >= threshold, 0, 1))
         return code, ("strong", "weak", "none")
     if by == "layer":
@@ -547,8 +547,7 @@ def time_to_fraction(log: CascadeLog, fraction: float, n: int | None = None) -> 
     >>> time_to_fraction(log, 0.5).tolist(), time_to_fraction(log, 0.5, n=100).tolist()
     ([2.0], [nan])
     """
-    if not 0.0 < fraction <= 1.0:
-        raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+    fraction = checks.real("fraction", fraction, 0.0, 1.0, low_open=True)
     curve = reach_by_step(log)
     target = fraction * (n if n is not None else curve[:, -1:].astype(np.float64))
     hit = curve >= target

@@ -69,6 +69,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator import checks
 from simulator.analysis.metrics import ADOPTED, cascade_forest
 from simulator.cascade_log import ACTION_CODE, CascadeLog
 
@@ -210,8 +211,7 @@ def bootstrap_ratio(
         raise ValueError(f"num and den must have the same 1-D or 2-D shape, got {num.shape}")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise ValueError(f"n_boot must be an integer >= 1, got {n_boot!r}")
+    n_boot = checks.integer("n_boot", n_boot)
     if method not in BOOTSTRAP_METHODS:
         raise ValueError(f"method must be one of {', '.join(BOOTSTRAP_METHODS)}, got {method!r}")
     units = num.shape[0]

@@ -15,6 +15,15 @@ Cleaning policy (one policy, applied by every constructor): self-loops are
 dropped; duplicate arcs are merged into one, keeping the **maximum** tie
 strength and trust and the first layer. What was dropped or merged is
 recorded in ``Network.cleaning``.
+
+This module is long because it is one data structure: :class:`Network`, its
+two constructors (``from_edges`` checks and cleans every arc attribute, layer
+and label in one place, so every reader and generator gets the same checks and
+the same cleaning policy), its CSR accessors and its networkx round trip.
+Splitting the class over several modules would scatter the invariants of one
+structure; the file readers (:mod:`simulator.network.io`) and the generators
+(:mod:`simulator.network.generators`) already live elsewhere, and about half
+of the lines are docstrings with runnable examples.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulator import checks
 from simulator.network.core import Network
 from simulator.network.io_common import NetworkFileError, check_file, display_name
 from simulator.network.io_edgelist import read_edgelist, read_table, write_edgelist
@@ -198,8 +199,7 @@ def read_node_attribute(path, network: Network, name: str, *, column: int = 1, d
     >>> read_node_attribute(path, net, "department").node_attrs["department"].tolist()
     [1, 1, 4]
     """
-    if column < 1:
-        raise ValueError(f"column must be >= 1 (column 0 holds the node labels), got {column}")
+    column = checks.integer("column", column)  # column 0 holds the node labels
     path = check_file(path)
     fname = display_name(path)
     names = ["node", *[None] * (column - 1), name]

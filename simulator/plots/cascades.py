@@ -20,22 +20,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import stats
 
 from simulator.analysis.metrics import ccdf
+from simulator.analysis.stats import column_mean_ci
 
 __all__ = ["spread_curves", "size_ccdf", "generation_fit", "critical_mass_curves"]
-
-
-def _band(values: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Column means and Student-t CI half-widths (0 with a single row)."""
-    values = np.asarray(values, np.float64)
-    mean = values.mean(axis=0)
-    rows = values.shape[0]
-    if rows < 2:
-        return mean, mean, mean
-    half = stats.t.ppf(0.5 + level / 2, rows - 1) * values.std(axis=0, ddof=1) / np.sqrt(rows)
-    return mean, mean - half, mean + half
 
 
 def spread_curves(
@@ -52,7 +41,8 @@ def spread_curves(
     ----------
     curves : mapping of label -> array (replicates, steps + 1)
         Cumulative reach per replicate (e.g. :func:`simulator.analysis.metrics.reach_by_step`);
-        curves of different lengths are fine.
+        curves of different lengths are fine. The band is
+        :func:`~simulator.analysis.stats.column_mean_ci` (none with a single replicate).
     n : int, optional
         Network size: plot the share of the network instead of counts.
     target : float, optional
@@ -62,7 +52,7 @@ def spread_curves(
     ax = fig.subplots()
     scale = float(n) if n else 1.0
     for i, (label, values) in enumerate(curves.items()):
-        mean, lo, hi = _band(np.asarray(values) / scale, level)
+        mean, lo, hi = column_mean_ci(np.asarray(values) / scale, level)
         x = np.arange(mean.size)
         ax.plot(x, mean, color=f"C{i}", label=str(label))
         ax.fill_between(x, lo, hi, color=f"C{i}", alpha=0.2, lw=0)
@@ -138,7 +128,7 @@ def generation_fit(
     ax = fig.subplots()
     low, high = np.inf, 0.0
     for i, (label, Z) in enumerate(sizes.items()):
-        mean, lo, hi = _band(Z, level)
+        mean, lo, hi = column_mean_ci(Z, level)
         g = np.arange(mean.size)
         shown = mean > 0
         if shown.any():

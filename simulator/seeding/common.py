@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator import checks
+
 __all__ = [
     "DEFAULT_P",
     "check_k",
@@ -52,11 +54,10 @@ def check_k(network, k: int, eligible: int | None = None) -> int:
     ValueError: k = 3 seeds asked for but only 2 nodes are eligible
     """
     eligible = network.n if eligible is None else int(eligible)
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
-        raise ValueError(f"k must be a non-negative integer, got {k!r}")
+    k = checks.integer("k", k, 0)
     if k > eligible:
         raise ValueError(f"k = {k} seeds asked for but only {eligible} nodes are eligible")
-    return int(k)
+    return k
 
 
 def named(func, name: str, doc: str | None):

@@ -29,6 +29,7 @@ import numba
 import numpy as np
 from numba import njit, prange
 
+from simulator import checks
 from simulator.engine.counter_rng import uniform
 from simulator.engine.models import IndependentCascade, WeightedCascade
 from simulator.engine.run import run_cascades
@@ -83,8 +84,7 @@ def degree_discount(
     k = check_k(network, k)
     if k == 0:
         return empty_seeds()
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must be a probability in [0, 1], got {p}")
+    p = checks.probability("p", p)
     in_ptr, in_src, _ = in_arcs(network)
     degree = network.out_degree().astype(np.float64)
     seeded_followers = np.zeros(network.n)  # a: seeds among the node's followers
@@ -117,8 +117,7 @@ def degree_discount_strategy(p: float = DEFAULT_P) -> Callable[..., np.ndarray]:
     >>> degree_discount_strategy(0.5)(g, 3, np.random.default_rng(0)).tolist()
     [0, 8, 5]
     """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must be a probability in [0, 1], got {p}")
+    p = checks.probability("p", p)
 
     def select(network, k, rng):
         return degree_discount(network, k, rng, p=p)
@@ -278,10 +277,7 @@ def celf(
     [0, 1]
     """
     k = check_k(network, k)
-    if isinstance(replicates, bool) or not isinstance(replicates, (int, np.integer)):
-        raise ValueError(f"replicates must be a positive integer, got {replicates!r}")
-    if replicates < 1:
-        raise ValueError(f"replicates must be a positive integer, got {replicates!r}")
+    replicates = checks.integer("replicates", replicates)
     model = IndependentCascade(p) if model is None else model
     keys = replicate_keys(int(rng.integers(2**63)), int(replicates), name="seeding.celf")
     if k == 0:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit
 
+from simulator import checks
 from simulator.engine.counter_rng import uniform
 from simulator.engine.models import IndependentCascade
 from simulator.seeding.common import DEFAULT_P, check_k, empty_seeds, in_arcs, named
@@ -206,8 +207,7 @@ def imm(
     k = check_k(network, k)
     if not 0.0 < epsilon < 1.0:
         raise ValueError(f"epsilon must lie in (0, 1), got {epsilon}")
-    if ell <= 0:
-        raise ValueError(f"ell must be > 0, got {ell}")
+    ell = checks.real("ell", ell, 0.0, low_open=True)
     model = IndependentCascade(p) if model is None else model
     prob = model.arc_probabilities(network)
     phase1 = _RRSets(network, prob, rng, max_entries)

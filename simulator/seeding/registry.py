@@ -109,9 +109,6 @@ class SeedingStrategy:
     with_population: Callable[..., Callable[..., np.ndarray]] | None = None
 
 
-_check_k = check_k  # the old private name, kept for callers
-
-
 def random_seeds(network, k: int, rng: np.random.Generator) -> np.ndarray:
     """k distinct nodes drawn uniformly at random (the "ordinary people" arm).
 
@@ -127,7 +124,7 @@ def random_seeds(network, k: int, rng: np.random.Generator) -> np.ndarray:
     >>> random_seeds(net, 3, np.random.default_rng(0)).tolist()
     [0, 1, 2]
     """
-    k = _check_k(network, k)
+    k = check_k(network, k)
     return np.sort(rng.choice(network.n, size=k, replace=False)).astype(np.int64)
 
 
@@ -148,7 +145,7 @@ def top_degree(network, k: int, rng: np.random.Generator) -> np.ndarray:
     >>> top_degree(Network.from_edges([0, 1, 1], [1, 0, 2]), 1, np.random.default_rng(0)).tolist()
     [1]
     """
-    k = _check_k(network, k)
+    k = check_k(network, k)
     order = np.lexsort((np.arange(network.n), -network.out_degree()))
     return order[:k].astype(np.int64)
 

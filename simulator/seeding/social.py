@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from simulator import checks
 from simulator.seeding.common import (
     DEFAULT_P,
     check_k,
@@ -167,9 +168,8 @@ def loyalists_strategy(population, originator: int | None = None) -> Callable[..
             k = check_k(network, k)
             loyalty = population.owed_to_originator * population.reciprocity
             return ranked(k, loyalty, audience_ties, network.out_degree())
-        if isinstance(originator, bool) or not 0 <= originator < n:
-            raise ValueError(f"originator must be a node index in [0, {n}), got {originator!r}")
-        lo, hi = network.indptr[originator], network.indptr[originator + 1]
+        node = checks.integer("originator", originator, 0, n - 1)
+        lo, hi = network.indptr[node], network.indptr[node + 1]
         k = check_k(network, k, hi - lo)
         followers = network.indices[lo:hi]
         owed = population.owed_to_originator.copy()
@@ -255,8 +255,7 @@ def six_factor_strategy(
     >>> six_factor_strategy(pop)(net, 1, np.random.default_rng(0)).tolist()  # credible 1
     [1]
     """
-    if isinstance(topic, bool) or not 0 <= topic < population.topics:
-        raise ValueError(f"topic must be in [0, {population.topics}), got {topic!r}")
+    topic = checks.integer("topic", topic, 0, population.topics - 1)
 
     def select(network, k, rng):
         check_population(population, network)
@@ -298,8 +297,7 @@ def klout_scores(network, p: float = DEFAULT_P) -> np.ndarray:
     >>> klout_scores(net, p=0.5).tolist()  # 0: 0.5 * (1 + 3) re-shares and new viewers
     [2.0, 1.5, 0.0, 0.0, 0.0]
     """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must be a probability in [0, 1], got {p}")
+    p = checks.probability("p", p)
     q = p * network.strength
     back = network.reverse_arc_index() >= 0
     onward = network.out_degree()[network.indices] - back  # v's followers other than u
@@ -345,8 +343,7 @@ def klout_strategy(p: float = DEFAULT_P) -> Callable[..., np.ndarray]:
     >>> klout_strategy(0.5)(net, 1, np.random.default_rng(0)).tolist()
     [0]
     """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must be a probability in [0, 1], got {p}")
+    p = checks.probability("p", p)
 
     def select(network, k, rng):
         return klout(network, k, rng, p=p)

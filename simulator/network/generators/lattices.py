@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from simulator import checks
 from simulator.network.core import Network
-from simulator.network.generators._checks import _check_int, _check_n, _check_real, _check_rng
 
 
 def _check_lattice(n: object, k: object) -> tuple[int, int]:
-    n = _check_n(n)
-    k = _check_int(k, "k", 0, n - 1)
+    n = checks.node_count("n", n)
+    k = checks.integer("k", k, 0, n - 1)
     if k % 2:
         raise ValueError(f"k must be an even integer (k/2 neighbours on each side), got {k}")
     return n, k
@@ -177,8 +177,8 @@ def watts_strogatz(n: int, k: int, p: float, rng: np.random.Generator) -> Networ
     True
     """
     n, k = _check_lattice(n, k)
-    p = _check_real(p, "p", 0.0, 1.0)
-    _check_rng(rng)
+    p = checks.real("p", p, 0.0, 1.0)
+    checks.generator("rng", rng)
     src, dst = _ws_kernel(n, k, p, rng)
     return Network.from_edges(
         src, dst, n=n, directed=False, name=f"watts_strogatz(n={n}, k={k}, p={p:g})"

@@ -6,13 +6,11 @@ given, which numba advances in place.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 
+from simulator import checks
 from simulator.network.core import Network
-from simulator.network.generators._checks import _check_int, _check_n, _check_real, _check_rng
 
 
 @njit(cache=True)
@@ -57,8 +55,8 @@ def _ba_kernel(n, m, rng):
 
 
 def _check_growth(n: object, m: object) -> tuple[int, int]:
-    n = _check_n(n, low=2)
-    m = _check_int(m, "m", 1, n - 1)
+    n = checks.node_count("n", n, low=2)
+    m = checks.integer("m", m, 1, n - 1)
     return n, m
 
 
@@ -112,7 +110,7 @@ def barabasi_albert(n: int, m: int, rng: np.random.Generator) -> Network:
     (0, 0)
     """
     n, m = _check_growth(n, m)
-    _check_rng(rng)
+    checks.generator("rng", rng)
     src, dst = _ba_kernel(n, m, rng)
     return Network.from_edges(src, dst, n=n, directed=False, name=f"barabasi_albert(n={n}, m={m})")
 
@@ -285,8 +283,8 @@ def holme_kim(n: int, m: int, p_triad: float, rng: np.random.Generator) -> Netwo
     True
     """
     n, m = _check_growth(n, m)
-    p_triad = _check_real(p_triad, "p_triad", 0.0, 1.0)
-    _check_rng(rng)
+    p_triad = checks.real("p_triad", p_triad, 0.0, 1.0)
+    checks.generator("rng", rng)
     src, dst = _hk_kernel(n, m, p_triad, rng)
     return Network.from_edges(
         src, dst, n=n, directed=False, name=f"holme_kim(n={n}, m={m}, p_triad={p_triad:g})"
@@ -414,16 +412,16 @@ def follower_graph(
     >>> sorted(set(net.layer_of_arcs()))
     ['broadcast', 'community']
     """
-    n = _check_n(n)
-    mean_following = _check_real(mean_following, "mean_following", 0.0, math.inf, low_open=True)
-    n_celebrities = _check_int(n_celebrities, "n_celebrities", 0, n)
-    celebrity_share = _check_real(celebrity_share, "celebrity_share", 0.0, 1.0)
+    n = checks.node_count("n", n)
+    mean_following = checks.real("mean_following", mean_following, 0.0, low_open=True)
+    n_celebrities = checks.integer("n_celebrities", n_celebrities, 0, n)
+    celebrity_share = checks.real("celebrity_share", celebrity_share, 0.0, 1.0)
     if celebrity_share * mean_following > n_celebrities:
         raise ValueError(
             "celebrity_share * mean_following must not exceed n_celebrities (nobody follows "
             f"a celebrity twice), got {celebrity_share:g} * {mean_following:g} > {n_celebrities}"
         )
-    _check_rng(rng)
+    checks.generator("rng", rng)
 
     follows = np.maximum(1, rng.poisson(mean_following, size=n)).astype(np.int64)
     celeb = rng.binomial(follows, celebrity_share).astype(np.int64)

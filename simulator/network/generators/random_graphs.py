@@ -11,14 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from simulator import checks
 from simulator.network.core import Network
-from simulator.network.generators._checks import (
-    _MAX_NODES,
-    _check_int,
-    _check_n,
-    _check_real,
-    _check_rng,
-)
 
 
 def _sample_indices(total: int, p: float, rng: np.random.Generator) -> np.ndarray:
@@ -125,9 +119,9 @@ def erdos_renyi(
     >>> erdos_renyi(100, 0.0, np.random.default_rng(1)).m
     0
     """
-    n = _check_n(n)
-    mean_degree = _check_real(mean_degree, "mean_degree", 0.0, float(n - 1))
-    _check_rng(rng)
+    n = checks.node_count("n", n)
+    mean_degree = checks.real("mean_degree", mean_degree, 0.0, float(n - 1))
+    checks.generator("rng", rng)
     p = mean_degree / (n - 1) if n > 1 else 0.0
     src, dst = _random_pairs_within(n, p, rng, directed)
     kind = ", directed" if directed else ""
@@ -204,11 +198,11 @@ def stochastic_block_model(
         raise ValueError(f"sizes must be a non-empty sequence of positive integers, got {sizes!r}")
     size_arr = size_arr.astype(np.int64)
     n = int(size_arr.sum())
-    if n > _MAX_NODES:
-        raise ValueError(f"sizes must add up to at most {_MAX_NODES} nodes, got {n}")
-    p_in = _check_real(p_in, "p_in", 0.0, 1.0)
-    p_out = _check_real(p_out, "p_out", 0.0, 1.0)
-    _check_rng(rng)
+    if n > checks.MAX_NODES:
+        raise ValueError(f"sizes must add up to at most {checks.MAX_NODES} nodes, got {n}")
+    p_in = checks.real("p_in", p_in, 0.0, 1.0)
+    p_out = checks.real("p_out", p_out, 0.0, 1.0)
+    checks.generator("rng", rng)
 
     offsets = np.concatenate([[0], np.cumsum(size_arr)])
     srcs: list[np.ndarray] = []
@@ -319,17 +313,17 @@ def powerlaw_configuration(
     >>> net.m // 2 == c.arcs_in - c.self_loops_dropped - c.duplicates_merged
     True
     """
-    n = _check_n(n, low=2)
-    exponent = _check_real(exponent, "exponent", 1.0, math.inf, low_open=True)
-    min_degree = _check_int(min_degree, "min_degree", 1, n - 1)
+    n = checks.node_count("n", n, low=2)
+    exponent = checks.real("exponent", exponent, 1.0, low_open=True)
+    min_degree = checks.integer("min_degree", min_degree, 1, n - 1)
     if max_degree is None:
         max_degree = max(min_degree, math.isqrt(n))
-    max_degree = _check_int(max_degree, "max_degree", min_degree, n - 1)
+    max_degree = checks.integer("max_degree", max_degree, min_degree, n - 1)
     if min_degree == max_degree and (n * min_degree) % 2:
         raise ValueError(
             f"n * min_degree must be even when min_degree == max_degree, got {n} * {min_degree}"
         )
-    _check_rng(rng)
+    checks.generator("rng", rng)
 
     ks = np.arange(min_degree, max_degree + 1, dtype=np.float64)
     cdf = np.cumsum(ks**-exponent)
