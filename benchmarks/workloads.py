@@ -137,5 +137,5 @@ def campaign_model_step(n: int, steps: int) -> dict:
         "mean_degree": fnet.m / fnet.n,
         "steps": steps,
         "seconds_per_step": secs / steps,
-        "state": f"reach {model.totals[0]:,.0f}, {model.totals[2]:,.0f} impressions",
+        "state": f"reach {model.totals['reach']:,}, {model.totals['impressions']:,} impressions",
     }

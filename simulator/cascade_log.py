@@ -16,6 +16,10 @@ Examples
 >>> log = run_cascades(net, [0], IndependentCascade(1.0), replicates=1, seed=1).log
 >>> log.to_frame()[["replicate", "node", "parent", "step", "action"]].values.tolist()
 [[0, 0, -1, 0, 'seed'], [0, 1, 0, 1, 'activate'], [0, 2, 1, 2, 'activate']]
+>>> FUNNEL_COLUMNS
+('reach', 'depth', 'impressions', 'clicks', 'shares', 'conversions', 'amount')
+>>> FUNNEL_COUNTS
+('impressions', 'clicks', 'shares', 'conversions')
 """
 
 from __future__ import annotations
@@ -24,12 +28,36 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["ACTIONS", "ACTION_CODE", "CascadeLog"]
+__all__ = [
+    "ACTIONS",
+    "ACTION_CODE",
+    "FUNNEL_TOTALS",
+    "FUNNEL_COUNTS",
+    "FUNNEL_COLUMNS",
+    "CascadeLog",
+]
 
 #: Action names; the log stores their index (int8). "seed" and "activate" are
 #: what the textbook models record; the campaign funnel adds the others.
 ACTIONS: tuple[str, ...] = ("seed", "activate", "impression", "click", "share", "convert")
 ACTION_CODE: dict[str, int] = {name: i for i, name in enumerate(ACTIONS)}
+
+#: The campaign funnel's per-replicate totals besides reach and depth (the keys
+#: of ``run_cascades(...).totals``), each with the action whose events it
+#: counts; ``amount`` sums the amounts of the "convert" events instead.
+#: The one list of these names: the funnel kernel, the campaign, the Mesa
+#: model and the metrics derive theirs from it.
+FUNNEL_TOTALS: dict[str, str] = {
+    "impressions": "impression",
+    "clicks": "click",
+    "shares": "share",
+    "conversions": "convert",
+    "amount": "convert",
+}
+#: The funnel totals that count events (integers); the others sum amounts.
+FUNNEL_COUNTS: tuple[str, ...] = tuple(name for name in FUNNEL_TOTALS if name != "amount")
+#: Columns of the funnel kernel's per-replicate totals: reach, depth, then the totals.
+FUNNEL_COLUMNS: tuple[str, ...] = ("reach", "depth", *FUNNEL_TOTALS)
 
 
 @dataclass(eq=False)

@@ -24,6 +24,8 @@ True
 ['reach', 'impressions', 'clicks', 'shares', 'conversions', 'amount']
 >>> bool(frame["reach"].is_monotonic_increasing)
 True
+>>> model.totals["reach"] == int(frame["reach"].iloc[-1]) == int(model.state.seen.sum())
+True
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_COUNTS, CascadeLog
 from simulator.engine import funnel
 from simulator.engine.campaign import Campaign
 from simulator.network import generators
@@ -41,7 +44,9 @@ from simulator.seeding.registry import select_seeds
 
 __all__ = ["CampaignAgent", "CampaignModel"]
 
-TOTALS = ("reach", "depth", "impressions", "clicks", "shares", "conversions", "amount")
+#: Totals the DataCollector records after each step (every funnel column but depth).
+REPORTED = tuple(name for name in FUNNEL_COLUMNS if name != "depth")
+_INTEGER = {"reach", "depth", *FUNNEL_COUNTS}
 
 
 class CampaignAgent(mesa.Agent):
@@ -61,9 +66,9 @@ class CampaignAgent(mesa.Agent):
     bandwidth = property(lambda self: float(self.model.population.bandwidth[self.node]))
     activity = property(lambda self: float(self.model.population.activity[self.node]))
     credibility = property(lambda self: float(self.model.population.credibility[self.node]))
-    seen = property(lambda self: bool(self.model.state[0][self.node]), doc="saw the message")
-    shared = property(lambda self: bool(self.model.state[1][self.node] > 0), doc="shared it")
-    converted = property(lambda self: bool(self.model.state[2][self.node]), doc="converted")
+    seen = property(lambda self: bool(self.model.state.seen[self.node]), doc="saw the message")
+    shared = property(lambda self: bool(self.model.state.shares[self.node] > 0), doc="shared it")
+    converted = property(lambda self: bool(self.model.state.converted[self.node]), doc="converted")
 
 
 class CampaignModel(mesa.Model):
@@ -130,44 +135,28 @@ class CampaignModel(mesa.Model):
             )
         self._key = replicate_keys(self.root_seed, 1)[0]
         self._arrays = self.campaign.kernel_arrays(self.network)
-        self.state = list(funnel.new_state(self.network.n, self.network.m, self.campaign.steps))
-        self._start()
+        #: The engine's per-replicate state (:class:`~simulator.engine.funnel.FunnelState`).
+        self.state = funnel.new_state(self.network.n, self.network.m, self.campaign.steps)
+        #: Its growing buffers, events included (:class:`~simulator.engine.funnel.FunnelBuffers`).
+        self.buffers = funnel.new_buffers()
+        ints = self._arrays[3]
+        self.buffers = funnel.start(ints, self.seeds, 0, self.state, self.buffers, True)
         for node in range(self.network.n):
             CampaignAgent(self, node)
+        column = {name: i for i, name in enumerate(FUNNEL_COLUMNS)}
         self.datacollector = mesa.DataCollector(
             model_reporters={
-                name: (lambda mdl, i=i: mdl.totals[i])
-                for i, name in enumerate(TOTALS)
-                if name != "depth"
+                name: (lambda mdl, i=column[name]: mdl.state.totals[i]) for name in REPORTED
             }
         )  # one row after each step (no initial row: batch_run reads row steps - 1)
 
-    def _start(self):
-        (seen, shares, _, _, _, tn, _, post_head, _, posts, _, _, events, amounts, cnt, totals) = (
-            self.state
-        )
-        ints = self._arrays[3]
-        posts, events, amounts = funnel.start(
-            ints,
-            self.seeds,
-            0,
-            seen,
-            shares,
-            tn,
-            post_head,
-            posts,
-            events,
-            amounts,
-            cnt,
-            totals,
-            True,
-        )
-        self.state[9], self.state[12], self.state[13] = posts, events, amounts
-
     @property
-    def totals(self) -> np.ndarray:
-        """Running totals, in the order of ``TOTALS`` (reach, depth, impressions, ...)."""
-        return self.state[15]
+    def totals(self) -> dict:
+        """Running totals by name (:data:`~simulator.cascade_log.FUNNEL_COLUMNS`)."""
+        return {
+            name: int(value) if name in _INTEGER else float(value)
+            for name, value in zip(FUNNEL_COLUMNS, self.state.totals, strict=True)
+        }
 
     def step(self):
         """Advance the campaign by one engine step (post, attend and decide, update trust)."""
@@ -176,47 +165,33 @@ class CampaignModel(mesa.Model):
             self.running = False
             return
         node_f, arc_f, msg, ints = self._arrays
-        s = self.state
-        s[9], s[10], s[11], s[12], s[13] = funnel.step(
+        net = self.network
+        self.buffers = funnel.step(
             t,
-            self.network.indptr,
-            self.network.indices,
+            net.indptr,
+            net.indices,
             node_f,
             arc_f,
             msg,
             ints,
             self._key,
             0,
-            *s[:7],
-            s[7],
-            s[8],
-            s[9],
-            s[10],
-            s[11],
-            s[12],
-            s[13],
-            s[14],
-            s[15],
+            self.state,
+            self.buffers,
             True,
         )
         self.datacollector.collect(self)
         if t + 1 >= self.campaign.steps:
             self.running = False
 
-    def events(self):
+    def events(self) -> CascadeLog:
         """The events so far as a :class:`~simulator.cascade_log.CascadeLog`."""
-        from simulator.cascade_log import CascadeLog
-
-        n_events = self.state[14][funnel.N_EVENTS]
-        ev, amounts = self.state[12][:n_events], self.state[13][:n_events]
+        n_events = self.state.cnt[funnel.N_EVENTS]
+        table = self.buffers.events[:n_events]
+        columns = dict(zip(funnel.EVENT_COLUMNS, table.T, strict=True))
         return CascadeLog.from_arcs(
             self.network,
-            ev[:, 0],
-            ev[:, 1],
-            ev[:, 2],
-            ev[:, 3],
-            ev[:, 4],
-            ev[:, 5],
-            1,
-            amount=amounts,
+            **columns,
+            replicates=1,
+            amount=self.buffers.amounts[:n_events],
         )

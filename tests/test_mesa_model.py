@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from simulator import Campaign, run_cascades
-from simulator.mesa_model import TOTALS, CampaignAgent, CampaignModel
+from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_TOTALS
+from simulator.engine.funnel import FunnelState
+from simulator.mesa_model import CampaignAgent, CampaignModel
 
 
 @pytest.fixture(scope="module")
@@ -17,10 +19,18 @@ def model():
 
 def test_model_run_equals_replicate_zero_of_the_batch_engine(model):
     res = run_cascades(model.network, model.seeds, model.campaign, 1, seed=model.root_seed)
-    assert model.totals[0] == res.reach[0]
-    for i, name in enumerate(TOTALS[2:], start=2):
-        assert model.totals[i] == res.totals[name][0]
+    assert list(model.totals) == list(FUNNEL_COLUMNS)
+    assert model.totals["reach"] == res.reach[0] and model.totals["depth"] == res.depth[0]
+    for name in FUNNEL_TOTALS:
+        assert model.totals[name] == res.totals[name][0], name
     assert model.events().to_frame().equals(res.log.to_frame())
+
+
+def test_state_is_named(model):
+    assert isinstance(model.state, FunnelState)
+    assert int(model.state.seen.sum()) == model.totals["reach"]
+    assert int(model.state.converted.sum()) == model.totals["conversions"]
+    assert int((model.state.shares > 0).sum()) >= model.seeds.size
 
 
 def test_agents_are_views_of_the_arrays(model):
@@ -29,15 +39,16 @@ def test_agents_are_views_of_the_arrays(model):
     first = next(a for a in agents if a.node == 5)
     assert first.trust == model.population.trust[5]
     seen = np.array([a.seen for a in sorted(agents, key=lambda a: a.node)])
-    assert seen.sum() == model.totals[0]
+    assert seen.sum() == model.totals["reach"]
     converted = agents.select(lambda a: a.converted)
-    assert len(converted) == model.totals[5]
+    assert len(converted) == model.totals["conversions"]
 
 
 def test_datacollector_records_every_step(model):
     frame = model.datacollector.get_model_vars_dataframe()
     assert len(frame) == model.campaign.steps  # one row after each step
-    assert frame["reach"].iloc[-1] == model.totals[0]
+    assert list(frame.columns) == [name for name in FUNNEL_COLUMNS if name != "depth"]
+    assert frame["reach"].iloc[-1] == model.totals["reach"]
     assert frame["reach"].is_monotonic_increasing
     assert frame["conversions"].is_monotonic_increasing
 
@@ -69,7 +80,7 @@ def test_batch_run_works():
     direct = CampaignModel(n=400, appeal=0.8, seed=2, steps=24)
     direct.run_model()
     row = next(r for r in results if r["appeal"] == 0.8 and r["seed"] == 2)
-    assert row["reach"] == direct.totals[0] and row["clicks"] == direct.totals[3]
+    assert row["reach"] == direct.totals["reach"] and row["clicks"] == direct.totals["clicks"]
 
 
 def test_bad_seed_node_is_reported():
@@ -80,4 +91,4 @@ def test_bad_seed_node_is_reported():
 def test_custom_campaign_is_used():
     mdl = CampaignModel(n=200, seed=2, campaign=Campaign(appeal=0.0, steps=5))
     mdl.run_model()
-    assert mdl.steps == 5 and mdl.totals[3] == 0  # no appeal, no clicks
+    assert mdl.steps == 5 and mdl.totals["clicks"] == 0  # no appeal, no clicks

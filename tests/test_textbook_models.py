@@ -544,9 +544,9 @@ def test_bad_parameters_are_rejected():
         LinearThreshold("uniform")
     with pytest.raises(ValueError, match="k must be a positive integer, got 0"):
         ComplexContagion(k=0)
-    with pytest.raises(ValueError, match="k must be an integer >= 1"):
+    with pytest.raises(ValueError, match="k must be a positive integer, got 1.5"):
         ComplexContagion(k=1.5)
-    with pytest.raises(ValueError, match="k must be an integer >= 1"):
+    with pytest.raises(ValueError, match="k must be a positive integer, got True"):
         ComplexContagion(k=True)
     with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\]"):
         ComplexContagion(p=1.2)
@@ -554,5 +554,5 @@ def test_bad_parameters_are_rejected():
         SIR(-0.1, 0.5)
     with pytest.raises(ValueError, match=r"gamma must be a probability in \[0, 1\]"):
         SIR(0.1, 2.0)
-    with pytest.raises(ValueError, match="max_steps must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="max_steps must be a positive integer, got 0"):
         SIR(0.1, 0.5, max_steps=0)

@@ -2,7 +2,8 @@
 
 The activation kernels (independent cascade, threshold, SIR) collect each
 replicate's activations in per-replicate arrays and append them to one
-event table with rows ``(replicate, node, parent, step, arc)``.
+event table with rows ``(replicate, node, parent, step, arc)``
+(:data:`ACTIVATION_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["grow_rows", "grow", "new_event_table", "append_activations"]
+__all__ = ["ACTIVATION_COLUMNS", "grow_rows", "grow", "new_event_table", "append_activations"]
+
+#: Columns of an activation table, in order.
+ACTIVATION_COLUMNS: tuple[str, ...] = ("replicate", "node", "parent", "step", "arc")
 
 
 @njit(cache=True)

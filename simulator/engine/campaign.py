@@ -36,13 +36,12 @@ import numba
 import numpy as np
 
 from simulator import checks
-from simulator.engine.funnel import funnel_events, funnel_summary
+from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_COUNTS, FUNNEL_TOTALS
+from simulator.engine.funnel import EVENT_COLUMNS, funnel_events, funnel_summary
+from simulator.engine.result import Events, ModelResult
 from simulator.population import Population
 
-__all__ = ["Campaign", "FUNNEL_TOTALS"]
-
-#: Per-replicate totals a campaign reports (besides reach and depth).
-FUNNEL_TOTALS = ("impressions", "clicks", "shares", "conversions", "amount")
+__all__ = ["Campaign"]
 
 
 @dataclass(frozen=True)
@@ -230,25 +229,26 @@ class Campaign:
         )
         return (np.ascontiguousarray(node_f), np.ascontiguousarray(arc_f), msg, ints)
 
-    def simulate(self, network, seed_rows, keys, log):
-        """Kernel run: ``(reach, depth, events, totals)`` (see ``run_cascades``)."""
+    def simulate(self, network, seed_rows, keys, log) -> ModelResult:
+        """Kernel run: a :class:`~simulator.engine.result.ModelResult` whose
+        ``totals`` are the :data:`~simulator.cascade_log.FUNNEL_TOTALS`."""
         node_f, arc_f, msg, ints = self.kernel_arrays(network)
         args = (network.indptr, network.indices, node_f, arc_f, msg, ints, seed_rows, keys)
+        events = None
         if log:
-            totals, events, amounts = funnel_events(*args)
-            ev = (
-                events[:, 0],
-                events[:, 1],
-                events[:, 2],
-                events[:, 3],
-                events[:, 4],
-                events[:, 5],
-                amounts,
-            )
+            table, table_events, amounts = funnel_events(*args)
+            columns = dict(zip(EVENT_COLUMNS, table_events.T, strict=True))
+            events = Events(**columns, amount=amounts)
         else:
-            totals, ev = funnel_summary(*args, numba.get_num_threads()), None
-        reach, depth = totals[:, 0].astype(np.int64), totals[:, 1].astype(np.int64)
-        named = {name: totals[:, 2 + i] for i, name in enumerate(FUNNEL_TOTALS)}
-        for name in ("impressions", "clicks", "shares", "conversions"):
-            named[name] = named[name].astype(np.int64)
-        return reach, depth, ev, named
+            table = funnel_summary(*args, numba.get_num_threads())
+        column = dict(zip(FUNNEL_COLUMNS, table.T, strict=True))
+        totals = {
+            name: column[name].astype(np.int64) if name in FUNNEL_COUNTS else column[name]
+            for name in FUNNEL_TOTALS
+        }
+        return ModelResult(
+            reach=column["reach"].astype(np.int64),
+            depth=column["depth"].astype(np.int64),
+            events=events,
+            totals=totals,
+        )

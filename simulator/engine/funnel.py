@@ -21,18 +21,54 @@ these phases in order:
 Every decision draws its own counter-based uniform keyed by the post
 (its step and arc) and the decision, so arms share random numbers and the
 result does not depend on the order in which impressions are visited.
-Per-replicate state is reset through lists of what was touched, so the cost
-grows with the arcs examined, not with the network size.
+Per-replicate state (:class:`FunnelState`, fixed-size arrays updated in
+place) is reset through lists of what was touched, so the cost grows with the
+arcs examined, not with the network size; the buffers that grow
+(:class:`FunnelBuffers`) are handed back by each phase. One replicate loop
+serves the event log and the summary mode (``record``, a constant of each
+entry point). The Mesa model (:mod:`simulator.mesa_model`) drives the same
+:func:`start` and :func:`step` one step at a time.
+
+Examples
+--------
+A seed with two followers, a message everyone clicks and shares:
+
+>>> indptr, indices = np.array([0, 2, 2, 2]), np.array([1, 2], np.int32)
+>>> node_f, arc_f = np.ones((3, 6)), np.ones((2, 4))
+>>> msg = np.array([1.0, 1.0, 0.0, 2.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.2, 0.5, 0.05])
+>>> ints = np.array([3, 6, 1, 3, 0, 0])  # 3 steps, window 6, 1 share, tolerance 3
+>>> seeds, keys = np.array([[0]]), np.array([7], np.uint64)
+>>> totals, events, amounts = funnel_events(indptr, indices, node_f, arc_f, msg, ints, seeds, keys)
+>>> dict(zip(FUNNEL_COLUMNS, totals[0].tolist()))  # doctest: +NORMALIZE_WHITESPACE
+{'reach': 3.0, 'depth': 0.0, 'impressions': 2.0, 'clicks': 2.0, 'shares': 2.0,
+ 'conversions': 0.0, 'amount': 0.0}
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
 
 from simulator import behavior
+from simulator.cascade_log import ACTION_CODE, FUNNEL_COLUMNS
 from simulator.engine.buffers import grow, grow_rows
 from simulator.engine.counter_rng import uniform
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "FunnelBuffers",
+    "FunnelState",
+    "N_TOTALS",
+    "funnel_events",
+    "funnel_summary",
+    "new_buffers",
+    "new_state",
+    "reset",
+    "start",
+    "step",
+]
 
 _attention_delay = njit(cache=True)(behavior.attention_delay)
 _click_probability = njit(cache=True)(behavior.click_probability)
@@ -42,14 +78,62 @@ _trust_penalty = njit(cache=True)(behavior.trust_penalty)
 
 # decisions drawn per (post, arc); the counter is (step * m + arc) * 8 + decision
 DELIVER, TIMING, CLICK, SHARE, CONVERT = 0, 1, 2, 3, 4
-# action codes (simulator.cascade_log.ACTIONS)
-SEED, IMPRESSION, CLICKED, SHARED, CONVERTED = 0, 2, 3, 4, 5
-# summary columns
-N_TOTALS = 7  # reach, depth, impressions, clicks, shares, conversions, amount
-
+# action codes of the events (simulator.cascade_log.ACTIONS)
+SEED, IMPRESSION = ACTION_CODE["seed"], ACTION_CODE["impression"]
+CLICKED, SHARED, CONVERTED = ACTION_CODE["click"], ACTION_CODE["share"], ACTION_CODE["convert"]
+# columns of the per-replicate totals (simulator.cascade_log.FUNNEL_COLUMNS)
+N_TOTALS = len(FUNNEL_COLUMNS)
+_COLUMN = {name: i for i, name in enumerate(FUNNEL_COLUMNS)}
+REACH, DEPTH, IMPRESSIONS = _COLUMN["reach"], _COLUMN["depth"], _COLUMN["impressions"]
+CLICKS, SHARES, CONVERSIONS = _COLUMN["clicks"], _COLUMN["shares"], _COLUMN["conversions"]
+AMOUNT = _COLUMN["amount"]
+#: Columns of the event table (the amounts are a separate float array).
+EVENT_COLUMNS = ("replicate", "node", "parent", "step", "action", "arc")
 
 # counters kept in one int64 array so the kernels can update them in place
 N_POSTS, N_IMPS, N_TOUCHED_NODES, N_TOUCHED_ARCS, N_EVENTS = 0, 1, 2, 3, 4
+
+
+class FunnelState(NamedTuple):
+    """Per-replicate state of fixed size, updated in place by the kernel.
+
+    ``seen``, ``shares``, ``converted`` are per node (reached; shares made;
+    converted), ``exposures`` and ``trust_loss`` per arc; ``touched_nodes``
+    and ``touched_arcs`` list what a replicate changed (for :func:`reset`);
+    ``post_head`` and ``imp_head`` are the heads, per step, of the linked
+    lists of posts and impressions; ``cnt`` holds the counters ``N_POSTS``,
+    ``N_IMPS``, ``N_TOUCHED_NODES``, ``N_TOUCHED_ARCS``, ``N_EVENTS``;
+    ``totals`` the running totals, in the order of
+    :data:`~simulator.cascade_log.FUNNEL_COLUMNS`.
+    """
+
+    seen: np.ndarray
+    shares: np.ndarray
+    converted: np.ndarray
+    exposures: np.ndarray
+    trust_loss: np.ndarray
+    touched_nodes: np.ndarray
+    touched_arcs: np.ndarray
+    post_head: np.ndarray
+    imp_head: np.ndarray
+    cnt: np.ndarray
+    totals: np.ndarray
+
+
+class FunnelBuffers(NamedTuple):
+    """Buffers that grow (and are then replaced) while a replicate runs.
+
+    ``posts`` rows (poster, next post of the same step); ``imps`` rows
+    (target, sender, arc, step posted, next impression of the same step);
+    ``pend`` rows (arc, trust loss) of one step; ``events`` rows
+    :data:`EVENT_COLUMNS` and ``amounts`` the amount of each event.
+    """
+
+    posts: np.ndarray
+    imps: np.ndarray
+    pend: np.ndarray
+    events: np.ndarray
+    amounts: np.ndarray
 
 
 @njit(cache=True)
@@ -82,52 +166,43 @@ def _rand(key, step, m, arc, decision):
 
 @njit(cache=True)
 def new_state(n, m, steps):
-    """Fresh per-replicate state: node, arc and schedule arrays, buffers, counters.
-
-    Returns ``(seen, shares, converted, exposures, trust_loss, touched_nodes,
-    touched_arcs, post_head, imp_head, posts, imps, pend, events, amounts,
-    cnt, totals)``.
-    """
-    return (
-        np.zeros(n, np.bool_),
-        np.zeros(n, np.int64),
-        np.zeros(n, np.bool_),
-        np.zeros(m, np.int64),
-        np.zeros(m, np.float64),
-        np.empty(n, np.int64),
-        np.empty(m, np.int64),
-        np.full(steps + 1, -1, np.int64),
-        np.full(steps + 1, -1, np.int64),
-        np.empty((64, 2), np.int64),
-        np.empty((256, 5), np.int64),
-        np.empty((16, 2)),
-        np.empty((64, 6), np.int64),
-        np.empty(64),
-        np.zeros(5, np.int64),
-        np.zeros(N_TOTALS),
+    """A fresh :class:`FunnelState` for ``n`` agents, ``m`` arcs and ``steps`` steps."""
+    return FunnelState(
+        seen=np.zeros(n, np.bool_),
+        shares=np.zeros(n, np.int64),
+        converted=np.zeros(n, np.bool_),
+        exposures=np.zeros(m, np.int64),
+        trust_loss=np.zeros(m, np.float64),
+        touched_nodes=np.empty(n, np.int64),
+        touched_arcs=np.empty(m, np.int64),
+        post_head=np.full(steps + 1, -1, np.int64),
+        imp_head=np.full(steps + 1, -1, np.int64),
+        cnt=np.zeros(5, np.int64),
+        totals=np.zeros(N_TOTALS),
     )
 
 
 @njit(cache=True)
-def start(
-    ints,
-    seeds,
-    rep,
-    seen,
-    shares,
-    touched_nodes,
-    post_head,
-    posts,
-    events,
-    amounts,
-    cnt,
-    totals,
-    record,
-):
+def new_buffers():
+    """Fresh, small :class:`FunnelBuffers` (they grow as needed)."""
+    return FunnelBuffers(
+        posts=np.empty((64, 2), np.int64),
+        imps=np.empty((256, 5), np.int64),
+        pend=np.empty((16, 2)),
+        events=np.empty((64, len(EVENT_COLUMNS)), np.int64),
+        amounts=np.empty(64),
+    )
+
+
+@njit(cache=True)
+def start(ints, seeds, rep, state, buffers, record):
     """Step-0 set-up: the seeds are reached and post at 0 and at every reminder.
 
-    Returns the (possibly regrown) ``(posts, events, amounts)``.
+    ``state`` (a :class:`FunnelState`) is updated in place; returns the
+    (possibly regrown) :class:`FunnelBuffers`.
     """
+    seen, shares, touched_nodes, cnt = state.seen, state.shares, state.touched_nodes, state.cnt
+    posts, events, amounts = buffers.posts, buffers.events, buffers.amounts
     steps, max_shares, n_rem = ints[0], ints[2], ints[5]
     first = cnt[N_TOUCHED_NODES]
     for s in seeds:
@@ -135,7 +210,7 @@ def start(
             seen[s] = True
             touched_nodes[cnt[N_TOUCHED_NODES]] = s
             cnt[N_TOUCHED_NODES] += 1
-            totals[0] += 1
+            state.totals[REACH] += 1
             shares[s] = max_shares  # the seeds' own post is their share
             if record:
                 events, amounts = _push(events, amounts, cnt, rep, s, -1, 0, SEED, -1, 0.0)
@@ -143,40 +218,15 @@ def start(
         when = 0 if r < 0 else ints[6 + r]
         if when < steps:
             for i in range(first, cnt[N_TOUCHED_NODES]):
-                posts = _schedule(posts, post_head, cnt, touched_nodes[i], when)
-    return posts, events, amounts
+                posts = _schedule(posts, state.post_head, cnt, touched_nodes[i], when)
+    return FunnelBuffers(
+        posts=posts, imps=buffers.imps, pend=buffers.pend, events=events, amounts=amounts
+    )
 
 
 @njit(cache=True)
-def step(
-    t,
-    indptr,
-    indices,
-    node_f,
-    arc_f,
-    msg,
-    ints,
-    key,
-    rep,
-    seen,
-    shares,
-    converted,
-    exposures,
-    trust_loss,
-    touched_nodes,
-    touched_arcs,
-    post_head,
-    imp_head,
-    posts,
-    imps,
-    pend,
-    events,
-    amounts,
-    cnt,
-    totals,
-    record,
-):
-    """Run step ``t`` (post, attend and decide, update trust) in place.
+def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers, record):
+    """Run step ``t`` (post, attend and decide, update trust) of replicate ``rep``.
 
     ``node_f`` columns: bandwidth, activity, credibility, relevance,
     reciprocity, owed_to_originator. ``arc_f`` columns: strength, trust0,
@@ -184,10 +234,16 @@ def step(
     tie_exponent, reciprocity_weight, amount, amount_reciprocity,
     weak_attention, boost, fatigue_penalty, deception_penalty, cut_below.
     ``ints``: steps, window, max_shares, tolerance, deceptive, n_reminders,
-    reminder steps... ``totals``: reach, depth, impressions, clicks, shares,
-    conversions, amount. Returns the (possibly regrown) buffers
-    ``(posts, imps, pend, events, amounts)``.
+    reminder steps... ``state`` (a :class:`FunnelState`) is updated in place;
+    events are kept when ``record``. Returns the (possibly regrown)
+    :class:`FunnelBuffers`.
     """
+    seen, shares, converted = state.seen, state.shares, state.converted
+    exposures, trust_loss, totals, cnt = state.exposures, state.trust_loss, state.totals, state.cnt
+    touched_nodes, touched_arcs = state.touched_nodes, state.touched_arcs
+    post_head, imp_head = state.post_head, state.imp_head
+    posts, imps, pend = buffers.posts, buffers.imps, buffers.pend
+    events, amounts = buffers.events, buffers.amounts
     m = indices.size
     steps, window, max_shares, tolerance, deceptive = ints[0], ints[1], ints[2], ints[3], ints[4]
     appeal, share_rate, conv_rate, tie_exp = msg[0], msg[1], msg[2], msg[3]
@@ -224,13 +280,13 @@ def step(
     while j >= 0:
         v, u, a, tp = imps[j, 0], imps[j, 1], imps[j, 2], imps[j, 3]
         j = imps[j, 4]
-        totals[2] += 1
-        totals[1] = t
+        totals[IMPRESSIONS] += 1
+        totals[DEPTH] = t
         if not seen[v]:
             seen[v] = True
             touched_nodes[cnt[N_TOUCHED_NODES]] = v
             cnt[N_TOUCHED_NODES] += 1
-            totals[0] += 1
+            totals[REACH] += 1
         if exposures[a] == 0:
             touched_arcs[cnt[N_TOUCHED_ARCS]] = a
             cnt[N_TOUCHED_ARCS] += 1
@@ -256,12 +312,12 @@ def step(
             events, amounts = _push(events, amounts, cnt, rep, v, u, t, IMPRESSION, a, 0.0)
         if not clicked:
             continue
-        totals[3] += 1
+        totals[CLICKS] += 1
         if record:
             events, amounts = _push(events, amounts, cnt, rep, v, u, t, CLICKED, a, 0.0)
         if shares[v] < max_shares and _rand(key, tp, m, a, SHARE) < share_rate:
             shares[v] += 1
-            totals[4] += 1
+            totals[SHARES] += 1
             if t + 1 < steps:
                 posts = _schedule(posts, post_head, cnt, v, t + 1)
             if record:
@@ -274,133 +330,64 @@ def step(
             if _rand(key, tp, m, a, CONVERT) < p_conv:
                 converted[v] = True
                 gift = _conversion_amount(amount0, node_f[v, 4], owed, amount_recip)
-                totals[5] += 1
-                totals[6] += gift
+                totals[CONVERSIONS] += 1
+                totals[AMOUNT] += gift
                 if record:
                     events, amounts = _push(events, amounts, cnt, rep, v, u, t, CONVERTED, a, gift)
 
     # phase 3: update trust, after every decision of step t (synchronous)
     for p in range(n_pend):  # these arcs were exposed, hence already touched
         trust_loss[int(pend[p, 0])] += pend[p, 1]
-    return posts, imps, pend, events, amounts
+    return FunnelBuffers(posts=posts, imps=imps, pend=pend, events=events, amounts=amounts)
 
 
 @njit(cache=True)
-def reset(
-    seen,
-    shares,
-    converted,
-    exposures,
-    trust_loss,
-    touched_nodes,
-    touched_arcs,
-    post_head,
-    imp_head,
-    cnt,
-    totals,
-):
-    """Undo what a replicate touched (cost: what was touched, not n or m)."""
+def reset(state):
+    """Undo what a replicate touched in ``state`` (cost: what was touched, not n or m)."""
+    cnt = state.cnt
     for i in range(cnt[N_TOUCHED_NODES]):
-        v = touched_nodes[i]
-        seen[v], shares[v], converted[v] = False, 0, False
+        v = state.touched_nodes[i]
+        state.seen[v], state.shares[v], state.converted[v] = False, 0, False
     for i in range(cnt[N_TOUCHED_ARCS]):
-        a = touched_arcs[i]
-        exposures[a], trust_loss[a] = 0, 0.0
-    post_head[:] = -1
-    imp_head[:] = -1
+        a = state.touched_arcs[i]
+        state.exposures[a], state.trust_loss[a] = 0, 0.0
+    state.post_head[:] = -1
+    state.imp_head[:] = -1
     cnt[N_POSTS], cnt[N_IMPS], cnt[N_TOUCHED_NODES], cnt[N_TOUCHED_ARCS] = 0, 0, 0, 0
-    totals[:] = 0.0
+    state.totals[:] = 0.0
 
 
 @njit(cache=True)
 def _replicates(indptr, indices, node_f, arc_f, msg, ints, seeds, keys, reps, out, record):
-    """Run replicates ``reps`` (indices into seeds/keys), totals into ``out``."""
-    n, m, steps = indptr.size - 1, indices.size, ints[0]
-    (
-        seen,
-        shares,
-        converted,
-        exposures,
-        trust_loss,
-        tn,
-        ta,
-        post_head,
-        imp_head,
-        posts,
-        imps,
-        pend,
-        events,
-        amounts,
-        cnt,
-        totals,
-    ) = new_state(n, m, steps)
+    """Run replicates ``reps`` (indices into seeds/keys), totals into ``out``.
+
+    Returns the events ``(E, 6)`` and their amounts (empty unless ``record``).
+    """
+    steps = ints[0]
+    state = new_state(indptr.size - 1, indices.size, steps)
+    buffers = new_buffers()
     for r in reps:
-        posts, events, amounts = start(
-            ints,
-            seeds[r],
-            r,
-            seen,
-            shares,
-            tn,
-            post_head,
-            posts,
-            events,
-            amounts,
-            cnt,
-            totals,
-            record,
-        )
+        buffers = start(ints, seeds[r], r, state, buffers, record)
         for t in range(steps):
-            if post_head[t] < 0 and imp_head[t] < 0:
+            if state.post_head[t] < 0 and state.imp_head[t] < 0:
                 continue  # nothing posted or seen at t
-            posts, imps, pend, events, amounts = step(
-                t,
-                indptr,
-                indices,
-                node_f,
-                arc_f,
-                msg,
-                ints,
-                keys[r],
-                r,
-                seen,
-                shares,
-                converted,
-                exposures,
-                trust_loss,
-                tn,
-                ta,
-                post_head,
-                imp_head,
-                posts,
-                imps,
-                pend,
-                events,
-                amounts,
-                cnt,
-                totals,
-                record,
+            buffers = step(
+                t, indptr, indices, node_f, arc_f, msg, ints, keys[r], r, state, buffers, record
             )
-        out[r, :] = totals
-        reset(
-            seen,
-            shares,
-            converted,
-            exposures,
-            trust_loss,
-            tn,
-            ta,
-            post_head,
-            imp_head,
-            cnt,
-            totals,
-        )
-    return events[: cnt[N_EVENTS]], amounts[: cnt[N_EVENTS]]
+        out[r, :] = state.totals
+        reset(state)
+    n_events = state.cnt[N_EVENTS]
+    return buffers.events[:n_events], buffers.amounts[:n_events]
 
 
 @njit(cache=True)
 def funnel_events(indptr, indices, node_f, arc_f, msg, ints, seeds, keys):
-    """All replicates with events: ``(totals (R, 7), events (E, 6), amounts (E,))``."""
+    """All replicates with events: ``(totals, events, amounts)``.
+
+    ``totals`` (R, :data:`N_TOTALS`) has the columns of
+    :data:`~simulator.cascade_log.FUNNEL_COLUMNS`, ``events`` (E, 6) those of
+    :data:`EVENT_COLUMNS`; ``amounts`` (E,) is the amount of each event.
+    """
     out = np.zeros((keys.size, N_TOTALS))
     reps = np.arange(keys.size)
     events, amounts = _replicates(

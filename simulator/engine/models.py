@@ -21,34 +21,27 @@ import numba
 import numpy as np
 
 from simulator import checks
-from simulator.cascade_log import ACTION_CODE
 from simulator.engine.independent_cascade import arc_thresholds, ic_events, ic_summary
+from simulator.engine.result import ModelResult
 
-__all__ = ["IndependentCascade", "WeightedCascade"]
-
-
-def activation_events(table):
-    """Event columns ``(replicate, node, parent, step, action, arc)`` of an activation table."""
-    rep, node, parent, step, arc = table.T
-    action = np.where(parent < 0, ACTION_CODE["seed"], ACTION_CODE["activate"])
-    return rep, node, parent, step, action, arc
+__all__ = ["IndependentCascade", "WeightedCascade", "simulate_one_trial_per_arc"]
 
 
-def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log):
+def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log) -> ModelResult:
     """Run the independent-cascade kernel with per-arc probabilities ``prob``.
 
-    Returns ``(reach, depth, events)`` where ``events`` is None or the tuple
-    ``(replicate, node, parent, step, action, arc)`` of flat arrays; this is
-    the contract every model's ``simulate`` follows.
+    ``seed_rows`` is the (replicates, k) matrix of
+    :func:`~simulator.engine.run.seed_matrix`, ``keys`` the replicate keys;
+    ``log=False`` is the summary mode (no events, replicates in parallel).
+    Returns a :class:`~simulator.engine.result.ModelResult`, as every
+    model's ``simulate`` does.
     """
-    prob = np.ascontiguousarray(prob, dtype=np.float64)
-    args = (network.indptr, network.indices, prob, seed_rows, keys)
+    args = (network.indptr, network.indices, arc_thresholds(prob), seed_rows, keys)
     if not log:
-        thresholds = arc_thresholds(prob)
-        reach, depth = ic_summary(*args[:2], thresholds, *args[3:], numba.get_num_threads())
-        return reach, depth, None
+        reach, depth = ic_summary(*args, numba.get_num_threads())
+        return ModelResult(reach, depth)
     reach, depth, table = ic_events(*args)
-    return reach, depth, activation_events(table)
+    return ModelResult.from_activations(reach, depth, table)
 
 
 @dataclass(frozen=True)

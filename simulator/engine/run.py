@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator import checks
 from simulator.cascade_log import CascadeLog
+from simulator.engine.result import ModelResult
 from simulator.rng import replicate_keys
 
 __all__ = ["CascadeResult", "run_cascades", "seed_matrix"]
@@ -87,9 +89,11 @@ def run_cascades(
         Seed node indices (1-D, the same every replicate) or (replicates, k).
     model : spread model
         Any object with ``simulate(network, seed_rows, keys, log)`` returning
-        ``(reach, depth, events)`` (see
-        :func:`simulator.engine.models.simulate_one_trial_per_arc`), e.g.
-        :class:`~simulator.engine.models.IndependentCascade`.
+        a :class:`~simulator.engine.result.ModelResult`, e.g.
+        :class:`~simulator.engine.models.IndependentCascade` or any model of
+        :data:`simulator.engine.registry.SPREAD_MODELS`. ``seed_rows`` is the
+        (replicates, k) matrix of :func:`seed_matrix`, ``keys`` the uint64
+        replicate keys and ``log`` as below.
     replicates : int
     seed : int
         Root seed; replicate ``r`` uses key ``replicate_keys(seed, ...)[r]``, so
@@ -108,23 +112,28 @@ def run_cascades(
     >>> run_cascades(net, [0], IndependentCascade(0.0), replicates=2, seed=0).reach.tolist()
     [1, 1]
     """
-    if (
-        isinstance(replicates, bool)
-        or not isinstance(replicates, (int, np.integer))
-        or replicates < 1
-    ):
-        raise ValueError(f"replicates must be a positive integer, got {replicates!r}")
+    replicates = checks.integer("replicates", replicates)
     keys = replicate_keys(seed, replicates) if keys is None else np.asarray(keys, np.uint64)
     if keys.shape != (replicates,):
         raise ValueError(f"keys must have one entry per replicate ({replicates})")
     seed_rows = seed_matrix(network, seeds, replicates)
-    reach, depth, events, *rest = model.simulate(network, seed_rows, keys, log)
-    totals = rest[0] if rest else {}
-    if events is None:
-        return CascadeResult(reach, depth, None, totals)
-    rep, node, parent, step, action, arc = events[:6]
-    amount = events[6] if len(events) > 6 else None
-    cascade_log = CascadeLog.from_arcs(
-        network, rep, node, parent, step, action, arc, replicates, amount=amount
-    )
-    return CascadeResult(reach, depth, cascade_log, totals)
+    out = model.simulate(network, seed_rows, keys, log)
+    if not isinstance(out, ModelResult):
+        raise TypeError(
+            f"{type(model).__name__}.simulate must return a ModelResult, got {type(out).__name__}"
+        )
+    cascade_log = None
+    if out.events is not None:
+        ev = out.events
+        cascade_log = CascadeLog.from_arcs(
+            network,
+            replicate=ev.replicate,
+            node=ev.node,
+            parent=ev.parent,
+            step=ev.step,
+            action=ev.action,
+            arc=ev.arc,
+            replicates=replicates,
+            amount=ev.amount,
+        )
+    return CascadeResult(out.reach, out.depth, cascade_log, out.totals)

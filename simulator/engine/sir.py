@@ -232,6 +232,49 @@ def _sir_cascade(
 
 
 @njit(cache=True)
+def _replicates(indptr, indices, beta, gamma, max_steps, seeds, keys, reps, reach, depth, record):
+    """Run replicates ``reps`` into ``reach``/``depth``; returns their activation table.
+
+    The table (empty unless ``record``) has rows (replicate, node, parent,
+    step, arc), see :mod:`simulator.engine.buffers`. Buffers are O(n) plus a
+    heap that grows with the arcs examined.
+    """
+    n = indptr.size - 1
+    infected = np.zeros(n, dtype=np.bool_)
+    best = np.full(n, _NEVER, np.int64)
+    touched_list = np.empty(n, np.int64)
+    heap = np.empty((max(16, seeds.shape[1]), _COLS), np.int64)
+    order = np.empty(n, np.int64)
+    parent = np.empty(n, np.int64)
+    step = np.empty(n, np.int64)
+    arc = np.empty(n, np.int64)
+    table = new_event_table(reps.size * seeds.shape[1] * 4 if record else 0)
+    total = 0
+    for r in reps:
+        size, d, heap = _sir_cascade(
+            indptr,
+            indices,
+            beta,
+            gamma,
+            max_steps,
+            seeds[r],
+            keys[r],
+            infected,
+            best,
+            touched_list,
+            heap,
+            order,
+            parent,
+            step,
+            arc,
+        )
+        reach[r], depth[r] = size, d
+        if record:
+            table, total = append_activations(table, total, r, order, parent, step, arc, size)
+    return table[:total]
+
+
+@njit(cache=True)
 def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys):
     """All replicates, with events; ``seeds`` is (R, k). Returns an activation table.
 
@@ -253,41 +296,12 @@ def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys):
     table : int64 array (E, 5)
         Rows (replicate, node, parent, step, arc), see :mod:`simulator.engine.buffers`.
     """
-    n = indptr.size - 1
     reps = keys.size
-    infected = np.zeros(n, dtype=np.bool_)
-    best = np.full(n, _NEVER, np.int64)
-    touched_list = np.empty(n, np.int64)
-    heap = np.empty((max(16, seeds.shape[1]), _COLS), np.int64)
-    order = np.empty(n, np.int64)
-    parent = np.empty(n, np.int64)
-    step = np.empty(n, np.int64)
-    arc = np.empty(n, np.int64)
-    table = new_event_table(reps * seeds.shape[1] * 4)
     reach = np.empty(reps, np.int64)
     depth = np.empty(reps, np.int64)
-    total = 0
-    for r in range(reps):
-        size, d, heap = _sir_cascade(
-            indptr,
-            indices,
-            beta,
-            gamma,
-            max_steps,
-            seeds[r],
-            keys[r],
-            infected,
-            best,
-            touched_list,
-            heap,
-            order,
-            parent,
-            step,
-            arc,
-        )
-        reach[r], depth[r] = size, d
-        table, total = append_activations(table, total, r, order, parent, step, arc, size)
-    return reach, depth, table[:total]
+    args = (indptr, indices, beta, gamma, max_steps, seeds, keys)
+    table = _replicates(*args, np.arange(reps), reach, depth, True)
+    return reach, depth, table
 
 
 @njit(cache=True, parallel=True)
@@ -299,37 +313,11 @@ def sir_summary(indptr, indices, beta, gamma, max_steps, seeds, keys, n_chunks):
     ``seeds[r]``. Each chunk holds O(n) buffers plus a heap that grows with
     the arcs examined.
     """
-    n = indptr.size - 1
     reps = keys.size
     reach = np.empty(reps, np.int64)
     depth = np.empty(reps, np.int64)
+    args = (indptr, indices, beta, gamma, max_steps, seeds, keys)
     n_chunks = max(1, min(reps, n_chunks))
     for c in prange(n_chunks):
-        infected = np.zeros(n, dtype=np.bool_)
-        best = np.full(n, _NEVER, np.int64)
-        touched_list = np.empty(n, np.int64)
-        heap = np.empty((max(16, seeds.shape[1]), _COLS), np.int64)
-        order = np.empty(n, np.int64)
-        parent = np.empty(n, np.int64)
-        step = np.empty(n, np.int64)
-        arc = np.empty(n, np.int64)
-        for r in range(c, reps, n_chunks):
-            size, d, heap = _sir_cascade(
-                indptr,
-                indices,
-                beta,
-                gamma,
-                max_steps,
-                seeds[r],
-                keys[r],
-                infected,
-                best,
-                touched_list,
-                heap,
-                order,
-                parent,
-                step,
-                arc,
-            )
-            reach[r], depth[r] = size, d
+        _replicates(*args, np.arange(c, reps, n_chunks), reach, depth, False)
     return reach, depth

@@ -2,11 +2,10 @@
 
 Each model is a small frozen dataclass that validates its parameters and
 runs its compiled kernel through ``simulate(network, seed_rows, keys, log)``,
-which returns ``(reach, depth, events)`` like every spread model (see
-:func:`simulator.engine.models.simulate_one_trial_per_arc`): ``events`` is
-None in summary mode, else the flat arrays ``(replicate, node, parent, step,
-action, arc)`` with action "seed" for seeds and "activate" for every other
-node reached (for SIR: infected).
+which returns a :class:`~simulator.engine.result.ModelResult` like every
+spread model: its ``events`` are None in summary mode, else the flat arrays
+(replicate, node, parent, step, action, arc) with action "seed" for seeds
+and "activate" for every other node reached (for SIR: infected).
 
 Examples
 --------
@@ -30,7 +29,7 @@ import numba
 import numpy as np
 
 from simulator import checks
-from simulator.engine.models import activation_events
+from simulator.engine.result import ModelResult
 from simulator.engine.sir import sir_events, sir_summary
 from simulator.engine.threshold import threshold_events, threshold_summary
 
@@ -39,13 +38,13 @@ __all__ = ["ComplexContagion", "FractionalThreshold", "LinearThreshold", "SIR"]
 _LT_WEIGHTS = ("in_degree", "strength")
 
 
-def _kernel_seeds(seed_rows) -> np.ndarray:
-    """C-contiguous, writeable int64 seeds (a read-only view would compile a second kernel)."""
-    return np.require(seed_rows, np.int64, ["C_CONTIGUOUS", "WRITEABLE"])
-
-
-def _with_actions(reach, depth, table):
-    return reach, depth, activation_events(table)
+def _run_activations(events_kernel, summary_kernel, args, log) -> ModelResult:
+    """Run an activation kernel pair on ``args`` (ending with seed rows and keys)."""
+    if not log:
+        reach, depth = summary_kernel(*args, numba.get_num_threads())
+        return ModelResult(reach, depth)
+    reach, depth, table = events_kernel(*args)
+    return ModelResult.from_activations(reach, depth, table)
 
 
 def _run_threshold(network, weight, prob, random_threshold, fixed, seed_rows, keys, log):
@@ -56,13 +55,10 @@ def _run_threshold(network, weight, prob, random_threshold, fixed, seed_rows, ke
         np.ascontiguousarray(prob, dtype=np.float64),
         random_threshold,
         float(fixed),
-        _kernel_seeds(seed_rows),
+        seed_rows,
         keys,
     )
-    if not log:
-        reach, depth = threshold_summary(*args, numba.get_num_threads())
-        return reach, depth, None
-    return _with_actions(*threshold_events(*args))
+    return _run_activations(threshold_events, threshold_summary, args, log)
 
 
 @dataclass(frozen=True)
@@ -119,7 +115,7 @@ class LinearThreshold:
         return network.strength / np.maximum(total_in, 1.0)[network.indices]
 
     def simulate(self, network, seed_rows, keys, log):
-        """Kernel run: ``(reach, depth, events)``; see the module docstring."""
+        """Kernel run: a :class:`~simulator.engine.result.ModelResult`."""
         return _run_threshold(
             network, self.arc_weights(network), np.ones(network.m), True, 0.0, seed_rows, keys, log
         )
@@ -180,19 +176,13 @@ class FractionalThreshold:
     >>> FractionalThreshold(0.0)
     Traceback (most recent call last):
     ...
-    ValueError: phi must be in (0, 1], got 0.0
+    ValueError: phi must be in (0, 1], got 0
     """
 
     phi: float = 0.18
 
     def __post_init__(self):
-        try:
-            phi = float(self.phi)
-        except (TypeError, ValueError):
-            raise ValueError(f"phi must be in (0, 1], got {self.phi!r}") from None
-        if not 0.0 < phi <= 1.0:
-            raise ValueError(f"phi must be in (0, 1], got {phi}")
-        object.__setattr__(self, "phi", phi)
+        object.__setattr__(self, "phi", checks.real("phi", self.phi, 0.0, 1.0, low_open=True))
 
     def required_counts(self, network) -> np.ndarray:
         """``c_v``: the fewest active in-neighbours with ``c_v / k_v >= phi`` (0 if ``k_v = 0``).
@@ -217,7 +207,7 @@ class FractionalThreshold:
         return np.where(has, np.maximum(c, 1), 0)
 
     def simulate(self, network, seed_rows, keys, log):
-        """Kernel run: ``(reach, depth, events)``; see the module docstring."""
+        """Kernel run: a :class:`~simulator.engine.result.ModelResult`."""
         need = self.required_counts(network)[network.indices]
         weight = 1.0 / (need - 0.5)
         return _run_threshold(
@@ -264,7 +254,7 @@ class ComplexContagion:
         object.__setattr__(self, "p", checks.probability("p", self.p))
 
     def simulate(self, network, seed_rows, keys, log):
-        """Kernel run: ``(reach, depth, events)``; see the module docstring."""
+        """Kernel run: a :class:`~simulator.engine.result.ModelResult`."""
         return _run_threshold(
             network,
             np.ones(network.m),
@@ -326,17 +316,14 @@ class SIR:
         object.__setattr__(self, "max_steps", checks.integer("max_steps", self.max_steps))
 
     def simulate(self, network, seed_rows, keys, log):
-        """Kernel run: ``(reach, depth, events)``; see the module docstring."""
+        """Kernel run: a :class:`~simulator.engine.result.ModelResult`."""
         args = (
             network.indptr,
             network.indices,
             self.beta,
             self.gamma,
             self.max_steps,
-            _kernel_seeds(seed_rows),
+            seed_rows,
             keys,
         )
-        if not log:
-            reach, depth = sir_summary(*args, numba.get_num_threads())
-            return reach, depth, None
-        return _with_actions(*sir_events(*args))
+        return _run_activations(sir_events, sir_summary, args, log)

@@ -45,7 +45,8 @@ each is a pure function of the replicate key and the decision it names:
 
 Per-replicate buffers are reset through the lists of nodes activated and
 nodes touched, so a replicate costs time proportional to the arcs it
-examines, not to ``n``.
+examines, not to ``n``. One replicate body and one driver serve both modes;
+``record`` (keep the activation table) is a constant of each entry point.
 
 References
 ----------
@@ -181,6 +182,47 @@ def _threshold_cascade(
 
 
 @njit(cache=True)
+def _replicates(
+    indptr,
+    indices,
+    weight,
+    prob,
+    random_threshold,
+    fixed_threshold,
+    seeds,
+    keys,
+    reps,
+    reach,
+    depth,
+    record,
+):
+    """Run replicates ``reps`` into ``reach``/``depth``; returns their activation table.
+
+    The table (empty unless ``record``) has rows (replicate, node, parent,
+    step, arc), see :mod:`simulator.engine.buffers`. Buffers are O(n).
+    """
+    buf = _buffers(indptr.size - 1)
+    table = new_event_table(reps.size * seeds.shape[1] * 4 if record else 0)
+    total = 0
+    for r in reps:
+        size, d = _threshold_cascade(
+            indptr,
+            indices,
+            weight,
+            prob,
+            random_threshold,
+            fixed_threshold,
+            seeds[r],
+            keys[r],
+            *buf,
+        )
+        reach[r], depth[r] = size, d
+        if record:
+            table, total = append_activations(table, total, r, *buf[5:], size)
+    return table[:total]
+
+
+@njit(cache=True)
 def threshold_events(
     indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys
 ):
@@ -207,28 +249,12 @@ def threshold_events(
     table : int64 array (E, 5)
         Rows (replicate, node, parent, step, arc), see :mod:`simulator.engine.buffers`.
     """
-    n = indptr.size - 1
     reps = keys.size
-    buf = _buffers(n)
-    table = new_event_table(reps * seeds.shape[1] * 4)
     reach = np.empty(reps, np.int64)
     depth = np.empty(reps, np.int64)
-    total = 0
-    for r in range(reps):
-        size, d = _threshold_cascade(
-            indptr,
-            indices,
-            weight,
-            prob,
-            random_threshold,
-            fixed_threshold,
-            seeds[r],
-            keys[r],
-            *buf,
-        )
-        reach[r], depth[r] = size, d
-        table, total = append_activations(table, total, r, *buf[5:], size)
-    return reach, depth, table[:total]
+    args = (indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys)
+    table = _replicates(*args, np.arange(reps), reach, depth, True)
+    return reach, depth, table
 
 
 @njit(cache=True, parallel=True)
@@ -241,24 +267,11 @@ def threshold_summary(
     number of threads or chunks: replicate ``r`` only reads ``keys[r]`` and
     ``seeds[r]``. Each chunk holds O(n) buffers.
     """
-    n = indptr.size - 1
     reps = keys.size
     reach = np.empty(reps, np.int64)
     depth = np.empty(reps, np.int64)
+    args = (indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys)
     n_chunks = max(1, min(reps, n_chunks))
     for c in prange(n_chunks):
-        buf = _buffers(n)
-        for r in range(c, reps, n_chunks):
-            size, d = _threshold_cascade(
-                indptr,
-                indices,
-                weight,
-                prob,
-                random_threshold,
-                fixed_threshold,
-                seeds[r],
-                keys[r],
-                *buf,
-            )
-            reach[r], depth[r] = size, d
+        _replicates(*args, np.arange(c, reps, n_chunks), reach, depth, False)
     return reach, depth
