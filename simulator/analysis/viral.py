@@ -106,10 +106,13 @@ def viral_coefficient(invitations_per_participant: float, conversion_rate: float
     --------
     >>> viral_coefficient(20, 0.1)  # 20 invitations, 1 in 10 joins
     2.0
+    >>> viral_coefficient(20, 1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: conversion_rate must be a probability in [0, 1], got 1.5
     """
-    if not invitations_per_participant >= 0 or not 0 <= conversion_rate <= 1:
-        raise ValueError("invitations must be >= 0 and conversion_rate in [0, 1]")
-    return float(invitations_per_participant * conversion_rate)
+    i = checks.real("invitations_per_participant", invitations_per_participant, 0.0)
+    return i * checks.probability("conversion_rate", conversion_rate)
 
 
 def invitation_funnel(log: CascadeLog) -> pd.DataFrame:

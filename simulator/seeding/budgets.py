@@ -29,12 +29,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulator import checks
+
 __all__ = ["seed_costs", "buy", "max_affordable"]
 
 
 def seed_costs(network, per_seed: float = 1.0, per_follower: float = 0.0) -> np.ndarray:
     """Cost of recruiting each node: ``per_seed + per_follower * followers``."""
-    if not per_seed >= 0 or not per_follower >= 0 or per_seed + per_follower <= 0:
+    per_seed = checks.real("per_seed", per_seed, 0.0)
+    per_follower = checks.real("per_follower", per_follower, 0.0)
+    if per_seed + per_follower == 0:
         raise ValueError(
             f"costs must be >= 0 and not both 0, got per_seed={per_seed}, "
             f"per_follower={per_follower}"
