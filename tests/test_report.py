@@ -148,4 +148,4 @@ def test_a_config_listed_twice_counts_once(tmp_path):
 
 def test_console_script_is_declared():
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["campaign-report"] == "simulator.runs.report:main"
+    assert scripts["campaign-report"] == "simulator.runs.report.cli:main"

@@ -1,4 +1,4 @@
-"""Sweep bookkeeping: job keys, atomic results, resuming, the list of expected jobs.
+"""A sweep's job directories: atomic results, job keys, the index of completed jobs, reuse.
 
 A sweep (``campaign-sim -m key=a,b,c``) runs one job per combination of
 values, each in its own directory under ``hydra.sweep.dir``. This module keeps
@@ -40,9 +40,6 @@ True
 >>> mark_done(sweep_dir, "abc", job)
 >>> find_completed(sweep_dir, "abc", sweep_dir / "7") == job
 True
->>> expand_overrides(["campaign.p=0.1,0.2", "seed=range(2)", "network.n=300"])
-[['campaign.p=0.1', 'seed=0', 'network.n=300'], ['campaign.p=0.1', 'seed=1', 'network.n=300'], \
-['campaign.p=0.2', 'seed=0', 'network.n=300'], ['campaign.p=0.2', 'seed=1', 'network.n=300']]
 """
 
 from __future__ import annotations
@@ -52,9 +49,8 @@ import json
 import os
 import shutil
 import tempfile
-import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = [
@@ -67,11 +63,6 @@ __all__ = [
     "find_completed",
     "mark_done",
     "reuse_results",
-    "expand_overrides",
-    "sweep_jobs",
-    "SweepInfo",
-    "sweep_info",
-    "one_at_a_time",
 ]
 
 MANIFEST = "manifest.json"
@@ -262,182 +253,3 @@ def reuse_results(src: Path, dst: Path, key: str, sweep_dir: Path | None = None)
     if sweep_dir is not None and Path(sweep_dir, STASH).resolve() in src.resolve().parents:
         shutil.rmtree(src, ignore_errors=True)  # a set-aside copy: dst holds it now
     return True
-
-
-# ----------------------------------------------------------- expected jobs
-def _parser():
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    try:  # a config loader lets glob() sweeps list a group's options
-        from hydra._internal.config_loader_impl import ConfigLoaderImpl
-        from hydra._internal.utils import create_config_search_path
-
-        from simulator.runs.cli import config_dir
-
-        loader = ConfigLoaderImpl(config_search_path=create_config_search_path(config_dir()))
-    except Exception:  # pragma: no cover - Hydra internals moved
-        loader = None
-    return OverridesParser.create(config_loader=loader)
-
-
-def expand_overrides(overrides: Sequence[str]) -> list[list[str]]:
-    """The jobs of a sweep, in Hydra's order: one list of ``key=value`` strings per job.
-
-    Same expansion as Hydra's basic sweeper (cartesian product, the last key
-    varying fastest), so item ``i`` is job number ``i``. Raises ``ValueError``
-    for sweeps that cannot be listed (``interval(...)``, used by optimising
-    sweepers).
-    """
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-    from hydra.errors import HydraException
-
-    parsed = _parser().parse_overrides(list(overrides))
-    try:
-        (jobs,) = BasicSweeper.split_arguments(parsed, None)
-    except HydraException as err:
-        raise ValueError(str(err)) from None
-    return jobs
-
-
-def one_at_a_time(overrides: Sequence[str]) -> list[list[str]]:
-    """A few jobs that together use every value of every swept key once.
-
-    The first job takes each key's first value; each further job changes one
-    key to another value. Validating these catches a bad value anywhere in a
-    sweep with ``sum(values)`` configs instead of ``prod(values)``.
-
-    Examples
-    --------
-    >>> one_at_a_time(["a=1,2,3", "b=x,y", "c=0"])
-    [['a=1', 'b=x', 'c=0'], ['a=2', 'b=x', 'c=0'], ['a=3', 'b=x', 'c=0'], ['a=1', 'b=y', 'c=0']]
-    """
-    parsed = _parser().parse_overrides(list(overrides))
-    columns = []
-    for override in parsed:
-        key = override.get_key_element()
-        if override.is_sweep_override():
-            if not override.is_discrete_sweep():
-                raise ValueError(f"{key}: not a list of values")
-            values = [f"{key}={v}" for v in override.sweep_string_iterator()]
-            columns.append(list(dict.fromkeys(values)))  # a value listed twice: checked once
-        else:
-            columns.append([f"{key}={override.get_value_element_as_str()}"])
-    base = [values[0] for values in columns]
-    jobs = [base]
-    for i, values in enumerate(columns):
-        for value in values[1:]:
-            jobs.append(base[:i] + [value] + base[i + 1 :])
-    return jobs
-
-
-def sweep_jobs(sweep_dir: Path) -> list[list[str]] | None:
-    """The job overrides of the sweep recorded in ``SWEEP/multirun.yaml`` (None if unknown).
-
-    Hydra writes ``multirun.yaml`` when a sweep starts; it holds the
-    command-line overrides and the sweeper's ``params``. Only the basic
-    sweeper's jobs can be listed in advance.
-    """
-    info = sweep_info(sweep_dir)
-    return None if info is None else info.jobs
-
-
-class SweepInfo:
-    """What ``multirun.yaml`` says about a sweep: its jobs and when it (re)started."""
-
-    def __init__(self, jobs: list[list[str]] | None, started: float):
-        self.jobs = jobs
-        self.started = started
-        self.swept: list[str] = []
-        if jobs:
-            values: dict[str, set[str]] = {}
-            for job in jobs:
-                for item in job:
-                    key, _, value = item.partition("=")
-                    values.setdefault(key, set()).add(value)
-            self.swept = [k for k, v in values.items() if len(v) > 1]
-
-    @property
-    def total(self) -> int | None:
-        return None if self.jobs is None else len(self.jobs)
-
-
-_INFO_CACHE: dict[tuple[str, float], SweepInfo | None] = {}
-
-
-def sweep_info(sweep_dir: Path) -> SweepInfo | None:
-    """Read (and cache per process) the sweep's ``multirun.yaml``; None when absent."""
-    path = Path(sweep_dir) / "multirun.yaml"
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        return None
-    cache_key = (str(path.resolve()), mtime)
-    if cache_key in _INFO_CACHE:
-        return _INFO_CACHE[cache_key]
-    import yaml
-
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        hydra_cfg = yaml.load(path.read_text(), Loader=loader).get("hydra", {})
-    except (OSError, yaml.YAMLError, AttributeError):
-        _INFO_CACHE[cache_key] = None
-        return None
-    sweeper = hydra_cfg.get("sweeper") or {}
-    jobs = None
-    if str(sweeper.get("_target_", "")).endswith("BasicSweeper"):
-        params = [f"{k}={v}" for k, v in (sweeper.get("params") or {}).items()]
-        task = list((hydra_cfg.get("overrides") or {}).get("task") or [])
-        try:
-            jobs = expand_overrides(params + task)
-        except Exception:  # an override this version of Hydra cannot expand
-            jobs = None
-    info = SweepInfo(jobs, mtime)
-    _INFO_CACHE[cache_key] = info
-    return info
-
-
-PROGRESS = Path(".campaign-sim") / "progress"
-
-
-def record_progress(sweep_dir: Path, num: int, status: str) -> None:
-    """Note that job ``num`` ended with ``status`` (``done``, ``skipped``, ``failed``)."""
-    folder = Path(sweep_dir) / PROGRESS
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{num}.{status}").touch()
-
-
-def _progress(sweep_dir: Path, since: float) -> tuple[int, int]:
-    """Jobs that ended since ``since``, and how many of them ran (were not skipped)."""
-    try:
-        entries = [e for e in os.scandir(Path(sweep_dir) / PROGRESS) if e.stat().st_mtime >= since]
-    except OSError:
-        return 0, 0
-    ended = {e.name.partition(".")[0] for e in entries}
-    ran = sum(1 for e in entries if not e.name.endswith(".skipped"))
-    return len(ended), ran
-
-
-def format_eta(seconds: float) -> str:
-    """``3725`` -> ``'1:02:05'``."""
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-def progress_line(sweep_dir: Path, num: int, what: str) -> str:
-    """One line about job ``num``: its number out of the total, what happened, an ETA.
-
-    The ETA assumes each job still to come needs the mean time of the jobs
-    that ran (not skipped) since this invocation of the sweep started.
-    """
-    info = sweep_info(sweep_dir)
-    total = info.total if info is not None else None
-    head = f"job {num + 1}/{total}" if total else f"job {num + 1}"
-    if info is None or not total:
-        return f"{head}: {what}"
-    ended, ran = _progress(sweep_dir, info.started)
-    ended = min(ended, total)
-    tail = f"{ended}/{total} ended"
-    if ran and ended < total:
-        elapsed = time.time() - info.started
-        tail += f", ~{format_eta(elapsed / ran * (total - ended))} left"
-    return f"{head}: {what} ({tail})"
