@@ -33,6 +33,7 @@ LAYERS = [
     ("engine", ["engine"]),
     ("analysis", ["analysis"]),
     ("seeding", ["seeding"]),
+    ("contest", ["contest"]),
     ("plots", ["plots"]),
     ("mesa", ["mesa_model"]),
     ("config", ["runs.config", "runs.build"]),

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
 
-import experiments
 from experiments import cascades_from_data as study
 from simulator.analysis.cascade_import import (
     cascades_from_events,
@@ -20,17 +19,10 @@ from simulator.analysis.cascade_import import (
 from simulator.cascade_log import ACTION_CODE
 from simulator.network.io import NetworkFileError, read_events
 from simulator.rng import stream
-from simulator.runs.cli import config_dir
-from simulator.runs.config import ConfigError, register_configs, small_config, to_config
+from simulator.runs.compose import config_dir, register_configs
+from simulator.runs.config import ConfigError, DataConfig, small_config, to_config
 
 HIGGS = "higgs_twitter/higgs-activity_time.txt.gz"
-
-
-@pytest.fixture
-def registered(monkeypatch):
-    """The study in the registries (a no-op once experiments/__init__.py lists it)."""
-    monkeypatch.setitem(experiments.STUDIES, "cascades_from_data", study.run)
-    monkeypatch.setitem(experiments.SCHEMAS, "cascades_from_data", study.CascadesFromDataConfig)
 
 
 def events(rows):
@@ -337,12 +329,11 @@ def write_links(path):
     return path
 
 
-def test_study_runs_end_to_end(registered, tmp_path):
+def test_study_runs_end_to_end(tmp_path):
     data = write_links(tmp_path / "links.csv")
-    exp = study.CascadesFromDataConfig(
-        data_path=str(data), format="parent_child", replicates=30, step_seconds=60.0
-    )
-    out = study.run(small_config(experiment=exp, seed=5), tmp_path)
+    exp = study.CascadesFromDataConfig(format="parent_child", replicates=30, step_seconds=60.0)
+    cfg = small_config(experiment=exp, seed=5, data=DataConfig(path=str(data)))
+    out = study.run(cfg, tmp_path)
     rows = pd.read_parquet(tmp_path / "results.parquet")
     assert {"arm", "replicate", "seed", "reach", "size", "depth", "structural_virality"} <= set(
         rows.columns
@@ -357,18 +348,17 @@ def test_study_runs_end_to_end(registered, tmp_path):
     for name in ("cascade_sizes", "generations", "reach_over_time"):
         assert (tmp_path / f"{name}.png").exists()
     assert "duplicates: 1" in out["text"] and out["network"] is None
-    again = study.run(small_config(experiment=exp, seed=5), tmp_path / "again")
+    again = study.run(cfg, tmp_path / "again")
     pd.testing.assert_frame_equal(out["summary"], again["summary"])  # same seed, same CIs
 
 
-def test_study_smoke_overrides_on_higgs(registered, shared_data, tmp_path):
+def test_study_smoke_overrides_on_higgs(shared_data, tmp_path):
     """The smoke run of tests/test_experiments.py: the default Higgs file, 8 resamples."""
     register_configs()
     overrides = [
         "experiment=cascades_from_data",
-        "network.n=400",
         "experiment.replicates=8",
-        f"experiment.data_path={shared_data / HIGGS}",
+        f"data.path={shared_data / HIGGS}",
     ]
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
         cfg = to_config(compose(config_name="config", overrides=overrides))
@@ -377,7 +367,7 @@ def test_study_smoke_overrides_on_higgs(registered, shared_data, tmp_path):
     assert (tmp_path / "generations.csv").exists() and out["text"]
 
 
-def test_study_settings_are_checked(registered):
+def test_study_settings_are_checked():
     register_configs()
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
         for bad, message in (
@@ -390,9 +380,10 @@ def test_study_settings_are_checked(registered):
                 to_config(cfg)
 
 
-def test_missing_data_file_is_one_line_naming_it(registered, tmp_path):
-    exp = study.CascadesFromDataConfig(data_path="no/such/activity.txt.gz", replicates=2)
+def test_missing_data_file_is_one_line_naming_it(tmp_path):
+    exp = study.CascadesFromDataConfig(replicates=2)
+    cfg = small_config(experiment=exp, data=DataConfig(path="no/such/activity.txt.gz"))
     with pytest.raises(NetworkFileError) as err:
-        study.run(small_config(experiment=exp), tmp_path)
+        study.run(cfg, tmp_path)
     assert str(err.value).startswith("no/such/activity.txt.gz: data file not found")
     assert "\n" not in str(err.value)
