@@ -1,0 +1,290 @@
+"""`Contest`: players with personal links on one crowd; runs of the compiled kernel.
+
+A contest is set up once from a network, a population, its settings and a
+root seed; every random choice of the set-up has its own named stream, so
+changing one does not move the others:
+
+- ``contest.players``: which people are players (``placement``);
+- ``contest.assignment``: which player gets which strategy (``mix``);
+- ``contest.plans``, player ``i``: player ``i``'s own plan (so switching one
+  player's strategy leaves every other plan as it was);
+- ``contest.attention``: each person's attention budget (posts read per step).
+
+Runs draw per replicate keys from ``contest.<purpose>`` streams
+(:func:`contest_keys`): the scored runs, the all-honest runs behind true
+influence and the reference run never share random numbers.
+
+The attention budget belongs with the other person attributes: it should
+become a :class:`~simulator.population.Population` attribute (drawn from
+``population.attention``); until then it is drawn here, from its own stream.
+
+Examples
+--------
+>>> import numpy as np
+>>> from simulator.network.generators import barabasi_albert
+>>> net = barabasi_albert(300, 3, np.random.default_rng(1))
+>>> contest = Contest(net, None, ContestSettings(players=20), seed=5)
+>>> run = contest.run(contest_keys(5, 3), record=1)
+>>> run.totals.shape
+(3, 20, 16)
+>>> table = run.per_link()
+>>> bool((table["clicks"] >= table["fake_clicks"]).all())
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numba
+import numpy as np
+import pandas as pd
+
+from simulator.contest.kernel import EVENT_COLUMNS, LINK_COLUMNS, contest_events, contest_summary
+from simulator.contest.settings import ContestSettings
+from simulator.contest.strategies import Plan, PlanContext, Strategy, make_strategy
+from simulator.population import Population
+from simulator.rng import replicate_keys, stream
+
+__all__ = ["Contest", "ContestRun", "contest_keys", "attention_budget"]
+
+
+def contest_keys(seed: int, replicates: int, purpose: str = "scored") -> np.ndarray:
+    """Replicate keys of stream ``contest.<purpose>`` (disjoint between purposes).
+
+    Examples
+    --------
+    >>> bool((contest_keys(1, 4) == contest_keys(1, 4, "true_influence")).any())
+    False
+    """
+    return replicate_keys(seed, replicates, name=f"contest.{purpose}")
+
+
+def attention_budget(n: int, median: float, sigma: float, rng: np.random.Generator):
+    """Posts each of ``n`` people reads per step: ``max(1, round(lognormal))``.
+
+    Examples
+    --------
+    >>> b = attention_budget(10_000, 10.0, 0.75, np.random.default_rng(0))
+    >>> int(b.min()) >= 1, bool(abs(np.median(b) - 10) <= 1)
+    (True, True)
+    """
+    raw = rng.lognormal(np.log(median), sigma, size=n)
+    return np.maximum(1.0, np.round(raw))
+
+
+def _place(network, settings: ContestSettings, rng: np.random.Generator) -> np.ndarray:
+    if settings.placement == "random":
+        return np.sort(rng.choice(network.n, settings.players, replace=False))
+    weight = 1.0 + network.out_degree()
+    return np.sort(rng.choice(network.n, settings.players, replace=False, p=weight / weight.sum()))
+
+
+def _assign(settings: ContestSettings, rng: np.random.Generator) -> list[str]:
+    """Strategy names per player: counts by largest remainder, in random order."""
+    names = sorted(settings.mix)
+    exact = np.array([settings.mix[k] for k in names]) * settings.players
+    counts = np.floor(exact).astype(int)
+    order = np.argsort(-(exact - counts), kind="stable")
+    counts[order[: settings.players - counts.sum()]] += 1
+    labels = np.repeat(names, counts)
+    return [str(x) for x in labels[rng.permutation(settings.players)]]
+
+
+@dataclass(eq=False)
+class ContestRun:
+    """Kernel output: per-link totals ``(R, P, LINK_COLUMNS)`` and the events."""
+
+    contest: Contest
+    keys: np.ndarray
+    totals: np.ndarray
+    events: pd.DataFrame | None
+
+    def per_link(self) -> pd.DataFrame:
+        """One row per replicate x player: its node, link, strategy and totals."""
+        r, p, _ = self.totals.shape
+        frame = pd.DataFrame(self.totals.reshape(r * p, -1), columns=list(LINK_COLUMNS))
+        frame.insert(0, "replicate", np.repeat(np.arange(r), p))
+        frame.insert(1, "link", np.tile(np.arange(p), r))
+        frame.insert(2, "player", np.tile(self.contest.players, r))
+        frame.insert(3, "strategy", np.tile(self.contest.strategy_names, r))
+        frame["genuine_actions"] = frame["genuine_shares"] + frame["genuine_conversions"]
+        return frame
+
+    def genuine_actions(self) -> np.ndarray:
+        """Genuine actions (reshares and conversions) per replicate and link, (R, P)."""
+        cols = [LINK_COLUMNS.index("genuine_shares"), LINK_COLUMNS.index("genuine_conversions")]
+        return self.totals[:, :, cols].sum(axis=2)
+
+
+class Contest:
+    """Players with strategies on one crowd, set up once; :meth:`run` runs it.
+
+    Parameters
+    ----------
+    network : Network
+        The crowd's follower graph (arc ``u -> v``: ``v`` follows ``u``).
+    population : Population or None
+        The people; None is a neutral crowd (every attribute 1, no favours).
+    settings : ContestSettings
+    seed : int
+        Root seed of the set-up streams.
+    players, strategies : optional
+        Fix the player nodes and their strategy objects (one per player)
+        instead of drawing them; :meth:`with_strategy` uses this.
+
+    References
+    ----------
+    Fast Company. The Influence Project, 2010. M. Wu. "The Influence Project"
+    fiasco and the six factors of influence, 2010.
+    """
+
+    def __init__(self, network, population, settings, seed, players=None, strategies=None):
+        if not isinstance(settings, ContestSettings):
+            raise TypeError(f"settings must be ContestSettings, got {type(settings).__name__}")
+        if settings.players > network.n:
+            raise ValueError(
+                f"players = {settings.players} exceeds the {network.n} people of the network"
+            )
+        self.network, self.population, self.settings, self.seed = (
+            network,
+            population,
+            settings,
+            seed,
+        )
+        if players is None:
+            players = _place(network, settings, stream(seed, "contest.players"))
+        self.players = np.asarray(players, np.int64)
+        if strategies is None:
+            names = _assign(settings, stream(seed, "contest.assignment"))
+            strategies = [settings.strategy(name) for name in names]
+        if len(strategies) != self.players.size:
+            raise ValueError(f"strategies: one per player ({self.players.size})")
+        self.strategies: list[Strategy] = list(strategies)
+        self.budget = attention_budget(
+            network.n,
+            settings.attention_median,
+            settings.attention_sigma,
+            stream(seed, "contest.attention"),
+        )
+        self._build_plans()
+
+    # ------------------------------------------------------------- set-up
+    @property
+    def strategy_names(self) -> np.ndarray:
+        return np.array([s.name for s in self.strategies], dtype=object)
+
+    def with_strategy(self, index: int, strategy: Strategy | str) -> Contest:
+        """The same contest with player ``index`` playing ``strategy``."""
+        if isinstance(strategy, str):
+            strategy = self.settings.strategy(strategy)
+        strategies = list(self.strategies)
+        strategies[index] = strategy
+        return Contest(
+            self.network, self.population, self.settings, self.seed, self.players, strategies
+        )
+
+    def all_honest(self) -> Contest:
+        """The same players, every one playing ``honest`` (for true influence)."""
+        honest = [make_strategy("honest")] * self.players.size
+        return Contest(
+            self.network, self.population, self.settings, self.seed, self.players, honest
+        )
+
+    def _rings(self) -> dict[int, tuple[tuple[int, int], ...]]:
+        members = [i for i, s in enumerate(self.strategies) if s.colludes]
+        size = self.settings.ring_size
+        partners = {}
+        for lo in range(0, len(members), size):
+            group = members[lo : lo + size]
+            for i in group:
+                partners[i] = tuple((int(self.players[j]), j) for j in group if j != i)
+        return partners
+
+    def _build_plans(self):
+        n, s = self.network.n, self.settings
+        rings = self._rings()
+        fake_base = n
+        self.fake_owner = []  # link index of each fake account n, n + 1, ...
+        plans: list[Plan] = []
+        for i, strategy in enumerate(self.strategies):
+            fakes = tuple(range(fake_base, fake_base + strategy.n_fakes))
+            fake_base += strategy.n_fakes
+            self.fake_owner += [i] * strategy.n_fakes
+            ctx = PlanContext(
+                int(self.players[i]), i, self.network, s.steps, s.fatigue_tolerance,
+                rings.get(i, ()), fakes,
+            )  # fmt: skip
+            plans.append(strategy.plan(ctx, stream(self.seed, "contest.plans", i)))
+        self.accounts = fake_base
+        plan = plans[0]
+        for other in plans[1:]:
+            plan = plan + other
+        self.plan = plan
+        seen: dict[tuple[int, int, int], int] = {}
+        copy = np.empty(plan.step.size, np.int64)
+        triples = zip(plan.poster.tolist(), plan.link.tolist(), plan.step.tolist(), strict=True)
+        for q, key in enumerate(triples):
+            copy[q] = seen[key] = seen.get(key, 0) + 1  # 0 is a crowd reshare
+        hi = np.cumsum(plan.to_strangers)
+        self._posts = np.column_stack(
+            [plan.step, plan.poster, plan.link, copy, plan.deceptive, plan.pressure,
+             hi - plan.to_strangers, hi]
+        ).astype(np.int64)  # fmt: skip
+        order = np.argsort(plan.click_step, kind="stable")
+        self._clicks = np.column_stack(
+            [plan.click_step, plan.clicker, plan.click_link, plan.click_via, plan.click_fake]
+        ).astype(np.int64)[order]
+
+    def kernel_inputs(self):
+        """Node and arc factor tables, in :data:`~simulator.contest.kernel.NODE_COLUMNS`."""
+        net, pop, n = self.network, self.population, self.network.n
+        if pop is None:
+            node_f = np.ones((n, 8))
+            node_f[:, 5] = 0.0
+            trust0, favours = np.ones(net.m), np.zeros(net.m)
+        else:
+            if not isinstance(pop, Population) or pop.n != n or pop.m != net.m:
+                raise ValueError(f"population must be a Population of {n} people / {net.m} arcs")
+            relevance = pop.interest[:, self.settings.topic]
+            node_f = np.column_stack(
+                [pop.bandwidth, pop.activity, pop.credibility, relevance,
+                 pop.reciprocity, pop.owed_to_originator, pop.trust, np.zeros(n)]
+            )  # fmt: skip
+            trust0, favours = pop.trust[net.indices], pop.favours
+        if net.trust is not None:
+            trust0 = trust0 * net.trust
+        node_f[:, 7] = self.budget
+        arc_f = np.column_stack([net.strength, trust0, favours])
+        return np.ascontiguousarray(node_f), np.ascontiguousarray(arc_f)
+
+    # ---------------------------------------------------------------- run
+    def run(self, keys, record: int = 0) -> ContestRun:
+        """Run one replicate per key. ``record``: 0 totals only (parallel over
+        replicates), 1 events without impressions, 2 all events."""
+        keys = np.asarray(keys, np.uint64)
+        s = self.settings
+        node_f, arc_f = self.kernel_inputs()
+        net = (self.network.indptr, self.network.indices)
+        plan = (self._posts, self.plan.boost.astype(np.float64), self.plan.strangers, self._clicks)
+        fl = np.array(s.crowd_floats())
+        ints = np.array([s.steps, s.attention_window, s.fatigue_tolerance, self.network.n])
+        owner = self.players
+        if record:
+            totals, ev = contest_events(net, node_f, arc_f, plan, owner, fl, ints, keys, record)
+            events = pd.DataFrame(ev, columns=list(EVENT_COLUMNS))
+        else:
+            n_chunks = numba.get_num_threads()
+            totals = contest_summary(net, node_f, arc_f, plan, owner, fl, ints, keys, n_chunks)
+            events = None
+        return ContestRun(self, keys, totals, events)
+
+    def describe(self) -> dict:
+        """Counts of players per strategy (for reports)."""
+        names, counts = np.unique(self.strategy_names.astype(str), return_counts=True)
+        return dict(zip(names.tolist(), counts.tolist(), strict=True))
+
+
+def settings_with(settings: ContestSettings, **changes) -> ContestSettings:
+    """A copy of ``settings`` with ``changes`` (checked again)."""
+    return replace(settings, **changes)

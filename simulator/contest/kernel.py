@@ -1,0 +1,438 @@
+"""Compiled kernel of the contest: every personal link spreads over one crowd at once.
+
+One replicate is a loop over steps ``t = 0 .. steps - 1``; each step runs
+these phases in order:
+
+0. **planned clicks**: the clicks the plans schedule at ``t`` (fake accounts,
+   ring partners) are recorded; they draw no random number.
+1. **post**: every post scheduled at ``t`` (plans' posts; reshares decided
+   at ``t - 1``) is offered to the poster's followers (its out-arcs) or to
+   the strangers it mentions. A recipient whose trust in the poster fell
+   below ``cut_below`` (unfollowed or blocked) gets nothing; otherwise the
+   post is delivered with probability ``bandwidth[poster]`` (followers) or
+   ``stranger_delivery`` (mentions), and opened after
+   :func:`~simulator.behavior.attention_delay` steps (lost beyond the
+   attention window or the contest's end).
+2. **attend and decide**: the impressions opened at ``t`` are sorted by
+   recipient and, within a recipient, by a random priority; each person reads
+   at most ``budget[person]`` of them (the attention budget; the rest are
+   crowded out). A read post raises the (person, poster) exposure count and
+   may be clicked (:func:`~simulator.behavior.click_probability`; the
+   content's boost for bait or pressure); a click may be reshared (once per
+   (person, link), to the person's followers at ``t + 1``, carrying the link
+   and the bait flag) and convert (not bait; at most once per (person,
+   link); :func:`~simulator.behavior.convert_probability`). A (person, link)
+   pair is *tainted* once the person read that link as bait, under pressure
+   or from a sender past the fatigue tolerance; actions of untainted pairs
+   are *genuine*.
+3. **update trust**: the losses of step ``t``
+   (:func:`~simulator.behavior.trust_penalty`: fatigue past tolerance, plus
+   the deception or pressure penalty on a click) are applied after every
+   decision of ``t``. A pair whose trust falls below ``cut_below`` is cut:
+   a follower unfollows (a stranger blocks), and reports spam with
+   probability ``report_rate``.
+
+Every draw is a counter-based uniform keyed by ``(replicate key, link,
+step posted, recipient, poster, copy, decision)``, so a decision's number
+does not depend on which other posts, players or fake accounts exist.
+State per (person, poster) and per (person, link) lives in sparse hash
+tables (:mod:`simulator.contest.sparse`): its size grows with the pairs
+touched, never with people x players.
+
+Examples
+--------
+See :func:`simulator.contest.contest.run_contest`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from simulator import behavior
+from simulator.contest.sparse import find, get_or_add, new_table
+from simulator.engine.buffers import grow, grow_rows
+from simulator.engine.counter_rng import GOLDEN, STEP_STRIDE, mix64, uniform
+
+__all__ = [
+    "ACTIONS",
+    "EVENT_COLUMNS",
+    "FLAGS",
+    "LINK_COLUMNS",
+    "NODE_COLUMNS",
+    "contest_events",
+    "contest_summary",
+]
+
+_attention_delay = njit(cache=True)(behavior.attention_delay)
+_click_probability = njit(cache=True)(behavior.click_probability)
+_convert_probability = njit(cache=True)(behavior.convert_probability)
+_trust_penalty = njit(cache=True)(behavior.trust_penalty)
+
+#: Columns of the node factor table.
+NODE_COLUMNS = (
+    "bandwidth",
+    "activity",
+    "credibility",
+    "relevance",
+    "reciprocity",
+    "owed",
+    "trust",
+    "budget",
+)
+BANDWIDTH, ACTIVITY, CREDIBILITY, RELEVANCE, RECIPROCITY, OWED, TRUST, BUDGET = range(8)
+#: Contest event actions (codes are positions).
+ACTIONS = ("post", "impression", "click", "share", "convert", "unfollow", "report")
+POST, IMPRESSION, CLICK, SHARE, CONVERT, UNFOLLOW, REPORT = range(7)
+#: Columns of the event table.
+EVENT_COLUMNS = (
+    "replicate",
+    "node",
+    "parent",
+    "step",
+    "action",
+    "link",
+    "arc",
+    "flags",
+    "mentions",
+)
+#: Bits of the ``flags`` column (hidden state: never in the public record).
+FLAGS = {
+    "deceptive": 1,
+    "pressure": 2,
+    "genuine": 4,
+    "fake": 8,
+    "planned": 16,
+    "stranger": 32,
+    "spammed": 64,
+}
+DECEPTIVE, PRESSURE, GENUINE, FAKE, PLANNED, STRANGER, SPAMMED = (1, 2, 4, 8, 16, 32, 64)
+#: Per-link totals of one replicate.
+LINK_COLUMNS = (
+    "posts",
+    "reach",
+    "impressions",
+    "spam_impressions",
+    "crowded_out",
+    "clicks",
+    "fake_clicks",
+    "planned_clicks",
+    "deceived_clicks",
+    "shares",
+    "conversions",
+    "genuine_shares",
+    "genuine_conversions",
+    "unfollows",
+    "reports",
+    "trust_lost",
+)
+(
+    T_POSTS,
+    T_REACH,
+    T_IMPS,
+    T_SPAM,
+    T_CROWDED,
+    T_CLICKS,
+    T_FAKE,
+    T_PLANNED,
+    T_DECEIVED,
+    T_SHARES,
+    T_CONV,
+    T_GSHARES,
+    T_GCONV,
+    T_UNFOLLOWS,
+    T_REPORTS,
+    T_TRUST,
+) = range(len(LINK_COLUMNS))
+# decisions drawn per impression
+DELIVER, TIMING, ATTEND, CLICKED, SHARED, CONVERTED, REPORTED = range(7)
+# bits of the (person, link) state
+V_SHARED, V_CONVERTED, V_TAINTED = 1, 2, 4
+_PRIORITY = 2**31
+
+
+@njit(cache=True)
+def draw(key, link, step, recipient, poster, copy, kind):
+    """The uniform of decision ``kind`` on post ``(link, step, poster, copy)`` to ``recipient``."""
+    c = mix64(np.uint64(link) * GOLDEN + np.uint64(step))
+    c = mix64(c ^ (np.uint64(recipient) * STEP_STRIDE))
+    c = mix64(c + np.uint64(poster) * GOLDEN + np.uint64(copy))
+    return uniform(key, c * np.uint64(16) + np.uint64(kind))
+
+
+@njit(cache=True)
+def _push(ev, cnt, rep, node, parent, step, action, link, arc, flags, mentions):
+    i = cnt[0]
+    if i + 1 > ev.shape[0]:
+        ev = grow_rows(ev, i + 1)
+    ev[i, 0], ev[i, 1], ev[i, 2], ev[i, 3], ev[i, 4] = rep, node, parent, step, action
+    ev[i, 5], ev[i, 6], ev[i, 7], ev[i, 8] = link, arc, flags, mentions
+    cnt[0] = i + 1
+    return ev
+
+
+@njit(cache=True)
+def _schedule(buf, boost, head, n, when, row, b):
+    """Append post ``row`` (poster, link, copy, dec, pres, lo, hi, planned) at ``when``."""
+    if n + 1 > buf.shape[0]:
+        buf, boost = grow_rows(buf, n + 1), grow(boost, n + 1)
+    buf[n, :8] = row
+    buf[n, 8] = head[when]
+    boost[n] = b
+    head[when] = n
+    return buf, boost
+
+
+@njit(cache=True)
+def _offer(imps, imp_b, head, n, v, u, a, link, t, copy, dec, pres, b, p_deliver, act, ints, key):
+    """File the impression of post ``(link, t, u, copy)`` on ``v`` at the step it is opened."""
+    if act <= 0.0 or draw(key, link, t, v, u, copy, DELIVER) >= p_deliver:
+        return imps, imp_b, n
+    d = 0 if act >= 1.0 else int(_attention_delay(act, draw(key, link, t, v, u, copy, TIMING)))
+    if d >= ints[1] or t + d >= ints[0]:
+        return imps, imp_b, n
+    if n + 1 > imps.shape[0]:
+        imps, imp_b = grow_rows(imps, n + 1), grow(imp_b, n + 1)
+    imps[n, 0], imps[n, 1], imps[n, 2], imps[n, 3], imps[n, 4] = v, u, link, t, copy
+    imps[n, 5], imps[n, 6], imps[n, 7], imps[n, 8] = a, dec, pres, head[t + d]
+    imp_b[n] = b
+    head[t + d] = n
+    return imps, imp_b, n + 1
+
+
+@njit(cache=True)
+def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, ev, cnt, totals):
+    """One contest replicate; per-link totals into ``totals`` (P, LINK_COLUMNS).
+
+    ``net`` = (indptr, indices); ``plan`` = (posts (Q, 8): step, poster, link,
+    copy, deceptive, pressure, strangers lo, hi; boosts (Q,); strangers;
+    clicks (C, 5) sorted by step: step, clicker, link, via, fake). ``fl``:
+    appeal, share_rate, conversion_rate, tie_exponent, reciprocity_weight,
+    weak_attention, fatigue_penalty, deception_penalty, pressure_penalty,
+    cut_below, stranger_trust, stranger_delivery, report_rate. ``ints``: steps,
+    window, tolerance, accounts (people + fakes). ``record``: 0 totals only,
+    1 events without impressions, 2 all events. Returns the event table.
+    """
+    indptr, indices = net
+    posts, boosts, strangers, clicks = plan
+    steps, tol, width, n_links = ints[0], ints[2], ints[3], owner.size
+    appeal, share_rate, conv_rate, tie_exp, recip_w, weak = (
+        fl[0],
+        fl[1],
+        fl[2],
+        fl[3],
+        fl[4],
+        fl[5],
+    )
+    fatigue, dec_pen, pres_pen, cut = fl[6], fl[7], fl[8], fl[9]
+    stranger_trust, stranger_delivery, report_rate = fl[10], fl[11], fl[12]
+    post_head = np.full(steps + 1, -1, np.int64)
+    imp_head = np.full(steps + 1, -1, np.int64)
+    buf, n_buf = np.empty((posts.shape[0] + 64, 9), np.int64), 0
+    buf_b = np.empty(buf.shape[0])
+    row = np.empty(8, np.int64)
+    for q in range(posts.shape[0]):
+        row[:7] = posts[q, 1:8]
+        row[7] = 1
+        buf, buf_b = _schedule(buf, buf_b, post_head, n_buf, posts[q, 0], row, boosts[q])
+        n_buf += 1
+    imps, imp_b, n_imp = np.empty((1024, 9), np.int64), np.empty(1024), 0
+    pk, pids = new_table(1024)
+    n_pairs = 0
+    p_exp, p_loss, p_t0 = np.zeros(1024, np.int64), np.zeros(1024), np.zeros(1024)
+    p_arc, p_v, p_u = np.zeros(1024, np.int64), np.zeros(1024, np.int64), np.zeros(1024, np.int64)
+    vk, vids = new_table(1024)
+    n_vl = 0
+    v_flags = np.zeros(1024, np.int64)
+    pend, pend_l, n_pend = np.empty((64, 2), np.int64), np.empty(64), 0
+    rows, sort_key = np.empty(64, np.int64), np.empty(64, np.int64)
+    ci = 0
+    for t in range(steps):
+        # phase 0: planned clicks (fake accounts, ring partners)
+        while ci < clicks.shape[0] and clicks[ci, 0] == t:
+            clicker, link, via, fake = clicks[ci, 1], clicks[ci, 2], clicks[ci, 3], clicks[ci, 4]
+            totals[link, T_CLICKS] += 1
+            totals[link, T_FAKE if fake else T_PLANNED] += 1
+            if record:
+                flags = FAKE if fake else PLANNED
+                ev = _push(ev, cnt, rep, clicker, via, t, CLICK, link, -1, flags, 0)
+            ci += 1
+        # phase 1: post
+        i = post_head[t]
+        while i >= 0:
+            u, link, copy, dec, pres = buf[i, 0], buf[i, 1], buf[i, 2], buf[i, 3], buf[i, 4]
+            lo, hi, planned, b = buf[i, 5], buf[i, 6], buf[i, 7], buf_b[i]
+            i = buf[i, 8]
+            if planned:
+                totals[link, T_POSTS] += 1
+                if record:
+                    flags = PLANNED | (DECEPTIVE if dec else 0) | (PRESSURE if pres else 0)
+                    ev = _push(ev, cnt, rep, u, -1, t, POST, link, -1, flags, hi - lo)
+            for x in range(indptr[u], indptr[u + 1] + hi - lo):  # followers, then mentions
+                if x < indptr[u + 1]:
+                    a, v, p_deliver = x, indices[x], node_f[u, BANDWIDTH]
+                else:
+                    a, v, p_deliver = -1, strangers[lo + x - indptr[u + 1]], stranger_delivery
+                if v == owner[link] or v >= node_f.shape[0]:
+                    continue
+                pid = find(pk, pids, v * width + u)
+                if pid >= 0 and p_t0[pid] - p_loss[pid] < cut:
+                    continue  # unfollowed or blocked
+                act = node_f[v, ACTIVITY]
+                imps, imp_b, n_imp = _offer(
+                    imps, imp_b, imp_head, n_imp, v, u, a, link, t, copy, dec, pres, b,
+                    p_deliver, act, ints, key,
+                )  # fmt: skip
+        # phase 2: attend (attention budget) and decide, reading the trust of t - 1
+        k = 0
+        j = imp_head[t]
+        while j >= 0:
+            if k + 1 > rows.size:
+                rows, sort_key = grow(rows, k + 1), grow(sort_key, k + 1)
+            v, u, link, tp, copy = imps[j, 0], imps[j, 1], imps[j, 2], imps[j, 3], imps[j, 4]
+            prio = int(draw(key, link, tp, v, u, copy, ATTEND) * _PRIORITY)
+            rows[k], sort_key[k] = j, v * _PRIORITY + prio
+            k += 1
+            j = imps[j, 8]
+        order = np.argsort(sort_key[:k], kind="mergesort")
+        current, read = -1, 0
+        for o in order:
+            j = rows[o]
+            v, u, link, tp, copy = imps[j, 0], imps[j, 1], imps[j, 2], imps[j, 3], imps[j, 4]
+            a, dec, pres, b = imps[j, 5], imps[j, 6], imps[j, 7], imp_b[j]
+            if v != current:
+                current, read = v, 0
+            pid, pk, pids, n_new = get_or_add(pk, pids, n_pairs, v * width + u)
+            if n_new > n_pairs:
+                if n_new > p_exp.size:
+                    p_exp, p_loss, p_t0 = (
+                        grow(p_exp, n_new),
+                        grow(p_loss, n_new),
+                        grow(p_t0, n_new),
+                    )
+                    p_arc, p_v, p_u = grow(p_arc, n_new), grow(p_v, n_new), grow(p_u, n_new)
+                p_exp[pid], p_loss[pid], p_arc[pid], p_v[pid], p_u[pid] = 0, 0.0, a, v, u
+                p_t0[pid] = arc_f[a, 1] if a >= 0 else node_f[v, TRUST] * stranger_trust
+                n_pairs = n_new
+            if p_t0[pid] - p_loss[pid] < cut:
+                continue  # cut after the post was made: no longer shown
+            if read >= node_f[v, BUDGET]:
+                totals[link, T_CROWDED] += 1
+                continue
+            read += 1
+            p_exp[pid] += 1
+            spammed = p_exp[pid] > tol
+            totals[link, T_IMPS] += 1
+            if spammed:
+                totals[link, T_SPAM] += 1
+            vid, vk, vids, n_new = get_or_add(vk, vids, n_vl, v * n_links + link)
+            if n_new > n_vl:
+                if n_new > v_flags.size:
+                    v_flags = grow(v_flags, n_new)
+                v_flags[vid] = 0
+                n_vl = n_new
+                totals[link, T_REACH] += 1
+            if dec or pres or spammed:
+                v_flags[vid] |= V_TAINTED
+            strength = arc_f[a, 0] if a >= 0 else 0.0
+            confidence = max(p_t0[pid] - p_loss[pid], 0.0)
+            p_click = _click_probability(
+                appeal, node_f[v, RELEVANCE], node_f[u, CREDIBILITY], confidence, strength,
+                1.0, weak, b,
+            )  # fmt: skip
+            clicked = draw(key, link, tp, v, u, copy, CLICKED) < p_click
+            penalty = (dec_pen if dec else 0.0) + (pres_pen if pres else 0.0)
+            loss = _trust_penalty(p_exp[pid], tol, fatigue, 1.0 if clicked else 0.0, penalty)
+            if loss > 0.0:
+                if n_pend + 1 > pend.shape[0]:
+                    pend, pend_l = grow_rows(pend, n_pend + 1), grow(pend_l, n_pend + 1)
+                pend[n_pend, 0], pend[n_pend, 1], pend_l[n_pend] = pid, link, loss
+                n_pend += 1
+            flags = (DECEPTIVE if dec else 0) | (PRESSURE if pres else 0)
+            flags |= (STRANGER if a < 0 else 0) | (SPAMMED if spammed else 0)
+            if record == 2:
+                ev = _push(ev, cnt, rep, v, u, t, IMPRESSION, link, a, flags, 0)
+            if not clicked:
+                continue
+            genuine = (v_flags[vid] & V_TAINTED) == 0
+            totals[link, T_CLICKS] += 1
+            if dec:
+                totals[link, T_DECEIVED] += 1
+            if record:
+                ev = _push(ev, cnt, rep, v, u, t, CLICK, link, a, flags, 0)
+            if genuine:
+                flags |= GENUINE
+            if (v_flags[vid] & V_SHARED) == 0 and draw(key, link, tp, v, u, copy, SHARED) < (
+                share_rate
+            ):
+                v_flags[vid] |= V_SHARED
+                totals[link, T_SHARES] += 1
+                totals[link, T_GSHARES] += 1.0 if genuine else 0.0
+                if t + 1 < steps:
+                    row[0], row[1], row[2], row[3] = v, link, 0, dec
+                    row[4], row[5], row[6], row[7] = 0, 0, 0, 0
+                    buf, buf_b = _schedule(
+                        buf, buf_b, post_head, n_buf, t + 1, row, b if dec else 1.0
+                    )
+                    n_buf += 1
+                if record:
+                    ev = _push(ev, cnt, rep, v, u, t, SHARE, link, a, flags, 0)
+            if not dec and (v_flags[vid] & V_CONVERTED) == 0:
+                owed = node_f[v, OWED] + (arc_f[a, 2] if a >= 0 else 0.0)
+                p_conv = _convert_probability(
+                    conv_rate, strength, tie_exp, confidence, node_f[v, RECIPROCITY], owed, recip_w
+                )
+                if draw(key, link, tp, v, u, copy, CONVERTED) < p_conv:
+                    v_flags[vid] |= V_CONVERTED
+                    totals[link, T_CONV] += 1
+                    totals[link, T_GCONV] += 1.0 if genuine else 0.0
+                    if record:
+                        ev = _push(ev, cnt, rep, v, u, t, CONVERT, link, a, flags, 0)
+        # phase 3: update trust after every decision of t; cut pairs unfollow and report
+        for p in range(n_pend):
+            pid, link, loss = pend[p, 0], pend[p, 1], pend_l[p]
+            before = p_t0[pid] - p_loss[pid]
+            p_loss[pid] += loss
+            totals[link, T_TRUST] += min(loss, max(before, 0.0))
+            if before >= cut > before - loss:
+                v, u = p_v[pid], p_u[pid]
+                if p_arc[pid] >= 0:
+                    totals[link, T_UNFOLLOWS] += 1
+                    if record:
+                        ev = _push(ev, cnt, rep, v, u, t, UNFOLLOW, link, p_arc[pid], 0, 0)
+                if draw(key, link, t, v, u, 0, REPORTED) < report_rate:
+                    totals[link, T_REPORTS] += 1
+                    if record:
+                        ev = _push(ev, cnt, rep, v, u, t, REPORT, link, p_arc[pid], 0, 0)
+        n_pend = 0
+    return ev
+
+
+@njit(cache=True)
+def contest_events(net, node_f, arc_f, plan, owner, fl, ints, keys, record):
+    """All replicates in order, with events: ``(totals (R, P, C), events (E, 9))``."""
+    totals = np.zeros((keys.size, owner.size, len(LINK_COLUMNS)))
+    ev, cnt = np.empty((1024, len(EVENT_COLUMNS)), np.int64), np.zeros(1, np.int64)
+    for r in range(keys.size):
+        ev = run_replicate(
+            net, node_f, arc_f, plan, owner, fl, ints, keys[r], r, record, ev, cnt, totals[r]
+        )
+    return totals, ev[: cnt[0]]
+
+
+@njit(cache=True, parallel=True)
+def contest_summary(net, node_f, arc_f, plan, owner, fl, ints, keys, n_chunks):
+    """All replicates, totals only; chunks of replicates run in parallel.
+
+    Replicate ``r`` reads only ``keys[r]``, so the result does not depend on
+    the number of threads or chunks.
+    """
+    totals = np.zeros((keys.size, owner.size, len(LINK_COLUMNS)))
+    n_chunks = max(1, min(keys.size, n_chunks))
+    for c in prange(n_chunks):
+        ev, cnt = np.empty((1, len(EVENT_COLUMNS)), np.int64), np.zeros(1, np.int64)
+        for r in range(c, keys.size, n_chunks):
+            run_replicate(
+                net, node_f, arc_f, plan, owner, fl, ints, keys[r], r, 0, ev, cnt, totals[r]
+            )
+    return totals
