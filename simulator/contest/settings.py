@@ -156,6 +156,11 @@ class ContestSettings:
         if not math.isclose(total, 1.0, abs_tol=1e-9):
             raise ValueError(f"mix must sum to 1, got {total:g}")
         for name, values in self.params.items():
+            if name not in STRATEGIES:
+                raise ValueError(
+                    f"params: unknown strategy {name!r}; "
+                    f"choose from {', '.join(sorted(STRATEGIES))}"
+                )
             try:
                 make_strategy(name, **dict(values))
             except ValueError as err:
