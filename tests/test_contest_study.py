@@ -11,7 +11,9 @@ from simulator.runs.config import ConfigError, FollowerConfig, small_config, to_
 
 def small(**settings):
     exp = ContestConfig(players=40, replicates=4, true_replicates=20, **settings)
-    return small_config(network=FollowerConfig(n=600, mean_following=10.0, n_celebrities=5), experiment=exp)
+    return small_config(
+        network=FollowerConfig(n=600, mean_following=10.0, n_celebrities=5), experiment=exp
+    )
 
 
 def test_study_writes_per_player_results(tmp_path):
