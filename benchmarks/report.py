@@ -452,13 +452,35 @@ def machine_info(command: str, threads: int) -> dict[str, str]:
     }
 
 
-def markdown_page(tables: list[Table], info: dict[str, str], quick: bool) -> str:
-    """The whole docs/benchmarks.md."""
+#: Heading of the hand-written part of docs/benchmarks.md that a run keeps (measured
+#: with ``python -m benchmarks.ab``, not by ``benchmarks.run``).
+KEPT_HEADING = "## Before/after comparisons"
+
+
+def kept_part(path) -> str:
+    """The part of the page at ``path`` from :data:`KEPT_HEADING` on ("" if none).
+
+    Examples
+    --------
+    >>> kept_part("no/such/page.md")
+    ''
+    """
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return ""
+    at = text.find(KEPT_HEADING)
+    return text[at:] if at >= 0 else ""
+
+
+def markdown_page(tables: list[Table], info: dict[str, str], quick: bool, kept: str = "") -> str:
+    """The whole docs/benchmarks.md; ``kept`` (see :func:`kept_part`) goes at the end."""
     lines = [
         "# Benchmarks",
         "",
         "Speed and memory of the engine, with peer libraries in the same run. This page is",
-        "written by `python -m benchmarks.run`; do not edit it by hand.",
+        "written by `python -m benchmarks.run`; do not edit it by hand, except the last section",
+        "(before/after runs of two checkouts, `python -m benchmarks.ab`), which a run keeps.",
         "",
         "```",
         "pip install cynetdiff ndlib        # optional peers; a missing peer is skipped",
@@ -482,4 +504,6 @@ def markdown_page(tables: list[Table], info: dict[str, str], quick: bool) -> str
     lines += ["## Results", ""]
     for t in tables:
         lines += [t.markdown(), ""]
+    if kept:
+        lines += [kept.rstrip("\n"), ""]
     return "\n".join(lines)

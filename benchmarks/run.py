@@ -125,8 +125,9 @@ def main(argv=None) -> None:
     if output is None and not args.quick and only == set(WORKLOADS):
         output = str(report.ROOT / "docs" / "benchmarks.md")
     if output:
+        page = report.markdown_page(tables, info, args.quick, kept=report.kept_part(output))
         with open(output, "w") as fh:
-            fh.write(report.markdown_page(tables, info, args.quick))
+            fh.write(page)
         print(f"\nwrote {output}")
 
 

@@ -166,7 +166,7 @@ class CampaignModel(mesa.Model):
             return
         node_f, arc_f, msg, ints = self._arrays
         net = self.network
-        self.buffers = funnel.step(
+        self.buffers = funnel.step_arrays(
             t,
             net.indptr,
             net.indices,
@@ -176,9 +176,9 @@ class CampaignModel(mesa.Model):
             ints,
             self._key,
             0,
-            self.state,
-            self.buffers,
             True,
+            *self.state,
+            *self.buffers,
         )
         self.datacollector.collect(self)
         if t + 1 >= self.campaign.steps:

@@ -68,6 +68,7 @@ __all__ = [
     "reset",
     "start",
     "step",
+    "step_arrays",
 ]
 
 _attention_delay = njit(cache=True)(behavior.attention_delay)
@@ -162,6 +163,9 @@ def _schedule(posts, post_head, cnt, node, step):
 @njit(cache=True)
 def _rand(key, step, m, arc, decision):
     return uniform(key, np.uint64((step * m + arc) * 8 + decision))
+
+
+_N_STATE = len(FunnelState._fields)
 
 
 @njit(cache=True)
@@ -339,6 +343,21 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers,
     for p in range(n_pend):  # these arcs were exposed, hence already touched
         trust_loss[int(pend[p, 0])] += pend[p, 1]
     return FunnelBuffers(posts=posts, imps=imps, pend=pend, events=events, amounts=amounts)
+
+
+@njit(cache=True)
+def step_arrays(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, record, *arrays):
+    """:func:`step`, with ``state`` and ``buffers`` passed as their arrays: ``*state, *buffers``.
+
+    For callers in Python (the Mesa model): numba types plain array
+    arguments in compiled code but a named tuple in Python, which costs a
+    few microseconds per call, a sixth of a small model's step. The arrays
+    are regrouped here, in the tuples' own field order. Returns the
+    (possibly regrown) :class:`FunnelBuffers`.
+    """
+    state = FunnelState(*arrays[:_N_STATE])
+    buffers = FunnelBuffers(*arrays[_N_STATE:])
+    return step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers, record)
 
 
 @njit(cache=True)
