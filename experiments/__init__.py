@@ -11,6 +11,7 @@ overlay, and one line below.
 
 from experiments import (
     cascades_from_data,
+    contest,
     influentials,
     peerindex_perks,
     quickstart,
@@ -30,5 +31,6 @@ STUDIES: dict[str, Study] = {
         influentials.STUDY,
         viral_coefficient.STUDY,
         cascades_from_data.STUDY,
+        contest.STUDY,
     )
 }
