@@ -24,13 +24,14 @@ from pathlib import Path
 
 from experiments.study import Study
 from simulator.analysis.stats import format_summary, paired_differences, summarize
+from simulator.cascade_log import FUNNEL_TOTALS
 from simulator.plots.arms import arm_comparison
 from simulator.runs.build import build_model, build_network, build_population
 from simulator.runs.config import Config
 from simulator.seeding.arms import run_seeding_arms
 
 METRICS = ["reach"]
-FUNNEL_METRICS = ["reach", "impressions", "clicks", "shares", "conversions", "amount"]
+FUNNEL_METRICS = ["reach", *FUNNEL_TOTALS]
 
 
 def run(cfg: Config, outdir) -> dict:

@@ -59,7 +59,7 @@ from simulator.analysis.forest import (
     first_reached,
     tree_structural_virality,
 )
-from simulator.cascade_log import ACTION_CODE, CascadeLog
+from simulator.cascade_log import ACTION_CODE, FUNNEL_TOTALS, CascadeLog
 
 __all__ = [
     "REACHED",
@@ -85,14 +85,7 @@ __all__ = [
 ]
 
 #: Per-replicate totals, and the action each counts (reach counts nodes).
-TOTALS: dict[str, str | None] = {
-    "reach": None,
-    "impressions": "impression",
-    "clicks": "click",
-    "shares": "share",
-    "conversions": "convert",
-    "amount": "convert",
-}
+TOTALS: dict[str, str | None] = {"reach": None, **FUNNEL_TOTALS}
 
 
 # ------------------------------------------------------------------- totals
