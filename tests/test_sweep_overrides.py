@@ -45,6 +45,13 @@ def test_parse_override(text, key, value, name):
     parsed = parse_override(text)
     assert tuple(parsed) == (key, value)
     assert parsed.name == name
+    assert parsed.key_or_group == _hydra_parse(text).key_or_group
+
+
+def _hydra_parse(text):
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    return OverridesParser.create().parse_override(text)
 
 
 @pytest.mark.parametrize("text", ["campaign.p", "a b=1", "a.b/c=1", ""])

@@ -246,19 +246,22 @@ def test_bad_value_anywhere_in_a_sweep_stops_before_any_job(tmp_path):
 
 
 def test_a_failing_job_does_not_stop_the_others(tmp_path):
+    # A missing input file is found when the job runs (the sweep's check of every
+    # value composes configs, it does not read inputs).
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\n0,1\n1,2\n2,3\n3,0\n0,2\n")
     out = tmp_path / "sweep"
     proc = campaign_sim(
         "-m",
-        "experiment=influentials",
-        "network=barabasi_albert,erdos_renyi",
-        "network.n=300",
+        "network=file",
+        f"network.path={tmp_path / 'missing.csv'},{edges}",
+        "seeding.k=1",
         "experiment.replicates=4",
-        "experiment.mean_degrees=[2]",
         "experiment.figures=false",
         f"hydra.sweep.dir={out}",
     )
     assert proc.returncode != 0
-    assert "job 1/2: failed: influentials builds undirected" in proc.stdout
+    assert "job 1/2: failed: " in proc.stdout and "missing.csv: no such file" in proc.stdout
     assert "job 2/2: done" in proc.stdout
     data = collect(out)
     assert [j.state for j in data.jobs] == ["failed", "complete"]

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.runs.provenance import run_id
 from simulator.runs.sweep.jobs import MANIFEST
 from simulator.runs.sweep.overrides import parse_override
 from simulator.runs.sweep.progress import PROGRESS, sweep_info
@@ -160,12 +159,17 @@ def _config_matches(job_dir: Path, key: str | None) -> bool:
     A job directory re-used by another config holds that config's
     ``.hydra/config.yaml`` as soon as Hydra sets the job up; the job then
     moves the old manifest aside first thing. Killed in between, the
-    directory shows an old manifest under a new config: not complete.
+    directory shows an old manifest under a new config: not complete. The
+    config's run id is the job's (:func:`simulator.runs.compose.config_run_id`,
+    what its study reads); a config naming no known study is not confirmed.
     """
     path = job_dir / ".hydra" / "config.yaml"
     if not path.is_file():
         return True
     import yaml
+
+    from simulator.runs.compose import config_run_id
+    from simulator.runs.config import ConfigError
 
     text = path.read_text()
     if "${" in text:  # interpolations: resolve them as the job did
@@ -174,7 +178,10 @@ def _config_matches(job_dir: Path, key: str | None) -> bool:
         config = OmegaConf.to_container(OmegaConf.create(text), resolve=True)
     else:
         config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return run_id(config) == key
+    try:
+        return config_run_id(config) == key
+    except (ConfigError, KeyError, TypeError):  # no experiment.name, or an unknown study
+        return False
 
 
 def _typed_params(overrides: Sequence[str], config: dict) -> dict:

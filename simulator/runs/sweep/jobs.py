@@ -4,9 +4,10 @@ A sweep (``campaign-sim -m key=a,b,c``) runs one job per combination of
 values, each in its own directory under ``hydra.sweep.dir``. This module keeps
 a sweep *resumable and exact*:
 
-- A job's **key** (:func:`job_key`) is :func:`simulator.runs.provenance.run_id` of its
-  resolved config (the root seed included; Hydra's own settings, such as the
-  run directory, are not part of it) and the
+- A job's **key** (:func:`job_key`) is the run id of its resolved config
+  (:func:`simulator.runs.compose.config_run_id`: what its study reads, the
+  root seed included; Hydra's own settings, such as the run directory, are
+  not part of it) and the
   :func:`simulator.runs.provenance.code_version` that computed it. Same key = same
   results, whatever the launcher; after a code change every job runs again.
 - A job writes its files into a staging directory ``.partial-*`` inside its

@@ -55,6 +55,12 @@ class ParsedOverride(NamedTuple):
         """The key without its ``+``, ``++`` or ``~`` prefix: ``+extra.key`` -> ``extra.key``."""
         return self.key.lstrip("+~")
 
+    @property
+    def key_or_group(self) -> str:
+        """The config key or group alone, as Hydra names it (no prefix, no ``@package``):
+        ``~db@backup`` -> ``db``, ``hydra/launcher`` -> ``hydra/launcher``."""
+        return self.name.partition("@")[0]
+
 
 @functools.cache
 def _plain_parser():
