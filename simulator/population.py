@@ -22,7 +22,7 @@ Examples
 >>> pop.n, pop.interest.shape, pop.favours.shape
 (3, (3, 1), (6,))
 >>> sorted(pop.view(0).to_dict())[:3]
-['activity', 'bandwidth', 'credibility']
+['activity', 'attention', 'bandwidth']
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ NODE_ATTRIBUTES = (
     "activity",
     "credibility",
     "owed_to_originator",
+    "attention",
 )
 _DISTRIBUTED = (*NODE_ATTRIBUTES, "interest", "favours")
 
@@ -67,6 +68,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "interest": (0.0, 1.0),
     "owed_to_originator": (0.0, math.inf),
     "favours": (0.0, math.inf),
+    "attention": (1.0, math.inf),
 }
 
 
@@ -112,6 +114,12 @@ class PopulationSpec:
         Per arc ``u -> v``: favours the arc's target ``v`` owes its source
         ``u`` (>= 0). With ``kind="attribute"`` it reads a raw arc column
         (``Network.arc_attrs``).
+    attention : Distribution, default lognormal(log 10, 0.75), at least 1
+        Posts an agent reads per step (its attention budget; engines round
+        it down): when more arrive, the rest are crowded out, so spam
+        crowds out other messages. Skewed: a median reader opens about 10
+        posts an hour, a few read many more (Weng et al. 2012 model limited
+        attention the same way).
     topics : int >= 1, default 1
         Number of topics.
 
@@ -135,6 +143,9 @@ class PopulationSpec:
     )
     owed_to_originator: Distribution = field(default_factory=_constant(0.0))
     favours: Distribution = field(default_factory=_constant(0.0))
+    attention: Distribution = field(
+        default_factory=lambda: Distribution(kind="lognormal", mean=math.log(10.0), sigma=0.75)
+    )
     topics: int = 1
 
     def __post_init__(self) -> None:
@@ -180,6 +191,9 @@ class Population:
         >= 0.
     favours : ndarray, shape (m,)
         >= 0, aligned with the arcs of the network (``Network.indices``).
+    attention : ndarray, shape (n,), optional
+        Posts read per step, >= 1; None (the default when built by hand)
+        means no limit (``inf``).
 
     Examples
     --------
@@ -199,13 +213,17 @@ class Population:
     interest: np.ndarray
     owed_to_originator: np.ndarray
     favours: np.ndarray
+    attention: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        if self.attention is None:
+            self.attention = np.full(np.shape(self.trust)[0], np.inf)  # no limit
         for name in _DISTRIBUTED:
             arr = np.ascontiguousarray(getattr(self, name), dtype=np.float64)
             if name == "interest" and arr.ndim == 1:
                 arr = arr.reshape(-1, 1)
-            if not np.all(np.isfinite(arr)):
+            unlimited = name == "attention" and np.isposinf(arr)  # inf attention: no limit
+            if not np.all(np.isfinite(arr) | unlimited):
                 raise ValueError(f"Population.{name} contains NaN or infinite values")
             lo, hi = BOUNDS[name]
             if arr.size and (arr.min() < lo or arr.max() > hi):
@@ -350,7 +368,7 @@ class Population:
         >>> pop = Population.draw(PopulationSpec(topics=2), Network.from_edges([0], [1]),
         ...                       np.random.default_rng(0))
         >>> list(pop.to_frame(labels=["a", "b"]).columns)[-3:]
-        ['owed_to_originator', 'interest_0', 'interest_1']
+        ['attention', 'interest_0', 'interest_1']
         """
         import pandas as pd
 
@@ -396,6 +414,7 @@ class AgentView:
     activity = _scalar_property("activity")
     credibility = _scalar_property("credibility")
     owed_to_originator = _scalar_property("owed_to_originator")
+    attention = _scalar_property("attention")
 
     def __init__(self, population: Population, index: int) -> None:
         object.__setattr__(self, "_population", population)
