@@ -77,15 +77,15 @@ def test_the_cli_names_are_reexported():
 
 def test_glob_sweeps_need_the_config_directory():
     with pytest.raises(ValueError, match="config directory"):
-        expand_overrides(["network=glob([erdos*,watts*])"])
-    jobs = expand_overrides(["network=glob([erdos*,watts*])", "seed=1,2"], CONFIGS)
+        expand_overrides(["network=glob([erdos_renyi,watts_strogatz])"])
+    jobs = expand_overrides(["network=glob([erdos_renyi,watts_strogatz])", "seed=1,2"], CONFIGS)
     assert jobs == [
         ["network=erdos_renyi", "seed=1"],
         ["network=erdos_renyi", "seed=2"],
         ["network=watts_strogatz", "seed=1"],
         ["network=watts_strogatz", "seed=2"],
     ]
-    assert one_at_a_time(["network=glob([erdos*,watts*])", "seed=1,2"], CONFIGS) == [
+    assert one_at_a_time(["network=glob([erdos_renyi,watts_strogatz])", "seed=1,2"], CONFIGS) == [
         jobs[0],
         jobs[2],
         jobs[1],
@@ -119,13 +119,17 @@ def _multirun_yaml(sweep_dir: Path, task: list[str], config_dir: str | None) -> 
 
 
 def test_sweep_info_lists_glob_sweeps_with_the_sweeps_own_configs(tmp_path):
-    _multirun_yaml(tmp_path, ["network=glob([erdos*,watts*])", "network.n=300"], CONFIGS)
+    _multirun_yaml(
+        tmp_path, ["network=glob([erdos_renyi,watts_strogatz])", "network.n=300"], CONFIGS
+    )
     info = sweep_info(tmp_path)
     assert info.total == 4 and info.swept == ["seed", "network"]
     assert info.jobs[1] == ["seed=1", "network=watts_strogatz", "network.n=300"]
     other = tmp_path / "other"
     other.mkdir()
-    _multirun_yaml(other, ["network=glob([erdos*,watts*])"], None)  # not recorded: not listed
+    _multirun_yaml(
+        other, ["network=glob([erdos_renyi,watts_strogatz])"], None
+    )  # not recorded: not listed
     assert sweep_info(other).jobs is None
 
 
