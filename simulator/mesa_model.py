@@ -31,11 +31,11 @@ True
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_COUNTS, CascadeLog
 from simulator.engine import funnel
 from simulator.engine.campaign import Campaign
+from simulator.engine.run import seed_matrix
 from simulator.network import generators
 from simulator.network.core import Network
 from simulator.population import Population, PopulationSpec
@@ -127,12 +127,7 @@ class CampaignModel(mesa.Model):
             seeds = select_seeds(
                 seeding, self.network, k, stream(self.root_seed, f"seeding.{seeding}")
             )
-        self.seeds = np.asarray(seeds, dtype=np.int64)
-        if self.seeds.size and (self.seeds.min() < 0 or self.seeds.max() >= self.network.n):
-            raise ValueError(
-                f"seed node {int(self.seeds.max())} does not exist "
-                f"(network has {self.network.n} nodes)"
-            )
+        self.seeds = seed_matrix(self.network, seeds, 1)[0]  # checked as run_cascades does
         self._key = replicate_keys(self.root_seed, 1)[0]
         self._arrays = self.campaign.kernel_arrays(self.network)
         #: The engine's per-replicate state (:class:`~simulator.engine.funnel.FunnelState`).
