@@ -1,6 +1,8 @@
 """The contest kernel: exact limits, theory, common random numbers, once-only conversions,
 the attention budget, sparse state, the public record and true influence."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -17,7 +19,14 @@ from simulator.population import Population, PopulationSpec
 CODE = {name: i for i, name in enumerate(ACTIONS)}
 NET = follower_graph(2000, 10.0, np.random.default_rng(11), n_celebrities=5)
 POP = Population.draw(PopulationSpec(), NET, np.random.default_rng(12))
-WIDE = {"attention_median": 1e6, "attention_sigma": 1e-3}  # a budget that never binds
+
+
+def attention(value, population=POP):
+    """``population`` with every person's attention budget set to ``value``."""
+    return replace(population, attention=np.full(population.n, float(value)))
+
+
+WIDE = attention(np.inf)  # a budget that never binds
 
 
 def contest(players=30, population=POP, seed=1, **settings):
@@ -46,6 +55,11 @@ def test_appeal_zero_gives_only_the_plans_own_actions():
     assert set(posters) <= set(run.contest.players.tolist())
 
 
+def test_budget_is_the_populations_attention_rounded_down():
+    assert np.array_equal(contest().budget, np.floor(POP.attention))
+    assert np.isposinf(Contest(NET, None, ContestSettings(players=5), 0).budget).all()
+
+
 def test_no_arcs_and_no_mentions_means_no_impressions():
     from simulator.network import Network
 
@@ -61,7 +75,7 @@ def test_all_honest_neutral_contest_is_the_independent_cascade():
     net = barabasi_albert(1000, 3, np.random.default_rng(4))
     settings = ContestSettings(
         players=4, mix={"honest": 1.0}, appeal=p, share_rate=1.0, weak_attention=1.0,
-        conversion_rate=0.0, fatigue_tolerance=10**6, steps=60, attention_window=60, **WIDE,
+        conversion_rate=0.0, fatigue_tolerance=10**6, steps=60, attention_window=60,
     )  # fmt: skip
     game = Contest(net, None, settings, seed=3)
     shares = game.run(contest_keys(3, reps)).totals[:, :, 9]  # LINK_COLUMNS "shares"
@@ -92,7 +106,7 @@ def test_replicates_do_not_depend_on_the_batch():
 # ---------------------------------------------- common random numbers
 def test_switching_one_strategy_leaves_other_links_untouched_without_spread():
     """No reshares and no attention limit: other links' events are identical."""
-    game = contest(share_rate=0.0, **WIDE)
+    game = contest(share_rate=0.0, population=WIDE)
     x = int(np.flatnonzero(game.strategy_names == "honest")[0])
     keys = contest_keys(1, 3)
     base = game.run(keys, record=1).events
@@ -105,7 +119,7 @@ def test_switching_one_strategy_leaves_other_links_untouched_without_spread():
 def test_crowding_changes_only_what_the_switched_player_touched():
     """With a binding attention budget, other links change only at people who read the
     switched player's posts (its spam crowds theirs out)."""
-    game = contest(share_rate=0.0, attention_median=1.0, attention_sigma=1e-3)
+    game = contest(share_rate=0.0, population=attention(1.0))
     x = int(np.flatnonzero(game.strategy_names == "honest")[0])
     keys = contest_keys(1, 3)
     base = game.run(keys, record=2).events
@@ -129,10 +143,10 @@ def test_fake_accounts_and_an_extra_player_change_no_other_draw():
     base_real = base[(base["flags"] & FLAGS["fake"]) == 0]
     pd.testing.assert_frame_equal(others(base_real, -1), others(real, -1))
     # one more player, no reshares: old links differ only where the new link was read
-    quiet = contest(share_rate=0.0, **WIDE)
+    quiet = contest(share_rate=0.0, population=WIDE)
     new_node = int(np.setdiff1d(np.arange(NET.n), quiet.players)[0])
     plus = Contest(
-        NET, POP, quiet.settings, quiet.seed, np.append(quiet.players, new_node),
+        NET, WIDE, quiet.settings, quiet.seed, np.append(quiet.players, new_node),
         [*quiet.strategies, make_strategy("spammer")],
     )  # fmt: skip
     old = quiet.run(keys, record=1).events
@@ -154,7 +168,9 @@ def test_conversion_at_most_once_per_person_and_link():
 
 
 def test_attention_budget_is_respected_and_binds():
-    game = contest(attention_median=2.0, attention_sigma=0.5, mix={"spammer": 1.0})
+    pop = replace(POP, attention=1.0 + 3.0 * np.random.default_rng(5).random(POP.n))
+    game = contest(population=pop, mix={"spammer": 1.0})
+    assert np.array_equal(game.budget, np.floor(pop.attention))
     run = game.run(contest_keys(1, 2), record=2)
     read = run.events[run.events["action"] == CODE["impression"]]
     per_step = read.groupby(["replicate", "node", "step"]).size()
@@ -173,11 +189,18 @@ def test_spam_and_bait_cost_their_owner_trust_and_followers():
     assert table.loc[table["strategy"] == "deceiver", "conversions"].sum() == 0
 
 
-def test_genuine_actions_exclude_bait_pressure_and_spammed_people():
+def test_genuine_actions_exclude_bait_pressure_spammed_and_mentioned_people():
     run = contest(players=60).run(contest_keys(1, 4), record=1)
     _, ev = hidden_state(run)
     acts = ev[ev["action"].isin(["share", "convert"])]
-    assert not (acts["genuine"] & (acts["deceptive"] | acts["pressure"] | acts["spammed"])).any()
+    pushed = acts["deceptive"] | acts["pressure"] | acts["spammed"] | acts["stranger"]
+    assert not (acts["genuine"] & pushed).any()
+    spam_run = contest(mix={"spammer": 0.5, "honest": 0.5}, appeal=0.9).run(
+        contest_keys(1, 2), record=1
+    )
+    _, ev = hidden_state(spam_run)
+    mentioned = ev[ev["action"].isin(["click", "share", "convert"]) & ev["stranger"]]
+    assert len(mentioned) > 0 and not mentioned["genuine"].any()  # a mention is a push
     table = run.per_link()
     assert (table["genuine_actions"] <= table["shares"] + table["conversions"]).all()
     assert table.loc[table["strategy"] == "deceiver", "genuine_actions"].sum() == 0

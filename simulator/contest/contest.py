@@ -7,16 +7,16 @@ changing one does not move the others:
 - ``contest.players``: which people are players (``placement``);
 - ``contest.assignment``: which player gets which strategy (``mix``);
 - ``contest.plans``, player ``i``: player ``i``'s own plan (so switching one
-  player's strategy leaves every other plan as it was);
-- ``contest.attention``: each person's attention budget (posts read per step).
+  player's strategy leaves every other plan as it was).
+
+Each person's attention budget (posts read per step) is
+``floor(population.attention)`` (:class:`~simulator.population.Population`
+draws it from its own stream ``population.attention``); a neutral crowd
+(``population=None``) or a hand-built population without it has no limit.
 
 Runs draw per replicate keys from ``contest.<purpose>`` streams
 (:func:`contest_keys`): the scored runs, the all-honest runs behind true
 influence and the reference run never share random numbers.
-
-The attention budget belongs with the other person attributes: it should
-become a :class:`~simulator.population.Population` attribute (drawn from
-``population.attention``); until then it is drawn here, from its own stream.
 
 Examples
 --------
@@ -60,17 +60,24 @@ def contest_keys(seed: int, replicates: int, purpose: str = "scored") -> np.ndar
     return replicate_keys(seed, replicates, name=f"contest.{purpose}")
 
 
-def attention_budget(n: int, median: float, sigma: float, rng: np.random.Generator):
-    """Posts each of ``n`` people reads per step: ``max(1, round(lognormal))``.
+def attention_budget(population, n: int) -> np.ndarray:
+    """Posts each of ``n`` people reads per step: ``floor(population.attention)``.
+
+    ``population`` None (a neutral crowd) means no limit (``inf``).
 
     Examples
     --------
-    >>> b = attention_budget(10_000, 10.0, 0.75, np.random.default_rng(0))
-    >>> int(b.min()) >= 1, bool(abs(np.median(b) - 10) <= 1)
-    (True, True)
+    >>> from simulator.population import Population, PopulationSpec
+    >>> from simulator.network import Network
+    >>> pop = Population.draw(PopulationSpec(), Network.from_edges([0], [1]),
+    ...                       np.random.default_rng(0))
+    >>> b = attention_budget(pop, 2)
+    >>> bool((b >= 1).all() and (b == np.floor(b)).all()), attention_budget(None, 2).tolist()
+    (True, [inf, inf])
     """
-    raw = rng.lognormal(np.log(median), sigma, size=n)
-    return np.maximum(1.0, np.round(raw))
+    if population is None:
+        return np.full(n, np.inf)
+    return np.floor(np.asarray(population.attention, np.float64))
 
 
 def _place(network, settings: ContestSettings, rng: np.random.Generator) -> np.ndarray:
@@ -161,12 +168,7 @@ class Contest:
         if len(strategies) != self.players.size:
             raise ValueError(f"strategies: one per player ({self.players.size})")
         self.strategies: list[Strategy] = list(strategies)
-        self.budget = attention_budget(
-            network.n,
-            settings.attention_median,
-            settings.attention_sigma,
-            stream(seed, "contest.attention"),
-        )
+        self.budget = attention_budget(population, network.n)
         self._build_plans()
 
     # ------------------------------------------------------------- set-up

@@ -22,8 +22,10 @@ these phases in order:
    (person, link), to the person's followers at ``t + 1``, carrying the link
    and the bait flag) and convert (not bait; at most once per (person,
    link); :func:`~simulator.behavior.convert_probability`). A (person, link)
-   pair is *tainted* once the person read that link as bait, under pressure
-   or from a sender past the fatigue tolerance; actions of untainted pairs
+   pair is *tainted* once the person read that link as bait, under pressure,
+   from a sender past the fatigue tolerance, or in an unsolicited mention (a
+   stranger tagged by an account it does not follow did not choose to hear
+   from it: spam however few times); actions of untainted pairs
    are *genuine*.
 3. **update trust**: the losses of step ``t``
    (:func:`~simulator.behavior.trust_penalty`: fatigue past tolerance, plus
@@ -332,7 +334,7 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
                 v_flags[vid] = 0
                 n_vl = n_new
                 totals[link, T_REACH] += 1
-            if dec or pres or spammed:
+            if dec or pres or spammed or a < 0:  # an unsolicited mention is a push
                 v_flags[vid] |= V_TAINTED
             strength = arc_f[a, 0] if a >= 0 else 0.0
             confidence = max(p_t0[pid] - p_loss[pid], 0.0)

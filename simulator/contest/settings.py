@@ -81,11 +81,6 @@ class ContestSettings:
         unsolicited mentions as spam).
     report_rate : float in [0, 1], default 0.1
         P(report spam | a person cuts a sender): most people just leave.
-    attention_median, attention_sigma : float > 0, default 10, 0.75
-        Posts a person reads per step: ``max(1, round(lognormal))`` with this
-        median and log-sd (scrolling is heavy-tailed: most read a screenful or
-        two an hour, a few read much more). Drawn from its own stream
-        ``contest.attention``.
     topic : int >= 0, default 0
         Column of ``population.interest`` used as relevance.
     """
@@ -111,8 +106,6 @@ class ContestSettings:
     stranger_trust: float = 0.3
     stranger_delivery: float = 0.5
     report_rate: float = 0.1
-    attention_median: float = 10.0
-    attention_sigma: float = 0.75
     topic: int = 0
 
     def __post_init__(self):
@@ -138,8 +131,6 @@ class ContestSettings:
             checks.probability(name, getattr(self, name))
         for name in ("tie_exponent", "reciprocity_weight"):
             checks.real(name, getattr(self, name), low=0.0)
-        checks.real("attention_median", self.attention_median, 0.0, low_open=True)
-        checks.real("attention_sigma", self.attention_sigma, 0.0, low_open=True)
         if self.placement not in PLACEMENTS:
             raise ValueError(
                 f"placement must be one of {', '.join(PLACEMENTS)}, got {self.placement!r}"
