@@ -32,13 +32,14 @@ import pandas as pd
 
 from experiments.study import Study
 from simulator.analysis.stats import format_summary, paired_differences, summarize
+from simulator.cascade_log import FUNNEL_TOTALS
 from simulator.plots.arms import metric_curves
 from simulator.runs.build import build_model, build_network, build_population
 from simulator.runs.config import Config, ExperimentConfig
 from simulator.seeding.arms import run_seeding_arms
 from simulator.seeding.budgets import seed_costs
 
-FUNNEL = ["impressions", "clicks", "shares", "conversions", "amount"]
+FUNNEL = list(FUNNEL_TOTALS)
 
 
 @dataclass

@@ -65,7 +65,7 @@ class _Sweep:
         overrides = list(hydra_cfg.overrides.task)
         info = sweep.sweep_info(self.dir)
         if info is not None and info.swept:  # only what varies across the sweep
-            overrides = [o for o in overrides if o.partition("=")[0] in info.swept]
+            overrides = [o for o in overrides if sweep.parse_override(o).key in info.swept]
         self.overrides = " ".join(overrides)
         launcher = hydra_cfg.runtime.choices.get("hydra/launcher")
         self.interactive = launcher == "basic" and sys.stderr.isatty()
@@ -244,7 +244,7 @@ def _precheck(argv: list[str]) -> None:
     jobs = [overrides]
     if flags:
         try:
-            jobs = sweep.one_at_a_time(overrides)
+            jobs = sweep.one_at_a_time(overrides, config_dir())
         except ValueError:
             return
         except HydraException as err:
@@ -258,7 +258,7 @@ def _precheck(argv: list[str]) -> None:
         _validate(base, jobs[0])
         for job in jobs[1:]:
             changed = next(a for a, b in zip(job, jobs[0], strict=True) if a != b)
-            key = changed.partition("=")[0]
+            key = sweep.parse_override(changed).key
             if key[:1] in "+~" or "/" in key or key in groups:
                 try:  # another option of a group: compose it
                     cfg = compose(config_name="config", overrides=job)
@@ -278,10 +278,9 @@ def _validate(cfg: DictConfig, overrides: list[str]) -> None:
 
 def _validate_value(cfg: DictConfig, key: str, override: str, overrides: list[str]) -> None:
     """Validate ``cfg`` with ``key`` set as ``override`` says, then restore ``cfg``."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
     from omegaconf.errors import OmegaConfBaseException
 
-    value = OverridesParser.create().parse_override(override).value()
+    value = sweep.override_value(override)
     old = OmegaConf.select(cfg, key, throw_on_missing=False)
     try:
         OmegaConf.update(cfg, key, value, merge=False)

@@ -81,10 +81,11 @@ def register_configs() -> None:
 def _override_target(override: str) -> tuple[str, str | None]:
     """What an override sets: ``"campaign.p=0.2"`` -> ``("campaign.p", None)``,
     a group's option ``"network=file"`` -> ``("network", "file")``."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from simulator.runs.sweep.overrides import parse_override
 
-    key = OverridesParser.create().parse_override(override).key_or_group.replace("/", ".")
-    return key, (None if "." in key else override.partition("=")[2])
+    parsed = parse_override(override)
+    key = parsed.key_or_group.replace("/", ".")
+    return key, (None if "." in key else parsed.value)
 
 
 def study_of(name: str) -> Study:
