@@ -1,0 +1,79 @@
+"""Scoring rules: a registry of pure functions of the public record."""
+
+import inspect
+import pickle
+from dataclasses import fields
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.contest import Contest, ContestSettings, contest_keys
+from simulator.contest.record import PublicRecord, public_record
+from simulator.contest.scoring import RULES, RateLimited, score_all, trust_rank
+from simulator.network.generators import follower_graph
+from simulator.population import Population, PopulationSpec
+
+NET = follower_graph(2000, 10.0, np.random.default_rng(11), n_celebrities=5)
+POP = Population.draw(PopulationSpec(), NET, np.random.default_rng(12))
+GAME = Contest(NET, POP, ContestSettings(players=60, placement="followers"), seed=2)
+RUN = GAME.run(contest_keys(2, 2), record=1)
+RECORD = public_record(RUN, 0)
+PUBLIC = {"players", "posts", "clicks", "shares", "conversions", "follows", "accounts",
+          "unfollows", "reports"}  # fmt: skip
+HIDDEN = {"flags", "strategy", "trust", "genuine", "deceptive", "fake", "pressure", "arc"}
+
+
+def test_record_holds_only_public_tables():
+    assert {f.name for f in fields(PublicRecord)} == PUBLIC
+    for name in PUBLIC:
+        table = getattr(RECORD, name)
+        assert isinstance(table, pd.DataFrame) and not HIDDEN & set(table.columns)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_rule_reads_only_the_record(name):
+    """A rule is called with the record alone; a detached copy (no path back to the run or
+    the contest) gives the same scores, so nothing hidden was read."""
+    rule = RULES[name]
+    params = list(inspect.signature(rule).parameters)
+    assert params == ["record"], params
+    assert rule.__doc__ or type(rule).__doc__
+    detached = pickle.loads(pickle.dumps(RECORD))
+    scores = rule(detached)
+    assert scores.shape == (60,) and np.isfinite(scores).all()
+    assert np.array_equal(scores, rule(RECORD))
+
+
+def test_naive_clicks_is_the_kernels_click_count():
+    totals = RUN.per_link()
+    assert np.array_equal(
+        RULES["naive_clicks"](RECORD), totals.loc[totals.replicate == 0, "clicks"]
+    )
+
+
+def test_rules_are_ordered_as_their_definitions_imply():
+    s = score_all(RECORD)
+    assert (s["unique_clickers"] <= s["naive_clicks"]).all()
+    assert (s["followers_only"] <= s["naive_clicks"]).all()
+    assert (s["rate_limited"] <= s["naive_clicks"]).all()
+    assert (s["decayed"] <= s["naive_clicks"] + 1e-12).all()
+    assert (s["rate_limited"] <= RateLimited(k=10)(RECORD)).all()
+    assert (s["trusted_voluntary"] >= 0).all()
+
+
+def test_designed_rule_gives_fakes_and_rings_nothing():
+    """Sybils' fake clicks and ring partners' clicks are no voluntary action by a trusted
+    account: with no crowd response, only fake and planned clicks exist and score 0."""
+    game = Contest(NET, POP, ContestSettings(players=20, appeal=0.0,
+                   mix={"sybil": 0.5, "ring": 0.5}), seed=2)  # fmt: skip
+    rec = public_record(game.run(contest_keys(2, 1), record=1))
+    assert RULES["naive_clicks"](rec).sum() > 0
+    assert RULES["trusted_voluntary"](rec).sum() == 0
+
+
+def test_trust_rank_zero_for_fresh_accounts_nobody_follows():
+    w = trust_rank(RECORD)
+    fakes = RECORD.accounts["account"].to_numpy() >= NET.n
+    old = RECORD.accounts["age_days"].to_numpy() >= 365
+    assert fakes.any() and (w[fakes] == 0).all() and (w[old] == 1).all()
