@@ -9,7 +9,9 @@ directly). The funnel an exposure of ``v`` to a post by ``u`` along the arc
 1. **delivery**: the post reaches ``v``'s feed with probability
    ``bandwidth[u]`` (feeds are ranked; most posts reach a share of followers);
 2. **timing**: ``v`` opens the feed at the first step it is online
-   (:func:`attention_delay`); posts older than the attention window are lost;
+   (:func:`attention_delay`, or :func:`online_delay` when the chance of
+   being online follows a daily curve and ``v``'s time zone); posts older
+   than the attention window are lost;
 3. **click** (attention): :func:`click_probability`;
 4. **share** (cheap, given a click): a constant rate, independent of tie
    strength, so the many weak ties carry shares;
@@ -45,6 +47,7 @@ import numpy as np
 
 __all__ = [
     "attention_delay",
+    "online_delay",
     "click_probability",
     "convert_probability",
     "conversion_amount",
@@ -66,6 +69,53 @@ def attention_delay(activity, u):
     """
     a = np.minimum(activity, 1.0 - 1e-15)
     return np.floor(np.log1p(-u) / np.log1p(-a))
+
+
+def online_delay(activity, curve, hour, u, limit):
+    """Steps until an agent whose chance of being online follows a daily curve opens its feed.
+
+    In the step ``d`` steps from now (local hour ``(hour + d) % 24``) the
+    agent is online with probability ``min(activity * curve[(hour + d) % 24],
+    1)``; the delay is the first step online, drawn by inversion of the one
+    uniform ``u`` in [0, 1) (the first ``d`` at which the chance of having
+    stayed offline falls below ``1 - u``). Returns ``limit`` when the agent
+    stays offline for ``limit`` steps. With a flat curve of ones this is
+    :func:`attention_delay` (the geometric law; engines call that one
+    directly, so a flat curve changes no number). Scalars only (a loop).
+
+    Parameters
+    ----------
+    activity : float
+        Mean chance of being online per step, [0, 1].
+    curve : ndarray, shape (24,)
+        Relative chance per local hour, mean 1 (``Population.daily_activity``
+        divided by its mean).
+    hour : int
+        The agent's local hour now.
+    u : float
+        Uniform in [0, 1).
+    limit : int
+        Steps looked ahead.
+
+    References
+    ----------
+    S. A. Golder, M. W. Macy. Diurnal and seasonal mood vary with work,
+    sleep, and daylength across diverse cultures. Science 333(6051), 2011.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> night = np.r_[np.zeros(8), np.full(16, 1.5)]  # asleep 0-8h
+    >>> online_delay(1.0, night, 5, 0.3, 24), online_delay(0.5, np.ones(24), 0, 0.7, 24)
+    (3, 1)
+    """
+    stay = 1.0
+    for d in range(limit):
+        p = min(activity * curve[(hour + d) % 24], 1.0)
+        stay *= 1.0 - p
+        if stay < 1.0 - u:
+            return d
+    return limit
 
 
 def click_probability(

@@ -1,5 +1,8 @@
 """Agent attributes as arrays: the population that a campaign spreads through.
 
+(Long module: the spec, the arrays and the read-only agent view are one
+contract; splitting them would scatter the list of attributes.)
+
 The population is a structure of arrays, one float64 array per attribute and
 one entry per node of the :class:`~simulator.network.core.Network` (the state
 is arrays; agents are views). :class:`PopulationSpec` says how each attribute
@@ -40,7 +43,9 @@ from simulator.rng import stream
 
 __all__ = [
     "BOUNDS",
+    "HOURS",
     "NODE_ATTRIBUTES",
+    "TOPIC_ATTRIBUTES",
     "AgentView",
     "Population",
     "PopulationSpec",
@@ -55,8 +60,13 @@ NODE_ATTRIBUTES = (
     "credibility",
     "owed_to_originator",
     "attention",
+    "timezone",
 )
-_DISTRIBUTED = (*NODE_ATTRIBUTES, "interest", "favours")
+#: Per-topic attributes, shape ``(n, topics)``.
+TOPIC_ATTRIBUTES = ("interest", "expertise")
+_DISTRIBUTED = (*NODE_ATTRIBUTES, *TOPIC_ATTRIBUTES, "favours")
+#: Hours in the daily activity curve.
+HOURS = 24
 
 #: Inclusive bounds of every attribute.
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -69,6 +79,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "owed_to_originator": (0.0, math.inf),
     "favours": (0.0, math.inf),
     "attention": (1.0, math.inf),
+    "timezone": (0.0, 24.0),
+    "expertise": (0.0, 1.0),
 }
 
 
@@ -120,8 +132,30 @@ class PopulationSpec:
         crowds out other messages. Skewed: a median reader opens about 10
         posts an hour, a few read many more (Weng et al. 2012 model limited
         attention the same way).
+    timezone : Distribution, default constant 0
+        Offset of the agent's local clock from the campaign's clock, in hours
+        in [0, 24] (rounded down, modulo 24): with ``daily_activity`` it
+        places the agent's online hours in the day.
+    expertise : Distribution, default constant 1
+        Per topic, shape ``(n, topics)``: how much of the agent's
+        credibility carries over to the topic. The sender's domain
+        credibility on topic ``t`` is ``credibility * expertise[:, t]``;
+        the default 1 gives every topic the agent's whole credibility.
+    daily_activity : list of 24 floats >= 0, or None (default)
+        Relative chance of being online at each local hour 0..23 (a daily
+        activity curve). The chance of being online in a step at local
+        hour ``h`` is ``activity * daily_activity[h] / mean(daily_activity)``
+        (capped at 1), so ``activity`` stays the daily mean. None (or any
+        constant curve): the same chance at every hour.
     topics : int >= 1, default 1
         Number of topics.
+
+    References
+    ----------
+    M. Wu. The six factors of online social influence, 2010 (timing and
+    domain credibility). S. A. Golder, M. W. Macy. Diurnal and seasonal mood
+    vary with work, sleep, and daylength across diverse cultures. Science
+    333(6051), 2011 (daily activity curves of Twitter users).
 
     Examples
     --------
@@ -146,6 +180,9 @@ class PopulationSpec:
     attention: Distribution = field(
         default_factory=lambda: Distribution(kind="lognormal", mean=math.log(10.0), sigma=0.75)
     )
+    timezone: Distribution = field(default_factory=_constant(0.0))
+    expertise: Distribution = field(default_factory=_constant(1.0))
+    daily_activity: list[float] | None = None
     topics: int = 1
 
     def __post_init__(self) -> None:
@@ -159,6 +196,8 @@ class PopulationSpec:
                 setattr(self, name, value)
             value.check_bounds(BOUNDS[name], name)
         self.topics = checks.integer("PopulationSpec.topics", self.topics)
+        if self.daily_activity is not None:
+            _check_curve(self.daily_activity, "daily_activity")
 
     @classmethod
     def from_dict(cls, values: Mapping) -> PopulationSpec:
@@ -194,6 +233,12 @@ class Population:
     attention : ndarray, shape (n,), optional
         Posts read per step, >= 1; None (the default when built by hand)
         means no limit (``inf``).
+    timezone : ndarray, shape (n,), optional
+        Local clock offset in hours, [0, 24]; None means 0 for everybody.
+    expertise : ndarray, shape (n, topics), optional
+        In [0, 1]; None means 1 (credibility carries over to every topic).
+    daily_activity : ndarray, shape (24,), optional
+        Relative chance of being online per local hour; None means flat.
 
     Examples
     --------
@@ -214,13 +259,24 @@ class Population:
     owed_to_originator: np.ndarray
     favours: np.ndarray
     attention: np.ndarray | None = None
+    timezone: np.ndarray | None = None
+    expertise: np.ndarray | None = None
+    daily_activity: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        n0 = np.shape(self.trust)[0]
         if self.attention is None:
-            self.attention = np.full(np.shape(self.trust)[0], np.inf)  # no limit
+            self.attention = np.full(n0, np.inf)  # no limit
+        if self.timezone is None:
+            self.timezone = np.zeros(n0)
+        if self.daily_activity is not None:
+            self.daily_activity = _check_curve(self.daily_activity, "Population.daily_activity")
         for name in _DISTRIBUTED:
-            arr = np.ascontiguousarray(getattr(self, name), dtype=np.float64)
-            if name == "interest" and arr.ndim == 1:
+            value = getattr(self, name)
+            if name == "expertise" and value is None:
+                value = np.ones_like(self.interest)  # interest is already (n, topics)
+            arr = np.ascontiguousarray(value, dtype=np.float64)
+            if name in TOPIC_ATTRIBUTES and arr.ndim == 1:
                 arr = arr.reshape(-1, 1)
             unlimited = name == "attention" and np.isposinf(arr)  # inf attention: no limit
             if not np.all(np.isfinite(arr) | unlimited):
@@ -240,6 +296,11 @@ class Population:
         if self.interest.ndim != 2 or self.interest.shape[0] != n or self.interest.shape[1] < 1:
             raise ValueError(
                 f"Population.interest must have shape ({n}, topics), got {self.interest.shape}"
+            )
+        if self.expertise.shape != self.interest.shape:
+            raise ValueError(
+                f"Population.expertise must have the shape of interest {self.interest.shape}, "
+                f"got {self.expertise.shape}"
             )
         if self.favours.ndim != 1:
             raise ValueError(
@@ -286,27 +347,29 @@ class Population:
             values[name] = dist.draw(
                 n, stream(base, "population." + name), attrs, BOUNDS[name], name=name
             )
-        if spec.interest.kind == "attribute":
-            values["interest"] = spec.interest.draw(
-                (n, spec.topics),
-                stream(base, "population.interest"),
-                attrs,
-                BOUNDS["interest"],
-                name="interest",
-            )
-        else:
-            values["interest"] = np.column_stack(
-                [
-                    spec.interest.draw(
-                        n,
-                        stream(base, "population.interest", t),
-                        attrs,
-                        BOUNDS["interest"],
-                        name="interest",
-                    )
-                    for t in range(spec.topics)
-                ]
-            ).reshape(n, spec.topics)
+        for name in TOPIC_ATTRIBUTES:
+            dist = getattr(spec, name)
+            if dist.kind == "attribute":
+                values[name] = dist.draw(
+                    (n, spec.topics),
+                    stream(base, "population." + name),
+                    attrs,
+                    BOUNDS[name],
+                    name=name,
+                )
+            else:
+                values[name] = np.column_stack(
+                    [
+                        dist.draw(
+                            n,
+                            stream(base, "population." + name, t),
+                            attrs,
+                            BOUNDS[name],
+                            name=name,
+                        )
+                        for t in range(spec.topics)
+                    ]
+                ).reshape(n, spec.topics)
         values["favours"] = spec.favours.draw(
             network.m,
             stream(base, "population.favours"),
@@ -314,7 +377,7 @@ class Population:
             BOUNDS["favours"],
             name="favours",
         )
-        return cls(**values)
+        return cls(**values, daily_activity=spec.daily_activity)
 
     # ------------------------------------------------------------ accessors
     @property
@@ -331,6 +394,41 @@ class Population:
     def m(self) -> int:
         """Number of arcs ``favours`` is aligned with."""
         return self.favours.shape[0]
+
+    def domain_credibility(self, topic: int) -> np.ndarray:
+        """The senders' credibility on ``topic``: ``credibility * expertise[:, topic]``.
+
+        Examples
+        --------
+        >>> pop = Population(trust=[1.0], reciprocity=[0.5], bandwidth=[0.3], activity=[1.0],
+        ...                  credibility=[0.8], interest=[[0.5, 0.5]], owed_to_originator=[0],
+        ...                  favours=[], expertise=[[1.0, 0.25]])
+        >>> pop.domain_credibility(1).tolist()
+        [0.2]
+        """
+        return self.credibility * self.expertise[:, topic]
+
+    def online_chance(self, hour: int) -> np.ndarray:
+        """Each agent's chance of being online in a step at campaign hour ``hour``.
+
+        ``activity * curve[(hour + timezone) % 24] / mean(curve)``, capped at
+        1; with no daily curve, ``activity`` at every hour.
+
+        Examples
+        --------
+        >>> curve = [0.0] * 12 + [2.0] * 12  # online only in the afternoon and evening
+        >>> pop = Population(trust=[1.0] * 2, reciprocity=[0.5] * 2, bandwidth=[0.3] * 2,
+        ...                  activity=[0.4] * 2, credibility=[0.5] * 2, interest=[0.5] * 2,
+        ...                  owed_to_originator=[0] * 2, favours=[], timezone=[0, 12],
+        ...                  daily_activity=curve)
+        >>> pop.online_chance(3).tolist()
+        [0.0, 0.8]
+        """
+        if self.daily_activity is None:
+            return self.activity.copy()
+        curve = self.daily_activity / self.daily_activity.mean()
+        local = (int(hour) + np.floor(self.timezone).astype(np.int64)) % HOURS
+        return np.minimum(self.activity * curve[local], 1.0)
 
     def view(self, i: int) -> AgentView:
         """A read-only view of agent ``i`` (reads the arrays live).
@@ -368,7 +466,7 @@ class Population:
         >>> pop = Population.draw(PopulationSpec(topics=2), Network.from_edges([0], [1]),
         ...                       np.random.default_rng(0))
         >>> list(pop.to_frame(labels=["a", "b"]).columns)[-3:]
-        ['attention', 'interest_0', 'interest_1']
+        ['timezone', 'interest_0', 'interest_1']
         """
         import pandas as pd
 
@@ -387,7 +485,21 @@ class Population:
         else:
             for t in range(self.topics):
                 data[f"interest_{t}"] = self.interest[:, t]
+        if np.any(self.expertise != 1.0):
+            for t in range(self.topics):
+                data["expertise" if self.topics == 1 else f"expertise_{t}"] = self.expertise[:, t]
         return pd.DataFrame(data, index=index)
+
+
+def _check_curve(curve, name: str) -> np.ndarray:
+    """A daily activity curve: 24 finite values >= 0, not all 0."""
+    arr = np.asarray(curve, dtype=np.float64)
+    if arr.shape != (HOURS,) or not np.all(np.isfinite(arr)) or arr.min() < 0 or arr.sum() <= 0:
+        raise ValueError(
+            f"{name} must be {HOURS} finite values >= 0 (one per hour), not all 0; "
+            f"got {np.asarray(curve).tolist()}"
+        )
+    return arr
 
 
 def _scalar_property(name: str) -> property:
@@ -415,6 +527,7 @@ class AgentView:
     credibility = _scalar_property("credibility")
     owed_to_originator = _scalar_property("owed_to_originator")
     attention = _scalar_property("attention")
+    timezone = _scalar_property("timezone")
 
     def __init__(self, population: Population, index: int) -> None:
         object.__setattr__(self, "_population", population)

@@ -229,3 +229,71 @@ def test_bad_campaign_parameters_are_named(kwargs, message):
 def test_channel_must_be_a_layer():
     with pytest.raises(ValueError, match="channel 'tv' is not a layer"):
         run_cascades(Network.from_edges([0], [1], layer=["a"]), [0], Campaign(channel="tv"), 1, 0)
+
+
+# ---------------------------------------------- timing: daily activity curve and time zones
+def test_flat_curve_time_zones_and_full_expertise_change_no_number(ba):
+    """The defaults of the timing and expertise mechanisms reproduce the old funnel exactly."""
+    rng = np.random.default_rng(5)
+    values = dict(activity=rng.uniform(0.1, 0.9, ba.n), credibility=rng.uniform(size=ba.n))
+    base = population(ba, **values)
+    flat = population(ba, **values)
+    flat.daily_activity = np.full(24, 3.0)  # any constant curve is flat
+    flat.timezone = rng.integers(0, 24, ba.n).astype(float)
+    flat.expertise = np.ones((ba.n, 1))
+    camp = Campaign(appeal=0.4, start_hour=7)
+    a = run_cascades(ba, [0, 1], camp.with_population(base), 50, seed=3)
+    b = run_cascades(ba, [0, 1], camp.with_population(flat), 50, seed=3)
+    for name in a.totals:
+        assert np.array_equal(a.totals[name], b.totals[name]), name
+    for column in ("replicate", "node", "parent", "step", "action", "amount"):
+        assert np.array_equal(getattr(a.log, column), getattr(b.log, column)), column
+
+
+def test_when_the_seed_posts_decides_who_is_online():
+    """Followers asleep (curve 0) through the whole campaign see nothing; awake, all do."""
+    net = star(10)
+    night_then_day = np.r_[np.zeros(12), np.full(12, 2.0)]  # mean 1: online for sure by day
+    pop = population(net, activity=0.5)
+    pop.daily_activity = night_then_day
+    camp = dict(steps=6, attention_window=6, appeal=0.0)
+    night = run_cascades(net, [0], Campaign(start_hour=0, **camp).with_population(pop), 5, 0)
+    day = run_cascades(net, [0], Campaign(start_hour=12, **camp).with_population(pop), 5, 0)
+    assert (night.totals["impressions"] == 0).all()
+    assert (day.totals["impressions"] == 10).all() and (day.depth == 0).all()
+    # a follower 12 hours ahead is awake when the others sleep
+    pop.timezone = np.r_[0.0, np.full(5, 12.0), np.zeros(5)]
+    shifted = run_cascades(net, [0], Campaign(start_hour=0, **camp).with_population(pop), 5, 0)
+    assert (shifted.totals["impressions"] == 5).all()
+
+
+def test_online_delay_follows_the_curve_law():
+    """The delay's distribution is the product law of the hourly chances (4 SE per step)."""
+    from simulator.behavior import online_delay
+
+    curve = np.r_[np.full(8, 0.2), np.full(16, 1.4)]
+    curve = curve / curve.mean()
+    act, hour, limit, reps = 0.3, 4, 12, 20_000
+    u = np.random.default_rng(9).random(reps)
+    d = np.array([online_delay(act, curve, hour, x, limit) for x in u])
+    p = np.minimum(act * curve[(hour + np.arange(limit)) % 24], 1.0)
+    stay = np.r_[1.0, np.cumprod(1 - p)]
+    pmf = stay[:-1] * p
+    observed = np.bincount(d, minlength=limit + 1)[:limit] / reps
+    se = np.sqrt(pmf * (1 - pmf) / reps)
+    assert np.all(np.abs(observed - pmf) <= 4 * se + 1e-12)
+    assert abs((d == limit).mean() - stay[-1]) <= 4 * np.sqrt(stay[-1] * (1 - stay[-1]) / reps)
+
+
+def test_expertise_scales_the_senders_credibility_on_the_topic():
+    """Click rate of direct impressions = appeal * (1 + credibility * expertise) / 2 (4 SE)."""
+    net = star(400)
+    pop = population(net, credibility=0.8)
+    pop.interest = np.ones((net.n, 2))
+    pop.expertise = np.column_stack([np.ones(net.n), np.full(net.n, 0.25)])
+    for topic, cred in ((0, 0.8), (1, 0.2)):
+        camp = Campaign(appeal=0.5, topic=topic, steps=1, share_rate=0.0, weak_attention=1.0)
+        res = run_cascades(net, [0], camp.with_population(pop), 200, seed=1, log=False)
+        p = 0.5 * (1 + cred) / 2
+        clicks, imps = res.totals["clicks"].sum(), res.totals["impressions"].sum()
+        assert abs(clicks / imps - p) < 4 * np.sqrt(p * (1 - p) / imps)

@@ -256,3 +256,32 @@ def test_spec_is_a_structured_config_schema():
         omegaconf.OmegaConf.to_object(
             omegaconf.OmegaConf.merge(cfg, {"trust": {"kind": "constant", "value": 1.5}})
         )
+
+
+# ------------------------------------------------- timing and topic expertise
+def test_timezone_and_expertise_have_own_streams_and_defaults(net):
+    base = draw(PopulationSpec(topics=2), net)
+    assert not base.timezone.any() and (base.expertise == 1.0).all()
+    assert base.daily_activity is None and np.array_equal(base.online_chance(5), base.activity)
+    spec = PopulationSpec(
+        topics=2,
+        timezone=Distribution(kind="uniform", low=0.0, high=24.0),
+        expertise=Distribution(kind="beta", a=2.0, b=2.0),
+        daily_activity=[0.5] * 12 + [1.5] * 12,
+    )
+    varied = draw(spec, net)
+    assert varied.expertise.shape == (net.n, 2)
+    assert not np.array_equal(varied.expertise[:, 0], varied.expertise[:, 1])
+    for name in (*NODE_ATTRIBUTES[:-1], "interest", "favours"):  # nobody else moved
+        assert np.array_equal(getattr(base, name), getattr(varied, name)), name
+    assert np.allclose(varied.domain_credibility(1), varied.credibility * varied.expertise[:, 1])
+    local = (3 + np.floor(varied.timezone).astype(int)) % 24
+    assert np.allclose(
+        varied.online_chance(3), np.minimum(varied.activity * np.where(local < 12, 0.5, 1.5), 1)
+    )
+
+
+@pytest.mark.parametrize("curve", [[1.0] * 23, [0.0] * 24, [-1.0] + [1.0] * 23])
+def test_bad_daily_activity_is_a_one_line_error(curve):
+    with pytest.raises(ValueError, match="daily_activity must be 24 finite values >= 0"):
+        PopulationSpec(daily_activity=curve)

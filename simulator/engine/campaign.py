@@ -90,6 +90,12 @@ class Campaign:
         The layer the message is made for; arcs of other layers get
         ``channel_mismatch`` as a click factor. None: every layer fits.
     channel_mismatch : float in [0, 1]
+    start_hour : int in [0, 23]
+        Hour of the campaign's clock at step 0 (one step is one hour): when
+        the seeds post. With the population's ``daily_activity`` curve, a
+        follower's chance of being online at step ``t`` follows its local
+        hour ``(start_hour + t + timezone) % 24``; without a curve, the hour
+        changes nothing.
     population : Population or None
         The agents; None means a neutral population (all attributes 1,
         no favours owed).
@@ -120,6 +126,7 @@ class Campaign:
     deception_boost: float = 2.0
     channel: str | None = None
     channel_mismatch: float = 0.5
+    start_hour: int = 0
     population: Population | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
@@ -145,6 +152,7 @@ class Campaign:
             ("topic", 0),
         ):
             checks.integer(name, getattr(self, name), low)
+        checks.integer("start_hour", self.start_hour, 0, 23)
         object.__setattr__(self, "reminders", tuple(int(r) for r in self.reminders))
         bad = [r for r in self.reminders if not 0 < r < self.steps]
         if bad:
@@ -166,9 +174,11 @@ class Campaign:
         """Node and arc factor tables and parameter vectors for the kernel."""
         pop = self.population
         n, m = network.n, network.m
+        curve = np.ones(24)
         if pop is None:
-            node_f = np.ones((n, 6))
+            node_f = np.ones((n, 7))
             node_f[:, 5] = 0.0  # no favours owed
+            node_f[:, 6] = 0.0  # one clock
             trust0, favours = np.ones(m), np.zeros(m)
         else:
             if pop.n != n or pop.m != m:
@@ -179,12 +189,15 @@ class Campaign:
                 [
                     pop.bandwidth,
                     pop.activity,
-                    pop.credibility,
+                    pop.domain_credibility(self.topic),
                     pop.interest[:, self.topic],
                     pop.reciprocity,
                     pop.owed_to_originator,
+                    np.floor(pop.timezone) % 24,
                 ]
             )
+            if pop.daily_activity is not None:
+                curve = pop.daily_activity / pop.daily_activity.mean()
             trust0 = pop.trust[network.indices]  # the target's confidence in what it sees
             favours = pop.favours
         if network.trust is not None:
@@ -213,6 +226,7 @@ class Campaign:
                 self.fatigue_penalty,
                 self.deception_penalty,
                 self.cut_below,
+                *curve,
             ]
         )
         ints = np.array(
@@ -223,6 +237,8 @@ class Campaign:
                 self.fatigue_tolerance,
                 int(self.deceptive),
                 len(self.reminders),
+                self.start_hour,
+                int(np.any(curve != 1.0)),
                 *self.reminders,
             ],
             dtype=np.int64,

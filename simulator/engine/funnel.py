@@ -7,7 +7,9 @@ these phases in order:
    each reminder step, agents who decided to share at ``t - 1``) offers the
    post to each follower ``v`` along arc ``a`` that is not cut: the post is
    delivered with probability ``bandwidth[u]``, and ``v`` opens it after
-   :func:`~simulator.behavior.attention_delay` steps; a post not opened
+   :func:`~simulator.behavior.attention_delay` steps (or
+   :func:`~simulator.behavior.online_delay` under a daily activity curve:
+   ``v``'s local hour at ``t`` is ``start_hour + t + timezone[v]``); a post not opened
    within the attention window (or before the campaign ends) is lost. The
    impression is filed under the step it will be seen.
 2. **attend and decide**: every impression seen at ``t`` is counted, then
@@ -34,9 +36,9 @@ Examples
 A seed with two followers, a message everyone clicks and shares:
 
 >>> indptr, indices = np.array([0, 2, 2, 2]), np.array([1, 2], np.int32)
->>> node_f, arc_f = np.ones((3, 6)), np.ones((2, 4))
->>> msg = np.array([1.0, 1.0, 0.0, 2.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.2, 0.5, 0.05])
->>> ints = np.array([3, 6, 1, 3, 0, 0])  # 3 steps, window 6, 1 share, tolerance 3
+>>> node_f, arc_f = np.ones((3, 7)), np.ones((2, 4))
+>>> msg = np.r_[1.0, 1.0, 0.0, 2.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.2, 0.5, 0.05, np.ones(24)]
+>>> ints = np.array([3, 6, 1, 3, 0, 0, 0, 0])  # 3 steps, window 6, 1 share, tolerance 3
 >>> seeds, keys = np.array([[0]]), np.array([7], np.uint64)
 >>> totals, events, amounts = funnel_events(indptr, indices, node_f, arc_f, msg, ints, seeds, keys)
 >>> dict(zip(FUNNEL_COLUMNS, totals[0].tolist()))  # doctest: +NORMALIZE_WHITESPACE
@@ -72,6 +74,7 @@ __all__ = [
 ]
 
 _attention_delay = njit(cache=True)(behavior.attention_delay)
+_online_delay = njit(cache=True)(behavior.online_delay)
 _click_probability = njit(cache=True)(behavior.click_probability)
 _convert_probability = njit(cache=True)(behavior.convert_probability)
 _conversion_amount = njit(cache=True)(behavior.conversion_amount)
@@ -90,6 +93,11 @@ CLICKS, SHARES, CONVERSIONS = _COLUMN["clicks"], _COLUMN["shares"], _COLUMN["con
 AMOUNT = _COLUMN["amount"]
 #: Columns of the event table (the amounts are a separate float array).
 EVENT_COLUMNS = ("replicate", "node", "parent", "step", "action", "arc")
+
+# layout of the kernel's inputs (Campaign.kernel_arrays)
+TIMEZONE = 6  # column of node_f: the local clock offset, whole hours
+CURVE = 12  # msg[CURVE:CURVE + 24]: the daily activity curve, mean 1
+START_HOUR, CURVED, FIRST_REMINDER = 6, 7, 8  # ints: hour of step 0, curve not flat, reminders
 
 # counters kept in one int64 array so the kernels can update them in place
 N_POSTS, N_IMPS, N_TOUCHED_NODES, N_TOUCHED_ARCS, N_EVENTS = 0, 1, 2, 3, 4
@@ -219,7 +227,7 @@ def start(ints, seeds, rep, state, buffers, record):
             if record:
                 events, amounts = _push(events, amounts, cnt, rep, s, -1, 0, SEED, -1, 0.0)
     for r in range(-1, n_rem):
-        when = 0 if r < 0 else ints[6 + r]
+        when = 0 if r < 0 else ints[FIRST_REMINDER + r]
         if when < steps:
             for i in range(first, cnt[N_TOUCHED_NODES]):
                 posts = _schedule(posts, state.post_head, cnt, touched_nodes[i], when)
@@ -232,15 +240,16 @@ def start(ints, seeds, rep, state, buffers, record):
 def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers, record):
     """Run step ``t`` (post, attend and decide, update trust) of replicate ``rep``.
 
-    ``node_f`` columns: bandwidth, activity, credibility, relevance,
-    reciprocity, owed_to_originator. ``arc_f`` columns: strength, trust0,
-    favours, channel_fit. ``msg``: appeal, share_rate, conversion_rate,
-    tie_exponent, reciprocity_weight, amount, amount_reciprocity,
-    weak_attention, boost, fatigue_penalty, deception_penalty, cut_below.
-    ``ints``: steps, window, max_shares, tolerance, deceptive, n_reminders,
-    reminder steps... ``state`` (a :class:`FunnelState`) is updated in place;
-    events are kept when ``record``. Returns the (possibly regrown)
-    :class:`FunnelBuffers`.
+    ``node_f`` columns: bandwidth, activity, credibility (on the topic),
+    relevance, reciprocity, owed_to_originator, timezone. ``arc_f`` columns:
+    strength, trust0, favours, channel_fit. ``msg``: appeal, share_rate,
+    conversion_rate, tie_exponent, reciprocity_weight, amount,
+    amount_reciprocity, weak_attention, boost, fatigue_penalty,
+    deception_penalty, cut_below, then the 24 values of the daily activity
+    curve. ``ints``: steps, window, max_shares, tolerance, deceptive,
+    n_reminders, start_hour, curved (0: flat curve), reminder steps...
+    ``state`` (a :class:`FunnelState`) is updated in place; events are kept
+    when ``record``. Returns the (possibly regrown) :class:`FunnelBuffers`.
     """
     seen, shares, converted = state.seen, state.shares, state.converted
     exposures, trust_loss, totals, cnt = state.exposures, state.trust_loss, state.totals, state.cnt
@@ -254,6 +263,8 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers,
     recip_w, amount0, amount_recip, weak_att = msg[4], msg[5], msg[6], msg[7]
     boost = msg[8] if deceptive else 1.0
     fatigue_pen, decept_pen, cut_below = msg[9], msg[10], msg[11]
+    curved, hour = ints[CURVED] != 0, ints[START_HOUR] + t
+    curve = msg[CURVE : CURVE + 24]
 
     # phase 1: post. Each post is offered along every arc not cut.
     i = post_head[t]
@@ -267,7 +278,12 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers,
             act = node_f[v, 1]
             if act <= 0.0 or _rand(key, t, m, a, DELIVER) >= node_f[u, 0]:
                 continue
-            d = 0 if act >= 1.0 else int(_attention_delay(act, _rand(key, t, m, a, TIMING)))
+            if curved:  # the chance of being online follows v's local hour
+                limit = min(window, steps - t)
+                local = (hour + int(node_f[v, TIMEZONE])) % 24
+                d = _online_delay(act, curve, local, _rand(key, t, m, a, TIMING), limit)
+            else:
+                d = 0 if act >= 1.0 else int(_attention_delay(act, _rand(key, t, m, a, TIMING)))
             if d >= window or t + d >= steps:
                 continue
             j = cnt[N_IMPS]
