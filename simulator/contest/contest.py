@@ -139,6 +139,9 @@ class Contest:
     players, strategies : optional
         Fix the player nodes and their strategy objects (one per player)
         instead of drawing them; :meth:`with_strategy` uses this.
+    rings : list of lists of player indices, optional
+        The engagement rings (each a group of colluding players). By default
+        colluding players are grouped in index order, ``ring_size`` at a time.
 
     References
     ----------
@@ -146,7 +149,9 @@ class Contest:
     fiasco and the six factors of influence, 2010.
     """
 
-    def __init__(self, network, population, settings, seed, players=None, strategies=None):
+    def __init__(
+        self, network, population, settings, seed, players=None, strategies=None, rings=None
+    ):
         if not isinstance(settings, ContestSettings):
             raise TypeError(f"settings must be ContestSettings, got {type(settings).__name__}")
         if settings.players > network.n:
@@ -168,6 +173,13 @@ class Contest:
         if len(strategies) != self.players.size:
             raise ValueError(f"strategies: one per player ({self.players.size})")
         self.strategies: list[Strategy] = list(strategies)
+        colluders = [i for i, st in enumerate(self.strategies) if st.colludes]
+        if rings is None:
+            size = settings.ring_size
+            rings = [colluders[lo : lo + size] for lo in range(0, len(colluders), size)]
+        self.rings = [list(map(int, group)) for group in rings if len(group)]
+        if sorted(i for g in self.rings for i in g) != colluders:
+            raise ValueError("rings must group exactly the colluding players, each once")
         self.budget = attention_budget(population, network.n)
         self._build_plans()
 
@@ -178,13 +190,33 @@ class Contest:
 
     def with_strategy(self, index: int, strategy: Strategy | str) -> Contest:
         """The same contest with player ``index`` playing ``strategy``."""
-        if isinstance(strategy, str):
-            strategy = self.settings.strategy(strategy)
+        return self.with_strategies({index: strategy})
+
+    def with_strategies(self, changes: dict, ring=None) -> Contest:
+        """The same contest with players ``i`` playing ``changes[i]`` (a strategy or a name).
+
+        Existing rings keep their other members; players newly switched to a
+        colluding strategy form rings of their own (``ring``: one group, in
+        that order; default: ``ring_size`` at a time in index order), so no
+        other player's partners change.
+        """
         strategies = list(self.strategies)
-        strategies[index] = strategy
+        for i, strategy in changes.items():
+            if isinstance(strategy, str):
+                strategy = self.settings.strategy(strategy)
+            strategies[int(i)] = strategy
+        moved = {int(i) for i in changes}
+        rings = [[i for i in g if i not in moved] for g in self.rings]
+        new = [i for i in sorted(moved) if strategies[i].colludes]
+        if ring is not None:
+            rings.append([int(i) for i in ring])
+        else:
+            size = self.settings.ring_size
+            rings += [new[lo : lo + size] for lo in range(0, len(new), size)]
         return Contest(
-            self.network, self.population, self.settings, self.seed, self.players, strategies
-        )
+            self.network, self.population, self.settings, self.seed, self.players, strategies,
+            [g for g in rings if g],
+        )  # fmt: skip
 
     def all_honest(self) -> Contest:
         """The same players, every one playing ``honest`` (for true influence)."""
@@ -194,11 +226,8 @@ class Contest:
         )
 
     def _rings(self) -> dict[int, tuple[tuple[int, int], ...]]:
-        members = [i for i, s in enumerate(self.strategies) if s.colludes]
-        size = self.settings.ring_size
         partners = {}
-        for lo in range(0, len(members), size):
-            group = members[lo : lo + size]
+        for group in self.rings:
             for i in group:
                 partners[i] = tuple((int(self.players[j]), j) for j in group if j != i)
         return partners

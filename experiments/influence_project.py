@@ -1,0 +1,314 @@
+"""Influence Project, part 2: which scoring rule crowns true influence and resists gamers?
+
+Every rule of :data:`simulator.contest.scoring.RULES` (the arms) scores the
+same contests (the same replicate keys), reading only each run's public
+record; the study compares the rankings with true influence (all-honest
+contests on disjoint random numbers, :mod:`simulator.contest.influence`),
+measures the gaming premium of each gaming strategy on common random numbers
+(:func:`simulator.contest.evaluation.gaming_premiums`) and searches for the
+best rank an adaptive attacker reaches (:mod:`simulator.contest.attack`).
+
+Defaults and why: a 100,000-person follower graph, 1,000 players, 20% gamers
+(issue 12). Players are placed with probability proportional to 1 + their
+followers (``placement=followers``): the people who enter an influence
+contest have audiences. Gamers keep part 1's documented parameters.
+
+Outputs
+-------
+``summary.csv``: ``arm`` (rule), ``metric``, ``mean``, ``ci_low``, ``ci_high``,
+``n`` (over replicates): ``kendall_tau_honest``, ``gamers_in_top10``,
+``precision_at_10``, ``crowd_trust_lost``, ``spam_impressions``,
+``gaming_premium_<strategy>``, ``attacker_best_rank``, plus
+``true_top10_gamers`` and ``reference_tau`` (the same for every rule).
+``leaderboard.csv`` (rule, replicate, rank, player, strategy, score,
+true_influence; the top ``leaderboard_size`` per rule and replicate),
+``premiums.csv``, ``attacks.csv`` (one row per attacker trial),
+``tau_by_share.csv``; figures ``top20.png``, ``tau_vs_share.png``,
+``premiums.png``.
+
+Examples
+--------
+>>> import tempfile
+>>> from simulator.runs.config import FollowerConfig, small_config
+>>> cfg = small_config(network=FollowerConfig(n=800, mean_following=10.0, n_celebrities=3),
+...                    experiment=InfluenceProjectConfig(players=40, replicates=2,
+...                    true_replicates=10, premium_players=1, premium_replicates=2,
+...                    premium_max_replicates=2, attack_trials=2, attack_replicates=1,
+...                    shares=[0.2], figures=False))
+>>> out = run(cfg, tempfile.mkdtemp())
+>>> sorted(out["summary"]["arm"].unique())[:2]
+['conversions', 'decayed']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from experiments.contest import ContestConfig
+from experiments.study import Study
+from simulator.analysis.stats import summarize
+from simulator.contest import Contest, contest_keys
+from simulator.contest.attack import attack_search, best_ranks
+from simulator.contest.evaluation import (
+    GAMING,
+    HONEST,
+    gaming_premiums,
+    ranks,
+    rule_metrics,
+    score_runs,
+)
+from simulator.contest.influence import reference_tau, true_influence
+from simulator.contest.settings import DEFAULT_MIX
+from simulator.contest.strategies import STRATEGIES
+from simulator.rng import stream
+from simulator.runs.build import build_network, build_population
+from simulator.runs.config import Config
+
+METRICS = [
+    "kendall_tau_honest",
+    "gamers_in_top10",
+    "precision_at_10",
+    "crowd_trust_lost",
+    "spam_impressions",
+]
+
+
+@dataclass
+class InfluenceProjectConfig(ContestConfig):
+    """The contest (as in :class:`experiments.contest.ContestConfig`) plus the evaluation."""
+
+    name: str = "influence_project"
+    placement: str = "followers"
+    players: int = 1000
+    replicates: int = 10  # scored contests (every rule scores the same ones)
+    true_replicates: int = 100
+    premium_players: int = 5  # honest players switched to each gaming strategy
+    premium_replicates: int = 4  # replicate keys per batch of the premium runs
+    premium_max_replicates: int = 8  # more batches until every half-width <= 2 ranks
+    attack_trials: int = 20
+    attack_replicates: int = 2
+    attack_players: int = 3  # honest players an attacker may be
+    shares: list[float] = field(default_factory=lambda: [0.0, 0.1, 0.2, 0.4])
+    share_replicates: int = 2
+    leaderboard_size: int = 20
+
+    def __post_init__(self):
+        super().__post_init__()
+        for name in ("premium_players", "premium_replicates", "premium_max_replicates",
+                     "attack_trials", "attack_replicates", "attack_players",
+                     "share_replicates", "leaderboard_size"):  # fmt: skip
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        for share in self.shares:
+            if not 0.0 <= float(share) <= 1.0:
+                raise ValueError(f"shares must lie in [0, 1], got {share!r}")
+
+
+def mix_with_share(share: float) -> dict[str, float]:
+    """The default mix with gamers at ``share`` (split evenly), honest 5:3 as by default."""
+    gamers = [k for k in DEFAULT_MIX if not STRATEGIES[k].honest]
+    return {"honest": (1 - share) * 5 / 8, "enthusiast": (1 - share) * 3 / 8,
+            **{g: share / len(gamers) for g in gamers}}  # fmt: skip
+
+
+def _half_width(x, level=0.95) -> float:
+    from simulator.analysis.stats import t_half_width
+
+    x = np.asarray(x, float)
+    return float(t_half_width(x.std(ddof=1), x.size, level)) if x.size > 1 else np.inf
+
+
+def _sample_honest(contest, k, name, seed):
+    honest = [i for i, s in enumerate(contest.strategies) if s.name in HONEST]
+    return stream(seed, name).choice(honest, min(k, len(honest)), replace=False).tolist()
+
+
+def run(cfg: Config, outdir) -> dict:
+    """Run the influence-project study described by ``cfg``; write its outputs into ``outdir``."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    exp = cfg.experiment
+    if not isinstance(exp, InfluenceProjectConfig):
+        raise ValueError(
+            "influence_project needs experiment settings of type InfluenceProjectConfig"
+        )
+    network = build_network(cfg.network, cfg.seed)
+    population = build_population(cfg.population, network, cfg.seed)
+    contest = Contest(network, population, exp.settings(), cfg.seed)
+    truth = true_influence(contest, exp.true_replicates)["true_influence"].to_numpy()
+    names = np.asarray(contest.strategy_names, str)
+    honest = np.isin(names, HONEST)
+    keys = contest_keys(cfg.seed, exp.replicates)
+    scored = score_runs(contest, keys)
+    rows = rule_metrics(scored, truth)
+    true_top = np.argsort(-truth, kind="stable")[:10]
+    rows["true_top10_gamers"] = int((~honest[true_top]).sum())
+    rows["reference_tau"] = rows["replicate"].map(
+        {r: reference_tau(contest, truth, replicate=r) for r in range(exp.replicates)}
+    )
+    # the leaderboard: top players of each rule and replicate
+    board = []
+    for r, table in enumerate(scored.scores):
+        for rule in table.columns:
+            s = table[rule].to_numpy()
+            rk = ranks(s)
+            for i in np.argsort(rk, kind="stable")[: exp.leaderboard_size]:
+                board.append((rule, r, rk[i], int(contest.players[i]), names[i], s[i], truth[i]))
+    board = pd.DataFrame(board, columns=["rule", "replicate", "rank", "player", "strategy",
+                                         "score", "true_influence"])  # fmt: skip
+    board.to_csv(outdir / "leaderboard.csv", index=False)
+
+    # gaming premiums on common random numbers, in batches until half-widths <= 2 ranks
+    sample = _sample_honest(contest, exp.premium_players, "contest.premium.sample", cfg.seed)
+    ring_sample = _sample_honest(contest, contest.settings.ring_size, "contest.premium.ring",
+                                 cfg.seed)  # fmt: skip
+    prem_keys = contest_keys(cfg.seed, exp.premium_max_replicates, "premium")
+    premiums, used = [], 0
+    while used < exp.premium_max_replicates:
+        batch = prem_keys[used : used + exp.premium_replicates]
+        single = [g for g in GAMING if g != "ring"]
+        part = gaming_premiums(contest, sample, batch, single)
+        part = pd.concat([part, gaming_premiums(contest, ring_sample, batch, ["ring"])])
+        part["replicate"] += used
+        premiums.append(part)
+        used += batch.size
+        per_rep = pd.concat(premiums).groupby(["arm", "strategy", "replicate"])["premium"].mean()
+        half = per_rep.groupby(["arm", "strategy"]).agg(_half_width)
+        if (half <= 2.0).all():
+            break
+    premiums = pd.concat(premiums, ignore_index=True)
+    premiums.to_csv(outdir / "premiums.csv", index=False)
+
+    # adaptive attackers
+    attackers = _sample_honest(contest, exp.attack_players, "contest.attack.sample", cfg.seed)
+    attacks = attack_search(contest, attackers, contest_keys(cfg.seed, exp.attack_replicates,
+                            "attack"), exp.attack_trials, seed=cfg.seed)  # fmt: skip
+    attacks.to_csv(outdir / "attacks.csv", index=False)
+    best = best_ranks(attacks, list(scored.scores[0].columns))
+
+    # tau against the share of gamers (same players, same keys)
+    by_share = []
+    for share in exp.shares:
+        settings = exp.settings()
+        settings.mix = mix_with_share(float(share))
+        game = Contest(network, population, settings, cfg.seed, contest.players)
+        sc = score_runs(game, contest_keys(cfg.seed, exp.share_replicates, "share"))
+        m = rule_metrics(sc, truth)
+        m["share"] = float(share)
+        by_share.append(m)
+    by_share = pd.concat(by_share, ignore_index=True)
+    by_share.to_csv(outdir / "tau_by_share.csv", index=False)
+
+    # summary: arm = rule
+    summary = summarize(rows, [*METRICS, "true_top10_gamers", "reference_tau"], level=exp.ci_level)
+    per_rep = premiums.groupby(["arm", "strategy", "replicate"], as_index=False)["premium"].mean()
+    per_rep["metric"] = "gaming_premium_" + per_rep["strategy"]
+    wide = per_rep.pivot_table(index=["arm", "replicate"], columns="metric", values="premium")
+    prem = summarize(wide.reset_index(), list(wide.columns), level=exp.ci_level)
+    att = best.assign(metric="attacker_best_rank", mean=best["attacker_best_rank"],
+                      ci_low=np.nan, ci_high=np.nan, n=exp.attack_replicates)  # fmt: skip
+    summary = pd.concat(
+        [summary, prem, att[["arm", "metric", "mean", "ci_low", "ci_high", "n"]]],
+        ignore_index=True,
+    )
+    summary.to_csv(outdir / "summary.csv", index=False)
+    if exp.figures:
+        top20_figure(board[board["replicate"] == 0]).savefig(outdir / "top20.png", dpi=110)
+        tau_share_figure(by_share).savefig(outdir / "tau_vs_share.png", dpi=110)
+        premium_figure(summary).savefig(outdir / "premiums.png", dpi=110)
+    return {
+        "summary": summary,
+        "leaderboard": board,
+        "premiums": premiums,
+        "attacks": attacks,
+        "best_attacks": best,
+        "by_share": by_share,
+        "contest": contest,
+        "network": network,
+        "text": format_table(summary),
+    }
+
+
+def top20_figure(board: pd.DataFrame) -> Figure:
+    """The top 20 of each rule (one replicate), one square per player coloured by strategy."""
+    rules = list(dict.fromkeys(board["rule"]))
+    colours = {name: f"C{i}" for i, name in enumerate(sorted(STRATEGIES))}
+    fig = Figure(figsize=(8, 0.45 * len(rules) + 1.2), layout="constrained")
+    ax = fig.subplots()
+    for y, rule in enumerate(rules):
+        part = board[board["rule"] == rule].sort_values("rank").head(20)
+        for x, strategy in enumerate(part["strategy"]):
+            ax.add_patch(Rectangle((x, y), 0.9, 0.8, color=colours[strategy]))
+    ax.set_xlim(0, 20)
+    ax.set_ylim(0, len(rules))
+    ax.set_yticks(np.arange(len(rules)) + 0.4, rules, fontsize=8)
+    ax.set_xticks(np.arange(20) + 0.45, np.arange(1, 21), fontsize=7)
+    ax.set_xlabel("rank")
+    ax.invert_yaxis()
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in colours.values()]
+    ax.legend(handles, list(colours), ncol=7, fontsize=7, loc="upper center",
+              bbox_to_anchor=(0.5, -0.25), frameon=False)  # fmt: skip
+    return fig
+
+
+def tau_share_figure(by_share: pd.DataFrame) -> Figure:
+    """Kendall tau among honest players against the share of gamers, one line per rule."""
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    ax = fig.subplots()
+    mean = by_share.groupby(["arm", "share"])["kendall_tau_honest"].mean().unstack("arm")
+    for i, rule in enumerate(mean.columns):
+        ax.plot(mean.index, mean[rule], marker="o", color=f"C{i}", label=rule)
+    ax.set_xlabel("share of gamers")
+    ax.set_ylabel("Kendall tau-b, score vs true influence (honest players)")
+    ax.legend(fontsize=7, frameon=False)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def premium_figure(summary: pd.DataFrame) -> Figure:
+    """Gaming premium (ranks gained, with CI) per rule and gaming strategy."""
+    prem = summary[summary["metric"].str.startswith("gaming_premium_")]
+    rules = list(dict.fromkeys(prem["arm"]))
+    strategies = sorted(prem["metric"].unique())
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / max(len(strategies), 1)
+    for j, metric in enumerate(strategies):
+        part = prem[prem["metric"] == metric].set_index("arm").reindex(rules)
+        x = np.arange(len(rules)) + j * width
+        err = [part["mean"] - part["ci_low"], part["ci_high"] - part["mean"]]
+        ax.bar(x, part["mean"], width, yerr=err, color=f"C{j}",
+               label=metric.removeprefix("gaming_premium_"))  # fmt: skip
+    ax.axhline(0, color="k", lw=0.8)
+    ax.set_xticks(np.arange(len(rules)) + 0.4 - width / 2, rules, rotation=30, fontsize=8)
+    ax.set_ylabel("ranks gained by gaming (mean, CI)")
+    ax.set_yscale("symlog", linthresh=10)
+    ax.legend(fontsize=7, frameon=False)
+    return fig
+
+
+def format_table(summary: pd.DataFrame) -> str:
+    """Rules (rows) by key metrics (columns): the means."""
+    wide = summary.pivot_table(index="arm", columns="metric", values="mean")
+    keep = [c for c in ["gamers_in_top10", "true_top10_gamers", "precision_at_10",
+                        "kendall_tau_honest", "reference_tau", "attacker_best_rank"]
+            if c in wide.columns]  # fmt: skip
+    keep += sorted(c for c in wide.columns if c.startswith("gaming_premium_"))
+    return wide[keep].round(2).to_string()
+
+
+#: The registry entry (experiments/__init__.py lists it).
+STUDY = Study(
+    "influence_project",
+    run,
+    "Which contest scoring rule ranks true influence, and which resists adaptive gamers?",
+    schema=InfluenceProjectConfig,
+    reads=("network", "population"),
+)
