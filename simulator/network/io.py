@@ -46,7 +46,7 @@ from simulator import checks
 from simulator.network.core import Network
 from simulator.network.io_common import NetworkFileError, check_file, display_name
 from simulator.network.io_edgelist import read_edgelist, read_table, write_edgelist
-from simulator.network.io_graph import read_graph, write_graphml
+from simulator.network.io_graph import read_graph, write_gexf, write_graphml
 
 __all__ = [
     "NetworkFileError",
@@ -55,6 +55,7 @@ __all__ = [
     "read_network",
     "read_node_attribute",
     "write_edgelist",
+    "write_gexf",
     "write_graphml",
 ]
 

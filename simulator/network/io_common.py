@@ -14,26 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.errors import NetworkFileError
+
 __all__ = ["NetworkFileError"]
 
 GZIP_MAGIC = b"\x1f\x8b"
 _CANONICAL_INT = re.compile(r"-?(0|[1-9][0-9]*)\Z")
-
-
-class NetworkFileError(ValueError):
-    """A network file is missing, empty or malformed.
-
-    The message is one line naming the file and, where known, the line number.
-
-    Examples
-    --------
-    >>> from simulator.network.io import read_network
-    >>> try:
-    ...     read_network("no/such/file.txt")
-    ... except NetworkFileError as exc:
-    ...     print(exc)
-    no/such/file.txt: no such file
-    """
 
 
 def check_file(path) -> Path:
@@ -58,8 +44,9 @@ def open_binary(path: Path):
 
 
 def open_text(path: Path):
-    """Open for reading UTF-8 text (universal newlines), decompressing gzip."""
-    return io.TextIOWrapper(open_binary(path), encoding="utf-8")
+    """Open for reading UTF-8 text (universal newlines; a byte-order mark skipped),
+    decompressing gzip."""
+    return io.TextIOWrapper(open_binary(path), encoding="utf-8-sig")
 
 
 def open_write(path) -> io.TextIOWrapper:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulator.errors import ConfigError
 from simulator.network.core import Network
 from simulator.network.io_common import (
     NetworkFileError,
@@ -137,7 +138,14 @@ def column_names(pre: Preamble, columns, default: tuple[str, ...], fname: str, s
 
 
 def read_table(
-    path, names=None, *, delimiter=None, header="auto", default=EDGE_COLUMNS, strict=True
+    path,
+    names=None,
+    *,
+    delimiter=None,
+    header="auto",
+    default=EDGE_COLUMNS,
+    strict=True,
+    numeric_columns=(),
 ):
     """Read a delimited table into a DataFrame with named columns.
 
@@ -157,7 +165,8 @@ def read_table(
         if not pre.width:  # only "# node:" lines
             return pd.DataFrame({"source": [], "target": []}), pre
         names = column_names(pre, names, default, fname, strict)
-        numeric = [i for i, n in enumerate(names) if n in NUMERIC_COLUMNS]
+        wanted = NUMERIC_COLUMNS | set(numeric_columns)
+        numeric = [i for i, n in enumerate(names) if n in wanted]
         labels = [i for i, n in enumerate(names) if n in LABEL_COLUMNS]
         frame = _fast_read(path, pre, labels)
         if frame is None or not _clean(frame, numeric):
@@ -167,10 +176,19 @@ def read_table(
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise NetworkFileError(f"{fname}: corrupt gzip data ({exc})") from exc
     as_int = all(frame[i].str.fullmatch(CANONICAL_INT).all() for i in labels)
+    # ids beyond int64 stay strings (labels, not numbers): nothing is lost
+    as_int = as_int and all(_fits_int64(frame[i]) for i in labels)
     for i in labels:
         frame[i] = frame[i].astype(np.int64) if as_int else frame[i].to_numpy(dtype=object)
     frame.columns = names
     return frame[[n for n in names if n is not None]], pre
+
+
+def _fits_int64(column: pd.Series) -> bool:
+    """Whether every canonical integer string of ``column`` fits int64."""
+    limit = np.iinfo(np.int64)
+    long = column[column.str.len() >= 19]  # shorter ones always fit
+    return all(limit.min <= int(v) <= limit.max for v in long)
 
 
 def _read_csv(source, pre: Preamble, skip: int, labels, compression=None) -> pd.DataFrame:
@@ -183,6 +201,7 @@ def _read_csv(source, pre: Preamble, skip: int, labels, compression=None) -> pd.
         keep_default_na=False,
         na_values=[""],
         dtype={i: str for i in labels},
+        encoding="utf-8-sig",
         engine="c",
     )
 
@@ -224,8 +243,10 @@ def _careful_read(path: Path, pre: Preamble, names, numeric, labels, fname) -> p
             if "" in tokens:
                 raise NetworkFileError(f"{where}: column {tokens.index('') + 1} is empty")
             for i in numeric:
-                if not _is_number(tokens[i]) or not np.isfinite(float(tokens[i])):
+                if not _is_number(tokens[i]) or np.isnan(float(tokens[i])):
                     raise NetworkFileError(f"{where}: {names[i]} {tokens[i]!r} is not a number")
+                if not np.isfinite(float(tokens[i])):
+                    raise NetworkFileError(f"{where}: {names[i]} {tokens[i]!r} is not finite")
             kept.append(line if line.endswith("\n") else line + "\n")
     return _read_csv(io.StringIO("".join(kept)), pre, 0, labels)
 
@@ -246,11 +267,16 @@ def read_edgelist(
     if columns is not None and (
         list(columns).count("source") != 1 or list(columns).count("target") != 1
     ):
-        raise ValueError(f"columns must name 'source' and 'target' once each, got {columns}")
+        raise ConfigError(f"columns must name 'source' and 'target' once each, got {columns}")
     frame, pre = read_table(path, columns, delimiter=delimiter, header=header)
     if directed is None:
         directed = True if pre.directed is None else pre.directed
     if "source" not in frame or "target" not in frame:
+        if pre.width < 2:
+            raise NetworkFileError(
+                f"{fname} line {pre.first_line}: expected at least 2 columns "
+                f"(source, target), got {pre.width}"
+            )
         raise NetworkFileError(f"{fname}: header line does not name 'source' and 'target'")
     src, dst = frame["source"].to_numpy(), frame["target"].to_numpy()
     arc = {k: frame[k].to_numpy() for k in frame.columns if k not in ("source", "target")}

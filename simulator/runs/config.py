@@ -37,6 +37,7 @@ from omegaconf import MISSING, DictConfig, OmegaConf
 
 from simulator import checks
 from simulator.engine.registry import SPREAD_MODELS, make_model, model_parameters
+from simulator.errors import ConfigError
 from simulator.network.io import detect_format
 from simulator.network.ties import TieModel
 from simulator.population import PopulationSpec
@@ -51,10 +52,6 @@ __all__ = [
     "to_config",
     "small_config",
 ]
-
-
-class ConfigError(ValueError):
-    """A configuration value is missing, unknown or out of range."""
 
 
 # ----------------------------------------------------------------- network
