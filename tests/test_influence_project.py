@@ -1,0 +1,100 @@
+"""The influence-project study end to end at a small size, and its evaluation pieces."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.influence_project import InfluenceProjectConfig, mix_with_share, run
+from simulator.contest import Contest, ContestSettings, contest_keys
+from simulator.contest.evaluation import gaming_premiums, ranks, score_runs
+from simulator.contest.scoring import RULES
+from simulator.network.generators import follower_graph
+from simulator.population import Population, PopulationSpec
+from simulator.runs.config import FollowerConfig, small_config
+
+NET = follower_graph(1500, 10.0, np.random.default_rng(21), n_celebrities=3)
+POP = Population.draw(PopulationSpec(), NET, np.random.default_rng(22))
+
+
+def small(**changes):
+    exp = dict(players=40, replicates=2, true_replicates=10, premium_players=2,
+               premium_replicates=2, premium_max_replicates=2, attack_trials=3,
+               attack_replicates=1, attack_players=2, shares=[0.0, 0.2], figures=True)  # fmt: skip
+    exp.update(changes)
+    return small_config(
+        network=FollowerConfig(n=800, mean_following=10.0, n_celebrities=3),
+        experiment=InfluenceProjectConfig(**exp),
+    )
+
+
+def test_study_writes_every_table_and_figure(tmp_path):
+    out = run(small(), tmp_path)
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert set(summary["arm"]) == set(RULES)
+    metrics = set(summary["metric"])
+    need = {
+        "kendall_tau_honest",
+        "reference_tau",
+        "gamers_in_top10",
+        "true_top10_gamers",
+        "precision_at_10",
+        "attacker_best_rank",
+        "crowd_trust_lost",
+        "spam_impressions",
+    }
+    assert need <= metrics
+    assert {f"gaming_premium_{s}" for s in ("spammer", "deceiver", "sybil", "ring",
+                                            "manipulator")} <= metrics  # fmt: skip
+    assert {"mean", "ci_low", "ci_high", "n"} <= set(summary.columns)
+    board = pd.read_csv(tmp_path / "leaderboard.csv")
+    assert list(board.columns) == ["rule", "replicate", "rank", "player", "strategy", "score",
+                                   "true_influence"]  # fmt: skip
+    assert len(pd.read_csv(tmp_path / "attacks.csv")) == 3
+    for name in ("top20.png", "tau_vs_share.png", "premiums.png"):
+        assert (tmp_path / name).exists()
+    assert out["text"]
+
+
+def test_study_is_reproducible(tmp_path):
+    a = run(small(figures=False), tmp_path / "a")["summary"]
+    b = run(small(figures=False), tmp_path / "b")["summary"]
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_mix_with_share_sums_to_one_and_keeps_the_honest_ratio():
+    for share in (0.0, 0.2, 1.0):
+        mix = mix_with_share(share)
+        assert np.isclose(sum(mix.values()), 1.0)
+        ContestSettings(mix=mix)
+    assert np.isclose(mix_with_share(0.2)["spammer"], 0.04)
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="premium_players must be a positive integer"):
+        InfluenceProjectConfig(premium_players=0)
+    with pytest.raises(ValueError, match="shares must lie in"):
+        InfluenceProjectConfig(shares=[1.5])
+
+
+def test_ranks_put_the_best_first_and_share_ties():
+    assert ranks(np.array([0.0, 3.0, 3.0])).tolist() == [3.0, 1.5, 1.5]
+
+
+def test_premium_of_an_identical_switch_is_zero():
+    """Switching a player to the strategy it already plays changes nothing (CRN)."""
+    game = Contest(NET, POP, ContestSettings(players=30, placement="followers"), seed=4)
+    honest = [i for i, s in enumerate(game.strategies) if s.name == "honest"][:2]
+    keys = contest_keys(4, 2)
+    prem = gaming_premiums(game, honest, keys, gaming=["honest"])
+    best_is_honest = prem["honest_strategy"] == "honest"
+    assert (prem.loc[best_is_honest, "premium"] == 0).all()
+    assert (prem["premium"] <= 0).all()  # the best honest strategy is never beaten by itself
+
+
+def test_ring_premium_keeps_other_rings():
+    game = Contest(NET, POP, ContestSettings(players=30, mix={"honest": 0.5, "ring": 0.5}), 4)
+    honest = [i for i, s in enumerate(game.strategies) if s.name == "honest"][:5]
+    switched = game.with_strategies({i: "ring" for i in honest}, ring=honest)
+    assert switched.rings[:-1] == game.rings and switched.rings[-1] == honest
+    scored = score_runs(switched, contest_keys(4, 1))
+    assert scored.scores[0].shape == (30, len(RULES))
