@@ -58,7 +58,7 @@ Examples
 >>> from simulator.runs.config import DataConfig, small_config
 >>> tmp = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (tmp / "links.csv").write_text("parent,child,time\\na,b,0\\na,c,60\\nb,d,4000\\n")
->>> exp = CascadesFromDataConfig(format="parent_child", replicates=50, figures=False)
+>>> exp = CascadesFromDataConfig(replicates=50, figures=False)  # format: from the header
 >>> cfg = small_config(experiment=exp, data=DataConfig(path=str(tmp / "links.csv")))
 >>> out = run(cfg, tmp)
 >>> out["rows"][["root", "size", "depth", "structural_virality"]].values.tolist()
@@ -78,7 +78,7 @@ from experiments.study import Study
 from simulator.analysis import metrics, viral
 from simulator.analysis.cascade_import import FORMATS, ImportedCascades, read_cascades
 from simulator.analysis.stats import format_summary
-from simulator.network.io import NetworkFileError
+from simulator.errors import ConfigError, NetworkFileError
 from simulator.plots.cascades import size_ccdf
 from simulator.rng import stream
 from simulator.runs.config import Config, ExperimentConfig
@@ -95,14 +95,20 @@ class CascadesFromDataConfig(ExperimentConfig):
 
     name: str = "cascades_from_data"
     replicates: int = 1000
-    format: str = "events"  # "events" (source target time kind) or "parent_child"
+    # "auto" (a header naming parent and child: parent_child, else events), "events"
+    # (source target time kind) or "parent_child" (parent child time [cascade])
+    format: str = "auto"
     kinds: list[str] = field(default_factory=lambda: ["RT"])  # events: kinds to use
     step_seconds: float = 3600.0
+    # parent-child tables: trust the given parent links (None: yes for parent_child)
+    trust_parents: bool | None = None
 
     def __post_init__(self):
         super().__post_init__()
-        if self.format not in FORMATS:
-            raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {self.format!r}")
+        if self.format not in ("auto", *FORMATS):
+            raise ValueError(
+                f"format must be one of auto, {', '.join(FORMATS)}; got {self.format!r}"
+            )
         if not self.kinds or not all(isinstance(k, str) and k for k in self.kinds):
             raise ValueError(f"kinds must list interaction kinds such as RT, got {self.kinds}")
         if not isinstance(self.step_seconds, (int, float)) or not self.step_seconds > 0:
@@ -284,9 +290,9 @@ def run(cfg: Config, outdir) -> dict:
     outdir.mkdir(parents=True, exist_ok=True)
     exp = cfg.experiment
     if not cfg.data.path:
-        raise ValueError("data.path must name a data file (set data.path=PATH)")
+        raise ConfigError("data.path must name a data file (set data.path=PATH)")
     path = resolve_data_path(cfg.data.path)
-    casc = read_cascades(path, exp.format, list(exp.kinds), exp.step_seconds)
+    casc = read_cascades(path, exp.format, list(exp.kinds), exp.step_seconds, exp.trust_parents)
     report = casc.report
     report.to_frame().to_csv(outdir / "data_report.csv", index=False)
     pd.Series(report.to_dict()).to_json(outdir / "data_report.json", indent=2)

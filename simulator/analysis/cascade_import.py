@@ -13,12 +13,23 @@ Two kinds of data are read:
   message flowed B -> A). Tweet ids are missing, so one user's retweets of
   different tweets cannot be told apart: every user is one node.
 
-**The attachment rule** (both formats). Rows are put in time order (file order
-breaks ties). A user is *reached* at their first appearance in the data. If
-that first appearance is an exposure (a link into the user), the user is a
-child of that link's parent; if the user was first seen passing the message
-on (retweeted by someone, or a parent of a link, or declared a root) the user
-is a **root**: an originator of a cascade of their own. Hence
+**Trusting the given parents** (``trust_parents``, the default for parent-child
+tables): a parent-child table states who exposed whom, so every user's parent is
+the parent of their earliest link, even when the parent's own exposure is
+recorded later (a child before its parent is counted in
+``children_before_parent`` and kept). A user declared a root (a row with an
+empty parent) before any link into them stays a root. A cycle of given links
+(A -> B -> A) is broken at the user on it seen first (ties: the smallest label),
+who becomes a root.
+
+**The attachment rule** (events, and parent-child tables with
+``trust_parents=False``). Rows are put in time order (ties broken by the labels,
+root rows first, so the order of the file never matters). A user is *reached*
+at their first appearance in the data. If that first appearance is an exposure
+(a link into the user), the user is a child of that link's parent; if the user
+was first seen passing the message on (retweeted by someone, or a parent of a
+link, or declared a root) the user is a **root**: an originator of a cascade of
+their own. Hence
 
 - every non-root has exactly one parent, its earliest exposure;
 - a parent is reached no later than its child (the parent appears in the
@@ -89,6 +100,7 @@ import pandas as pd
 from simulator import checks
 from simulator.analysis.cascade_attach import attach
 from simulator.analysis.cascade_types import ImportedCascades, ImportReport
+from simulator.errors import ConfigError, DataError, NetworkFileError
 
 __all__ = [
     "ImportReport",
@@ -99,6 +111,8 @@ __all__ = [
 ]
 
 FORMATS = ("events", "parent_child")
+#: Column names of a parent-child table (a header line names them in any order).
+PARENT_CHILD_COLUMNS = ("parent", "child", "time", "cascade")
 
 
 # ------------------------------------------------------------------ public
@@ -110,6 +124,7 @@ def cascades_from_parent_child(
     time: str = "time",
     cascade: str | None = "cascade",
     step_seconds: float = 3600.0,
+    trust_parents: bool = True,
 ) -> ImportedCascades:
     """Build cascades from explicit ``parent -> child`` links with times.
 
@@ -124,6 +139,11 @@ def cascades_from_parent_child(
         in each cascade (one user may take part in several). None ignores it.
     step_seconds : float
         Width of a step.
+    trust_parents : bool
+        True (default): each user's parent is the parent of their earliest
+        link, whenever that parent was reached. False: the attachment rule
+        (a parent seen passing the message on before their own exposure
+        becomes a root).
 
     Returns
     -------
@@ -132,6 +152,11 @@ def cascades_from_parent_child(
     Examples
     --------
     >>> import pandas as pd
+    >>> late = pd.DataFrame({"parent": ["a", "r"], "child": ["b", "a"], "time": [5, 9]})
+    >>> cascades_from_parent_child(late).sizes().tolist()  # a's link came later: still a's
+    [3]
+    >>> cascades_from_parent_child(late, trust_parents=False).sizes().tolist()
+    [2, 1]
     >>> links = pd.DataFrame({"parent": [None, "a", "a", "b", "b"],
     ...                       "child": ["a", "b", "c", "d", "d"], "time": [0, 10, 20, 30, 30]})
     >>> casc = cascades_from_parent_child(links, step_seconds=10)
@@ -140,7 +165,7 @@ def cascades_from_parent_child(
     >>> casc.to_frame()[["node", "parent", "step"]].values.tolist()
     [['a', None, 0], ['b', 'a', 1], ['c', 'a', 2], ['d', 'b', 3]]
     """
-    checks.real("step_seconds", step_seconds, 0.0, low_open=True)
+    _step(step_seconds)
     has_cascade = cascade is not None and cascade in df.columns
     _require(df, [parent, child, time], "parent-child table")
     cols = [parent, child, time, *([cascade] if has_cascade else [])]
@@ -150,7 +175,9 @@ def cascades_from_parent_child(
     bad = data["child"].isna() | data["time"].isna()
     if has_cascade:
         bad |= data["cascade"].isna()
-    return attach(data[~bad.to_numpy()], report, int(bad.sum()), step_seconds, has_cascade)
+    return attach(
+        data[~bad.to_numpy()], report, int(bad.sum()), step_seconds, has_cascade, trust_parents
+    )
 
 
 def cascades_from_events(
@@ -186,7 +213,12 @@ def cascades_from_events(
     >>> casc.labels[casc.root].tolist(), casc.report.cycles, casc.report.late_exposure_links
     ([1], 1, 1)
     """
-    checks.real("step_seconds", step_seconds, 0.0, low_open=True)
+    _step(step_seconds)
+    if {"parent", "child"} <= set(df.columns) and "source" not in df.columns:
+        raise DataError(
+            "the table has parent and child columns: read it with cascades_from_parent_child "
+            "(format parent_child)"
+        )
     need = ["source", "target", "time", *(["kind"] if kinds is not None else [])]
     _require(df, need, "events table")
     report = ImportReport(format="events", rows=len(df))
@@ -196,7 +228,7 @@ def cascades_from_events(
         report.other_kinds = int((~use).sum())
         if not use.any():
             present = ", ".join(sorted(map(str, df["kind"].dropna().unique()))) or "none"
-            raise ValueError(f"no events of kind {', '.join(kinds)} (kinds present: {present})")
+            raise DataError(f"no events of kind {', '.join(kinds)} (kinds present: {present})")
         df = df[use]
     data = pd.DataFrame(
         {
@@ -211,42 +243,87 @@ def cascades_from_events(
 
 
 def read_cascades(
-    path, format: str = "events", kinds=("RT",), step_seconds: float = 3600.0
+    path,
+    format: str = "auto",
+    kinds=("RT",),
+    step_seconds: float = 3600.0,
+    trust_parents: bool | None = None,
 ) -> ImportedCascades:
     """Read a file of events or parent-child links into cascades.
 
     ``format="events"``: columns ``source target time kind`` (Higgs activity
-    file); ``format="parent_child"``: columns ``parent child time [cascade]``
-    (a header line is skipped; every row is a link). Delimiter and gzip are
-    detected as by :func:`~simulator.network.io.read_events`.
+    file); ``format="parent_child"``: columns ``parent child time [cascade]``,
+    named by a header line in any order or else in this order; a root is a
+    row whose parent is empty (or ``NA``, ``null``, ``-``, see
+    :data:`simulator.network.io_edgelist.MISSING_MARKERS`). ``"auto"``
+    (default): a header line naming ``parent`` and ``child`` makes it a
+    parent-child table, else events. ``trust_parents`` (None: True for
+    parent-child tables) as in :func:`cascades_from_parent_child`. Delimiter
+    and gzip are detected as by :func:`~simulator.network.io.read_events`.
 
     Raises
     ------
-    simulator.network.io.NetworkFileError
-        The file is missing, empty or malformed (one line naming it).
+    simulator.errors.NetworkFileError
+        The file is missing, empty or malformed (one line naming it and the line).
+    simulator.errors.DataError
+        The rows give no cascade (e.g. no events of the kinds asked for).
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "links.csv"
-    >>> _ = path.write_text("parent,child,time\\nu1,u2,0\\nu2,u3,7200\\n")
-    >>> read_cascades(path, "parent_child").depths().tolist()
-    [2]
+    >>> _ = path.write_text("parent,child,time\\n,u1,0\\nu1,u2,0\\nu2,u3,7200\\n")
+    >>> casc = read_cascades(path)
+    >>> casc.report.format, casc.report.root_rows, casc.depths().tolist()
+    ('parent_child', 1, [2])
     """
-    from simulator.network.io import read_events
+    from simulator.network.io import read_events, table_layout
 
-    if format not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {format!r}")
-    if format == "events":
-        return cascades_from_events(read_events(path), kinds, step_seconds=step_seconds)
-    frame = read_events(path, columns=("source", "target", "time", "cascade"))
-    frame = frame.rename(columns={"source": "parent", "target": "child"})
-    return cascades_from_parent_child(frame, step_seconds=step_seconds)
+    if format not in ("auto", *FORMATS):
+        raise ConfigError(f"format must be one of auto, {', '.join(FORMATS)}; got {format!r}")
+    header, width, first_line = table_layout(path)
+    named = header is not None and {"parent", "child"} <= set(header)
+    fmt = ("parent_child" if named else "events") if format == "auto" else format
+    where = f"{getattr(path, 'name', None) or str(path).rsplit('/', 1)[-1]} line {first_line}"
+    if fmt == "events":
+        if named:
+            raise NetworkFileError(
+                f"{where}: the header names parent and child: a parent-child table "
+                "(use format parent_child or auto)"
+            )
+        columns = header if header and {"source", "target"} <= set(header) else EVENTS
+        frame = read_events(path, columns)
+        need = 3 + (kinds is not None)
+        if any(c not in frame for c in EVENTS[:need]):
+            raise NetworkFileError(
+                f"{where}: expected the columns {' '.join(EVENTS[:need])}, got {width}"
+            )
+        return cascades_from_events(frame, kinds, step_seconds=step_seconds)
+    columns = (
+        [h if h in PARENT_CHILD_COLUMNS else None for h in header]
+        if named
+        else list(PARENT_CHILD_COLUMNS)
+    )
+    frame = read_events(path, columns, labels=("parent", "child"), optional=("parent",))
+    if any(c not in frame for c in PARENT_CHILD_COLUMNS[:3]):
+        raise NetworkFileError(f"{where}: expected the columns parent child time, got {width}")
+    trust = True if trust_parents is None else bool(trust_parents)
+    return cascades_from_parent_child(frame, step_seconds=step_seconds, trust_parents=trust)
 
 
 # ---------------------------------------------------------------- internals
+EVENTS = ("source", "target", "time", "kind")
+
+
+def _step(step_seconds) -> None:
+    try:
+        checks.real("step_seconds", step_seconds, 0.0, low_open=True)
+    except ValueError as err:
+        raise ConfigError(str(err)) from None
+
+
 def _require(df, columns, what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         have = ", ".join(map(str, df.columns))
-        raise ValueError(f"{what} lacks column(s) {', '.join(missing)}; it has {have}")
+        raise DataError(f"{what} lacks column(s) {', '.join(missing)}; it has {have}")

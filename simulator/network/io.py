@@ -45,13 +45,14 @@ import pandas as pd
 from simulator import checks
 from simulator.network.core import Network
 from simulator.network.io_common import NetworkFileError, check_file, display_name
-from simulator.network.io_edgelist import read_edgelist, read_table, write_edgelist
+from simulator.network.io_edgelist import read_edgelist, read_table, scan_preamble, write_edgelist
 from simulator.network.io_graph import read_graph, write_gexf, write_graphml
 
 __all__ = [
     "NetworkFileError",
     "detect_format",
     "read_events",
+    "table_layout",
     "read_network",
     "read_node_attribute",
     "write_edgelist",
@@ -145,7 +146,39 @@ def read_network(path, format: str = "auto", directed: bool | None = None, **opt
     return read_graph(path, fmt, directed, **options)
 
 
-def read_events(path, columns=EVENT_COLUMNS, *, delimiter=None, header="auto") -> pd.DataFrame:
+def table_layout(path, delimiter=None) -> tuple[list[str] | None, int, int]:
+    """A delimited file's header names (lowercased; None without a header line), its number
+    of columns and the line number of its first data row.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "links.csv"
+    >>> _ = path.write_text("# links\\nParent,Child,Time\\na,b,0\\n")
+    >>> table_layout(path)
+    (['parent', 'child', 'time'], 3, 3)
+    """
+    path = check_file(path)
+    try:
+        pre = scan_preamble(path, delimiter)
+    except UnicodeDecodeError as exc:
+        raise NetworkFileError(f"{display_name(path)}: not UTF-8 text ({exc.reason})") from None
+    except (OSError, EOFError) as exc:
+        raise NetworkFileError(f"{display_name(path)}: cannot read ({exc})") from None
+    if pre is None or not pre.width:
+        raise NetworkFileError(f"{display_name(path)}: empty file (no data lines)")
+    return pre.header, pre.width, pre.first_line
+
+
+def read_events(
+    path,
+    columns=EVENT_COLUMNS,
+    *,
+    delimiter=None,
+    header="auto",
+    labels=("source", "target"),
+    optional=(),
+) -> pd.DataFrame:
     """Read a table of timestamped interactions (one row per event), in file order.
 
     Parameters
@@ -153,7 +186,12 @@ def read_events(path, columns=EVENT_COLUMNS, *, delimiter=None, header="auto") -
     path : str or Path
         Delimited text, optionally gzipped, as for edge lists.
     columns : sequence of str or None
-        Names of the leading columns; further columns are dropped.
+        Names of the leading columns; further columns are dropped. A ``time``
+        column must hold finite numbers (the first line that does not is named).
+    labels : sequence of str
+        The columns holding user ids (int64 when all spell integers, else strings).
+    optional : sequence of str
+        Columns that may be empty (or ``NA``, ``null``, ``-`` ...): None there.
 
     Returns
     -------
@@ -170,7 +208,15 @@ def read_events(path, columns=EVENT_COLUMNS, *, delimiter=None, header="auto") -
     {'source': [7, 8], 'target': [3, 3], 'time': [1341100972, 1341100990], 'kind': ['RT', 'MT']}
     """
     frame, _ = read_table(
-        path, list(columns), delimiter=delimiter, header=header, default=(), strict=False
+        path,
+        list(columns),
+        delimiter=delimiter,
+        header=header,
+        default=(),
+        strict=False,
+        numeric_columns=("time",),
+        label_columns=frozenset(labels),
+        optional=tuple(optional),
     )
     return frame
 

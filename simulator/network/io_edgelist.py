@@ -101,10 +101,16 @@ def scan_preamble(path: Path, delimiter: str | None = None, header="auto") -> Pr
     first = split_line(line, sep)
     second = split_line(rows[1][1], sep) if len(rows) > 1 else None
     if header == "auto":
-        header = [t.lower() for t in first[:2]] == ["source", "target"] or (
-            second is not None
-            and any(
-                not _is_number(a) and _is_number(b) for a, b in zip(first, second, strict=False)
+        names = [t.strip().lower() for t in first]
+        header = (
+            names[:2] == ["source", "target"]
+            or {"parent", "child"} <= set(names)
+            or (
+                second is not None
+                and any(
+                    not _is_number(a) and _is_number(b)
+                    for a, b in zip(first, second, strict=False)
+                )
             )
         )
     pre = Preamble(lineno - 1, sep, len(first), lineno, directed=directed, isolated=isolated)
@@ -146,6 +152,8 @@ def read_table(
     default=EDGE_COLUMNS,
     strict=True,
     numeric_columns=(),
+    label_columns=LABEL_COLUMNS,
+    optional=(),
 ):
     """Read a delimited table into a DataFrame with named columns.
 
@@ -167,19 +175,28 @@ def read_table(
         names = column_names(pre, names, default, fname, strict)
         wanted = NUMERIC_COLUMNS | set(numeric_columns)
         numeric = [i for i, n in enumerate(names) if n in wanted]
-        labels = [i for i, n in enumerate(names) if n in LABEL_COLUMNS]
-        frame = _fast_read(path, pre, labels)
-        if frame is None or not _clean(frame, numeric):
-            frame = _careful_read(path, pre, names, numeric, labels, fname)
+        labels = [i for i, n in enumerate(names) if n in label_columns]
+        gaps = [i for i, n in enumerate(names) if n in optional]
+        frame = _fast_read(path, pre, labels, gaps)
+        if frame is None or not _clean(frame, numeric, gaps):
+            frame = _careful_read(path, pre, names, numeric, labels, fname, gaps)
     except UnicodeDecodeError as exc:
         raise NetworkFileError(f"{fname}: not UTF-8 text ({exc.reason})") from exc
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise NetworkFileError(f"{fname}: corrupt gzip data ({exc})") from exc
-    as_int = all(frame[i].str.fullmatch(CANONICAL_INT).all() for i in labels)
+    present = {i: frame[i].dropna() for i in labels}
+    as_int = all(v.str.fullmatch(CANONICAL_INT).all() for v in present.values())
     # ids beyond int64 stay strings (labels, not numbers): nothing is lost
-    as_int = as_int and all(_fits_int64(frame[i]) for i in labels)
+    as_int = as_int and all(_fits_int64(v) for v in present.values())
     for i in labels:
-        frame[i] = frame[i].astype(np.int64) if as_int else frame[i].to_numpy(dtype=object)
+        if i in gaps and frame[i].isna().any():
+            values = frame[i].to_numpy(dtype=object)
+            values[pd.isna(values)] = None
+            if as_int:
+                values = np.array([None if v is None else int(v) for v in values], dtype=object)
+            frame[i] = pd.Series(values, index=frame.index, dtype=object)
+        else:
+            frame[i] = frame[i].astype(np.int64) if as_int else frame[i].to_numpy(dtype=object)
     frame.columns = names
     return frame[[n for n in names if n is not None]], pre
 
@@ -191,7 +208,12 @@ def _fits_int64(column: pd.Series) -> bool:
     return all(limit.min <= int(v) <= limit.max for v in long)
 
 
-def _read_csv(source, pre: Preamble, skip: int, labels, compression=None) -> pd.DataFrame:
+#: Fields that mean "missing" in an optional column (e.g. the parent of a root).
+MISSING_MARKERS = ("", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "-")
+
+
+def _read_csv(source, pre: Preamble, skip: int, labels, compression=None, gaps=()) -> pd.DataFrame:
+    na_values = {i: list(MISSING_MARKERS) if i in gaps else [""] for i in range(pre.width)}
     return pd.read_csv(
         source,
         sep=pre.sep or r"\s+",
@@ -199,23 +221,25 @@ def _read_csv(source, pre: Preamble, skip: int, labels, compression=None) -> pd.
         skiprows=skip,
         compression=compression,
         keep_default_na=False,
-        na_values=[""],
+        na_values=na_values,
         dtype={i: str for i in labels},
         encoding="utf-8-sig",
         engine="c",
     )
 
 
-def _fast_read(path: Path, pre: Preamble, labels) -> pd.DataFrame | None:
+def _fast_read(path: Path, pre: Preamble, labels, gaps=()) -> pd.DataFrame | None:
     try:
-        frame = _read_csv(path, pre, pre.skip, labels, "gzip" if is_gzip(path) else None)
+        compression = "gzip" if is_gzip(path) else None
+        frame = _read_csv(path, pre, pre.skip, labels, compression, gaps)
     except pd.errors.ParserError:
         return None
     return frame if frame.shape[1] == pre.width else None
 
 
-def _clean(frame: pd.DataFrame, numeric: list[int]) -> bool:
-    if frame.isna().to_numpy().any():
+def _clean(frame: pd.DataFrame, numeric: list[int], gaps=()) -> bool:
+    required = [i for i in range(frame.shape[1]) if i not in gaps]
+    if frame.iloc[:, required].isna().to_numpy().any():
         return False
     for i in numeric:
         col = frame.iloc[:, i]
@@ -224,7 +248,9 @@ def _clean(frame: pd.DataFrame, numeric: list[int]) -> bool:
     return True
 
 
-def _careful_read(path: Path, pre: Preamble, names, numeric, labels, fname) -> pd.DataFrame:
+def _careful_read(
+    path: Path, pre: Preamble, names, numeric, labels, fname, gaps=()
+) -> pd.DataFrame:
     """Check every line; raise naming the first bad one, else parse the clean lines."""
     kept = []
     with open_text(path) as fh:
@@ -240,15 +266,16 @@ def _careful_read(path: Path, pre: Preamble, names, numeric, labels, fname) -> p
                     f"{where}: expected {pre.width} columns (as on line {pre.first_line}), "
                     f"got {len(tokens)}"
                 )
-            if "" in tokens:
-                raise NetworkFileError(f"{where}: column {tokens.index('') + 1} is empty")
+            empty = [i for i, t in enumerate(tokens) if t == "" and i not in gaps]
+            if empty:
+                raise NetworkFileError(f"{where}: column {empty[0] + 1} is empty")
             for i in numeric:
                 if not _is_number(tokens[i]) or np.isnan(float(tokens[i])):
                     raise NetworkFileError(f"{where}: {names[i]} {tokens[i]!r} is not a number")
                 if not np.isfinite(float(tokens[i])):
                     raise NetworkFileError(f"{where}: {names[i]} {tokens[i]!r} is not finite")
             kept.append(line if line.endswith("\n") else line + "\n")
-    return _read_csv(io.StringIO("".join(kept)), pre, 0, labels)
+    return _read_csv(io.StringIO("".join(kept)), pre, 0, labels, None, gaps)
 
 
 def read_edgelist(
