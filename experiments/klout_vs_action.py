@@ -1,0 +1,304 @@
+"""Klout-like scores vs action: does the ability to make content travel predict conversions?
+
+A Klout-like score is computed the way such services computed theirs: from
+the **observable record of cheap actions**, never from the model's hidden
+parameters. Every sampled agent posts ``history_posts`` ordinary posts
+(the campaign funnel with ``history_appeal`` and no ask: conversion rate 0);
+its score is the mean number of clicks plus reshares those posts elicit
+(:func:`klout_like_scores`). Its **actual influence on a costly action** is
+the mean number of conversions credited to it: the conversions of a
+campaign (``campaign``: donate or buy) that it starts alone
+(:func:`single_seed_totals`, ``replicates`` runs per agent, the same
+replicate keys for every agent and every cost).
+
+The study reports the Spearman correlation of the two over the sampled
+agents with a 95% interval (Fisher's z with the variance 1.06 / (n - 3) of
+Fieller, Hartley & Pearson), a scatter plot, and a sweep over how costly
+the action is (``conversion_rates`` x ``tie_exponents``: conversions need
+``strength ** tie_exponent``), on the synthetic ``network`` and on the real
+network ``real_path`` (an undirected edge list; tie strength from
+neighbourhood overlap). Where the correlation falls below ``threshold``
+(0.3) the score no longer says who moves people to act.
+
+The credited conversions are estimates (``replicates`` runs), so the
+correlation is attenuated by their noise; ``reliability`` in summary.csv
+is the split-half reliability of the influence estimate (Spearman-Brown),
+which bounds how high the correlation can be.
+
+References
+----------
+A. Rao, N. Spasojevic, Z. Li, T. DSouza. Klout score: measuring influence
+across multiple social networks. IEEE Big Data 2015.
+M. Cha, H. Haddadi, F. Benevenuto, K. P. Gummadi. Measuring user influence
+in Twitter: the million follower fallacy. ICWSM 2010.
+E. C. Fieller, H. O. Hartley, E. S. Pearson. Tests for rank correlation
+coefficients. I. Biometrika 44(3/4), 470-481, 1957.
+J.-P. Onnela et al. Structure and tie strengths in mobile communication
+networks. PNAS 104(18), 2007 (overlap).
+
+Examples
+--------
+>>> import tempfile
+>>> from simulator.runs.config import small_config, FunnelConfig
+>>> cfg = small_config(campaign=FunnelConfig(), experiment=KloutVsActionConfig(
+...     agents=60, replicates=10, history_posts=4, conversion_rates=[0.2],
+...     tie_exponents=[0.0, 4.0], real_path=None, figures=False))
+>>> out = run(cfg, tempfile.mkdtemp())
+>>> sorted(out["summary"]["tie_exponent"].unique().tolist())
+[0.0, 4.0]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import stats
+
+from experiments.study import Study
+from simulator.engine.run import run_cascades
+from simulator.network.ties import TieModel
+from simulator.rng import replicate_keys, stream
+from simulator.runs.build import build_model, build_network, build_population
+from simulator.runs.config import Config, ExperimentConfig, FileNetworkConfig
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class KloutVsActionConfig(ExperimentConfig):
+    """Settings of the Klout-vs-action study."""
+
+    name: str = "klout_vs_action"
+    replicates: int = 200  # campaign runs per agent (credited conversions)
+    agents: int = 800  # agents sampled among those with a follower
+    history_posts: int = 10  # ordinary posts per agent behind its score
+    history_appeal: float = 0.3  # appeal of ordinary posts
+    conversion_rates: list[float] = field(default_factory=lambda: [0.05, 0.2, 0.6])
+    tie_exponents: list[float] = field(default_factory=lambda: [0.0, 1.0, 2.0, 4.0])
+    threshold: float = 0.3  # report where the correlation falls below this
+    real_path: str | None = "../shared/data/facebook_ego_combined/facebook_combined.txt"
+
+    def __post_init__(self):
+        super().__post_init__()
+        for name in ("agents", "history_posts"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+                raise ValueError(f"{name} must be an integer >= 2, got {value!r}")
+        if not 0.0 <= self.history_appeal <= 1.0:
+            raise ValueError(f"history_appeal must be in [0, 1], got {self.history_appeal}")
+        if not self.conversion_rates or any(not 0 <= r <= 1 for r in self.conversion_rates):
+            raise ValueError(
+                f"conversion_rates must be probabilities, got {list(self.conversion_rates)}"
+            )
+        if not self.tie_exponents or any(not e >= 0 for e in self.tie_exponents):
+            raise ValueError(f"tie_exponents must be >= 0, got {list(self.tie_exponents)}")
+        if not -1.0 < self.threshold < 1.0:
+            raise ValueError(f"threshold must be in (-1, 1), got {self.threshold}")
+
+
+def single_seed_totals(network, model, agents, runs, keys) -> dict[str, np.ndarray]:
+    """Each agent's cascades started alone: mean totals per agent over ``runs`` runs.
+
+    ``keys`` (``runs`` replicate keys) are the same for every agent. Returns
+    per-agent means and, under ``"conversions_runs"``, the (agents, runs)
+    conversions (for the split-half reliability).
+    """
+    seeds = np.repeat(np.asarray(agents, np.int64), runs)[:, None]
+    res = run_cascades(
+        network, seeds, model, seeds.shape[0], 0, log=False, keys=np.tile(keys, len(agents))
+    )
+    out = {name: v.reshape(len(agents), runs).mean(axis=1) for name, v in res.totals.items()}
+    out["conversions_runs"] = res.totals["conversions"].reshape(len(agents), runs)
+    return out
+
+
+def klout_like_scores(network, campaign, agents, posts, appeal, keys) -> np.ndarray:
+    """Mean clicks plus reshares elicited by an agent's ordinary posts (its public record).
+
+    ``campaign`` gives the world (population, schedule); the posts carry
+    ``appeal`` and no ask, so only cheap actions happen.
+    """
+    ordinary = dataclasses.replace(campaign, appeal=appeal, conversion_rate=0.0, amount=0.0)
+    totals = single_seed_totals(network, ordinary, agents, posts, keys)
+    return totals["clicks"] + totals["shares"]
+
+
+def spearman_ci(x, y, level: float = 0.95) -> tuple[float, float, float]:
+    """Spearman's rho with the Fisher-z interval, variance 1.06 / (n - 3) (Fieller et al. 1957).
+
+    Examples
+    --------
+    >>> rho, lo, hi = spearman_ci(np.arange(50.0), np.arange(50.0) ** 2)
+    >>> round(rho, 6), bool(lo > 0.99)
+    (1.0, True)
+    """
+    n = len(x)
+    rho = float(stats.spearmanr(x, y).statistic)
+    if not np.isfinite(rho):
+        return float("nan"), float("nan"), float("nan")
+    z = np.arctanh(np.clip(rho, -1 + 1e-12, 1 - 1e-12))
+    half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(1.06 / (n - 3))
+    return rho, float(np.tanh(z - half)), float(np.tanh(z + half))
+
+
+def split_half_reliability(runs: np.ndarray) -> float:
+    """Spearman-Brown reliability of the per-agent mean, from odd and even runs."""
+    a, b = runs[:, 0::2].mean(axis=1), runs[:, 1::2].mean(axis=1)
+    r = float(stats.spearmanr(a, b).statistic)
+    return 2 * r / (1 + r) if np.isfinite(r) and r > -1 else float("nan")
+
+
+def _world(cfg: Config, which: str):
+    exp = cfg.experiment
+    if which == "synthetic":
+        return build_network(cfg.network, cfg.seed)
+    path = Path(exp.real_path)
+    path = path if path.is_absolute() else REPO / path
+    real = FileNetworkConfig(path=str(path), directed=False, ties=TieModel(kind="overlap"))
+    return build_network(real, cfg.seed)
+
+
+def _study_world(cfg, which):
+    exp = cfg.experiment
+    network = _world(cfg, which)
+    population = build_population(cfg.population, network, cfg.seed)
+    base = build_model(cfg.campaign, population)
+    eligible = np.flatnonzero(network.out_degree() > 0)
+    rng = stream(cfg.seed, f"klout.agents.{which}")
+    agents = np.sort(rng.choice(eligible, min(exp.agents, eligible.size), replace=False))
+    history = replicate_keys(cfg.seed, exp.history_posts, "klout.history")
+    score = klout_like_scores(
+        network, base, agents, exp.history_posts, exp.history_appeal, history
+    )
+    keys = replicate_keys(cfg.seed, exp.replicates)
+    rows, summary = [], []
+    for rate in exp.conversion_rates:
+        for expo in exp.tie_exponents:
+            model = dataclasses.replace(base, conversion_rate=rate, tie_exponent=expo)
+            totals = single_seed_totals(network, model, agents, exp.replicates, keys)
+            conv = totals["conversions"]
+            rho, lo, hi = spearman_ci(score, conv, exp.ci_level)
+            summary.append(
+                {
+                    "network": which,
+                    "conversion_rate": rate,
+                    "tie_exponent": expo,
+                    "metric": "spearman",
+                    "mean": rho,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "n": len(agents),
+                    "reliability": split_half_reliability(totals["conversions_runs"]),
+                    "below_threshold": bool(rho < exp.threshold),
+                }
+            )
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "network": which,
+                        "conversion_rate": rate,
+                        "tie_exponent": expo,
+                        "node": agents,
+                        "followers": network.out_degree()[agents],
+                        "klout": score,
+                        "conversions": conv,
+                        "clicks": totals["clicks"],
+                        "shares": totals["shares"],
+                    }
+                )
+            )
+    return network, pd.concat(rows, ignore_index=True), pd.DataFrame(summary)
+
+
+def klout_figure(rows: pd.DataFrame, summary: pd.DataFrame, threshold: float) -> Figure:
+    """Left: score vs credited conversions at the costliest setting. Right: rho vs tie exponent."""
+    nets = list(summary["network"].unique())
+    fig = Figure(figsize=(10, 3.6 * len(nets)), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(len(nets), 2))
+    for i, net in enumerate(nets):
+        ax_sc, ax_rho = axes[i]
+        sub = rows[rows["network"] == net]
+        for j, expo in enumerate(sorted(sub["tie_exponent"].unique())[::1]):
+            part = sub[
+                (sub["tie_exponent"] == expo)
+                & (sub["conversion_rate"] == sub["conversion_rate"].max())
+            ]
+            ax_sc.scatter(
+                part["klout"],
+                part["conversions"] + 1e-3,
+                s=6,
+                alpha=0.5,
+                color=f"C{j}",
+                label=f"tie exponent {expo:g}",
+            )
+        ax_sc.set_xscale("symlog")
+        ax_sc.set_yscale("log")
+        ax_sc.set_xlabel("Klout-like score (clicks + reshares per ordinary post)")
+        ax_sc.set_ylabel("credited conversions (+0.001)")
+        ax_sc.set_title(f"{net}: highest conversion rate", fontsize=9)
+        ax_sc.legend(frameon=False, fontsize=7)
+        s = summary[summary["network"] == net]
+        for j, rate in enumerate(sorted(s["conversion_rate"].unique())):
+            part = s[s["conversion_rate"] == rate].sort_values("tie_exponent")
+            ax_rho.errorbar(
+                part["tie_exponent"],
+                part["mean"],
+                yerr=[part["mean"] - part["ci_low"], part["ci_high"] - part["mean"]],
+                fmt="o-",
+                capsize=3,
+                color=f"C{j}",
+                label=f"conversion rate {rate:g}",
+            )
+        ax_rho.axhline(threshold, color="k", lw=0.8, ls="--")
+        ax_rho.set_xlabel("tie exponent (how costly: conversions ~ strength^e)")
+        ax_rho.set_ylabel("Spearman rho (95% CI)")
+        ax_rho.legend(frameon=False, fontsize=7)
+    return fig
+
+
+def run(cfg: Config, outdir) -> dict:
+    """Run the Klout-vs-action study described by ``cfg`` and write its outputs into ``outdir``."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    exp = cfg.experiment
+    if cfg.campaign.kind != "funnel":
+        raise ValueError("klout_vs_action needs the campaign funnel: campaign=funnel")
+    worlds = ["synthetic"] + ([] if exp.real_path is None else ["real"])
+    frames, summaries, network = [], [], None
+    for which in worlds:
+        net, rows, summary = _study_world(cfg, which)
+        network = network or net
+        frames.append(rows.assign(network_name=net.name))
+        summaries.append(summary.assign(network_name=net.name))
+    rows = pd.concat(frames, ignore_index=True)
+    rows.insert(0, "experiment", exp.name)
+    rows["seed"] = cfg.seed
+    rows.to_parquet(outdir / "results.parquet", index=False)
+    summary = pd.concat(summaries, ignore_index=True)
+    summary.to_csv(outdir / "summary.csv", index=False)
+    if exp.figures:
+        klout_figure(rows, summary, exp.threshold).savefig(outdir / "klout_vs_action.png", dpi=120)
+    lines = [f"{'network':<10} {'conv':>5} {'expo':>5}  rho [95% CI]            reliability"]
+    for r in summary.to_dict("records"):
+        mark = "  < threshold" if r["below_threshold"] else ""
+        lines.append(
+            f"{r['network']:<10} {r['conversion_rate']:>5g} {r['tie_exponent']:>5g}  "
+            f"{r['mean']:+.2f} [{r['ci_low']:+.2f}, {r['ci_high']:+.2f}]     "
+            f"{r['reliability']:.2f}{mark}"
+        )
+    return {"rows": rows, "summary": summary, "network": network, "text": "\n".join(lines)}
+
+
+#: The registry entry (experiments/__init__.py lists it).
+STUDY = Study(
+    "klout_vs_action",
+    run,
+    "Does a Klout-like score (cheap actions elicited) say who moves people to a costly action?",
+    schema=KloutVsActionConfig,
+    reads=("network", "population", "campaign"),
+)

@@ -1,0 +1,323 @@
+"""Six factors: is each of Wu's factors necessary, and none sufficient, to find influencers?
+
+The world keeps every mechanism of the funnel (:mod:`simulator.behavior`):
+the sender's domain credibility on the topic (``credibility * expertise``)
+and bandwidth, the content's relevance to the target (``interest``), timing
+(the target's daily activity curve and time zone against the hour the seed
+posts, ``campaign.start_hour``), channel alignment (the arc's layer against
+``campaign.channel``) and the target's confidence (trust). Each candidate
+seed ``u`` gets one number per factor (:func:`factor_table`):
+
+=============  =============================================================
+credibility    ``credibility[u] * expertise[u, topic]``
+bandwidth      ``bandwidth[u] * followers(u)``: expected audience of one post
+relevance      mean ``interest[v, topic]`` over ``u``'s followers ``v``
+timing         mean over followers of the chance to be online within the
+               attention window after ``start_hour`` (their local hours)
+channel        mean channel fit of ``u``'s out-arcs (1, or ``channel_mismatch``)
+confidence     mean trust of ``u``'s followers in ``u`` (the arcs' start trust)
+=============  =============================================================
+
+The six-factor score is their product (each factor necessary). Arms, all
+with ``experiment.k`` seeds and the same replicate keys (common random
+numbers, so differences are paired): ``six_factor``; the baselines
+``experiment.baselines`` from the seeding registry (top degree, PageRank,
+random); ``drop_<factor>`` (the factor replaced by its mean over the
+candidates, i.e. left out of the ranking) and ``only_<factor>`` (ranked by
+that factor alone). Candidates: nodes with at least one follower.
+
+Outputs
+-------
+``results.parquet`` (one row per arm x replicate: the funnel's totals),
+``summary.csv`` (mean and CI per arm and metric), ``comparison.csv``
+(paired differences against ``six_factor``), ``factors.csv`` (per factor:
+the paired difference in conversions of dropping it and of using it alone,
+with CIs, and whether the model agrees that it is necessary / not
+sufficient), ``factors.png``.
+
+References
+----------
+M. Wu. The six factors of online social influence. Lithium Technologies
+community blog ("Building Community: The Science of Social"), 2010.
+
+Examples
+--------
+>>> import tempfile
+>>> from simulator.runs.config import small_config, FunnelConfig
+>>> cfg = small_config(campaign=FunnelConfig(appeal=0.6),
+...                    experiment=SixFactorsConfig(replicates=20, k=5, figures=False))
+>>> out = run(cfg, tempfile.mkdtemp())
+>>> sorted(out["factors"]["factor"])[:2]
+['bandwidth', 'channel']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from experiments.study import Study
+from simulator.analysis.stats import paired_differences, summarize
+from simulator.cascade_log import FUNNEL_TOTALS
+from simulator.engine.run import run_cascades
+from simulator.rng import replicate_keys
+from simulator.runs.build import build_model, build_network, build_population
+from simulator.runs.config import Config, ExperimentConfig
+from simulator.seeding.arms import seeds_for_arm
+from simulator.seeding.common import ranked
+
+FACTORS = ("credibility", "bandwidth", "relevance", "timing", "channel", "confidence")
+METRICS = ["reach", *FUNNEL_TOTALS]
+BASE = "six_factor"
+
+
+@dataclass
+class SixFactorsConfig(ExperimentConfig):
+    """Settings of the six-factors study (the world: ``network``, ``population``, ``campaign``)."""
+
+    name: str = "six_factors"
+    replicates: int = 300
+    k: int = 10  # seeds per arm
+    baselines: list[str] = field(default_factory=lambda: ["top_degree", "pagerank", "random"])
+
+    def __post_init__(self):
+        super().__post_init__()
+        from simulator.seeding.registry import STRATEGIES
+
+        if isinstance(self.k, bool) or not isinstance(self.k, int) or self.k < 1:
+            raise ValueError(f"k must be an integer >= 1, got {self.k!r}")
+        for name in self.baselines:
+            if name not in STRATEGIES:
+                raise ValueError(
+                    f"baselines: unknown seeding strategy {name!r}; "
+                    f"choose from {', '.join(sorted(STRATEGIES))}"
+                )
+
+
+def window_online(population, start_hour: int, window: int) -> np.ndarray:
+    """Each agent's chance to be online at least once in ``window`` steps from ``start_hour``.
+
+    Examples
+    --------
+    >>> from simulator.population import Population
+    >>> pop = Population(trust=[1.0], reciprocity=[0.5], bandwidth=[0.3], activity=[0.5],
+    ...                  credibility=[0.5], interest=[0.5], owed_to_originator=[0], favours=[])
+    >>> window_online(pop, 0, 2).tolist()
+    [0.75]
+    """
+    stay = np.ones(population.n)
+    for d in range(window):
+        stay *= 1.0 - population.online_chance(start_hour + d)
+    return 1.0 - stay
+
+
+def factor_table(network, population, campaign) -> pd.DataFrame:
+    """The six factors of every node as a sender of ``campaign`` (one row per node).
+
+    Means over followers are 0 for a node without followers.
+
+    Examples
+    --------
+    >>> from simulator import Campaign, Network
+    >>> from simulator.population import Population
+    >>> net = Network.from_edges([0, 0], [1, 2])
+    >>> pop = Population(trust=[1.0, 0.5, 1.0], reciprocity=[0.5] * 3, bandwidth=[0.5] * 3,
+    ...                  activity=[1.0] * 3, credibility=[0.4] * 3, interest=[1.0, 0.2, 0.6],
+    ...                  owed_to_originator=[0] * 3, favours=[0.0, 0.0])
+    >>> factor_table(net, pop, Campaign()).loc[0].round(2).tolist()
+    [0.4, 1.0, 0.4, 1.0, 1.0, 0.75]
+    """
+    n, src, dst = network.n, network.sources(), network.indices
+    followers = np.maximum(network.out_degree(), 1)
+
+    def follower_mean(per_arc):
+        return np.bincount(src, weights=per_arc, minlength=n) / followers
+
+    trust0 = population.trust[dst] * (1.0 if network.trust is None else network.trust)
+    fit = np.ones(network.m)
+    if campaign.channel is not None:
+        fits = network.layer == network.layer_names.index(campaign.channel)
+        fit = np.where(fits, 1.0, campaign.channel_mismatch)
+    online = window_online(
+        population, campaign.start_hour, min(campaign.attention_window, campaign.steps)
+    )
+    return pd.DataFrame(
+        {
+            "credibility": population.domain_credibility(campaign.topic),
+            "bandwidth": population.bandwidth * network.out_degree(),
+            "relevance": follower_mean(population.interest[dst, campaign.topic]),
+            "timing": follower_mean(online[dst]),
+            "channel": follower_mean(fit),
+            "confidence": follower_mean(trust0),
+        },
+        index=pd.RangeIndex(n, name="node"),
+    )
+
+
+def factor_seeds(table: pd.DataFrame, k: int, drop=(), only=None) -> np.ndarray:
+    """The ``k`` best candidates by the product of the factors.
+
+    ``drop``: factors replaced by their mean over the candidates (left out);
+    ``only``: rank by this factor alone. Candidates have a follower
+    (``bandwidth`` > 0 or a follower at all); ties go to more followers'
+    bandwidth, then the lower index.
+    """
+    eligible = table["channel"].to_numpy() > 0  # has a follower
+    if only is not None:
+        score = table[only].to_numpy()
+    else:
+        score = np.ones(len(table))
+        for name in FACTORS:
+            if name not in drop:
+                score = score * table[name].to_numpy()
+    return ranked(k, score, table["bandwidth"].to_numpy(), eligible=eligible)
+
+
+def _arms(table, network, population, exp, seed):
+    arms = {BASE: [factor_seeds(table, exp.k)] * exp.replicates}
+    for name in exp.baselines:
+        arms[name] = seeds_for_arm(
+            network, name, exp.k, exp.replicates, seed, population=population
+        )
+    for f in FACTORS:
+        arms[f"drop_{f}"] = [factor_seeds(table, exp.k, drop=(f,))] * exp.replicates
+    for f in FACTORS:
+        arms[f"only_{f}"] = [factor_seeds(table, exp.k, only=f)] * exp.replicates
+    return arms
+
+
+def factor_verdicts(comparison: pd.DataFrame, metric: str = "conversions") -> pd.DataFrame:
+    """Per factor: the paired effect of dropping it and of using it alone, and the verdict.
+
+    ``necessary``: dropping it loses conversions (CI entirely below 0).
+    ``sufficient``: alone it does as well (CI reaches 0 or above).
+    """
+    comp = comparison[comparison["metric"] == metric].set_index("arm")
+    rows = []
+    for f in FACTORS:
+        d, o = comp.loc[f"drop_{f}"], comp.loc[f"only_{f}"]
+        rows.append(
+            {
+                "factor": f,
+                "drop_diff": d["mean_diff"],
+                "drop_ci_low": d["ci_low"],
+                "drop_ci_high": d["ci_high"],
+                "only_diff": o["mean_diff"],
+                "only_ci_low": o["ci_low"],
+                "only_ci_high": o["ci_high"],
+                "necessary": bool(d["ci_high"] < 0),
+                "sufficient": bool(o["ci_high"] >= 0),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def factors_figure(comparison: pd.DataFrame, title: str = "", level: float = 0.95) -> Figure:
+    """Paired difference in conversions against the six-factor arm, per arm, with CIs."""
+    comp = comparison[comparison["metric"] == "conversions"].reset_index(drop=True)
+    fig = Figure(figsize=(7, 0.35 * len(comp) + 1.2), layout="constrained")
+    ax = fig.subplots()
+    for i, row in comp.iterrows():
+        color = "C3" if row["arm"].startswith("drop_") else "C0"
+        color = "C2" if row["arm"].startswith("only_") else color
+        ax.errorbar(
+            row["mean_diff"],
+            i,
+            xerr=[[row["mean_diff"] - row["ci_low"]], [row["ci_high"] - row["mean_diff"]]],
+            fmt="o",
+            color=color,
+            capsize=3,
+        )
+    ax.axvline(0.0, color="k", lw=0.8)
+    ax.set_yticks(np.arange(len(comp)), comp["arm"])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"conversions minus six_factor arm (paired, {level:.0%} CI)")
+    ax.set_title(title, fontsize=9)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def format_verdicts(verdicts: pd.DataFrame) -> str:
+    """A plain-text table of :func:`factor_verdicts`."""
+    lines = [f"{'factor':<12} {'drop it':>24} {'alone':>24}  necessary  sufficient"]
+    for r in verdicts.to_dict("records"):
+        drop = f"{r['drop_diff']:+.2f} [{r['drop_ci_low']:+.2f}, {r['drop_ci_high']:+.2f}]"
+        only = f"{r['only_diff']:+.2f} [{r['only_ci_low']:+.2f}, {r['only_ci_high']:+.2f}]"
+        lines.append(
+            f"{r['factor']:<12} {drop:>24} {only:>24}  {r['necessary']!s:<9}  {r['sufficient']!s}"
+        )
+    return "\n".join(lines)
+
+
+def run(cfg: Config, outdir) -> dict:
+    """Run the six-factors study described by ``cfg`` and write its outputs into ``outdir``."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    exp = cfg.experiment
+    if cfg.campaign.kind != "funnel":
+        raise ValueError("six_factors needs the campaign funnel: campaign=funnel")
+    network = build_network(cfg.network, cfg.seed)
+    population = build_population(cfg.population, network, cfg.seed)
+    model = build_model(cfg.campaign, population)
+    table = factor_table(network, population, model)
+    keys = replicate_keys(cfg.seed, exp.replicates)
+    frames = []
+    for arm, rows in _arms(table, network, population, exp, cfg.seed).items():
+        res = run_cascades(
+            network, np.array(rows), model, exp.replicates, cfg.seed, log=False, keys=keys
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "arm": arm,
+                    "replicate": np.arange(exp.replicates),
+                    "seed": cfg.seed,
+                    "replicate_key": keys,
+                    "k": exp.k,
+                    "reach": res.reach,
+                    "depth": res.depth,
+                    **res.totals,
+                }
+            )
+        )
+    rows = pd.concat(frames, ignore_index=True)
+    rows.insert(0, "experiment", exp.name)
+    rows["network"] = network.name
+    rows.to_parquet(outdir / "results.parquet", index=False)
+    level = exp.ci_level
+    summary = summarize(rows, METRICS, level=level)
+    summary.to_csv(outdir / "summary.csv", index=False)
+    comparison = paired_differences(rows, METRICS, baseline=BASE, level=level)
+    comparison.to_csv(outdir / "comparison.csv", index=False)
+    verdicts = factor_verdicts(comparison)
+    verdicts.to_csv(outdir / "factors.csv", index=False)
+    if exp.figures:
+        title = f"{network.name}: {exp.k} seeds, {exp.replicates} paired replicates"
+        factors_figure(comparison, title, level).savefig(outdir / "factors.png", dpi=120)
+    conv = summary[summary["metric"] == "conversions"].set_index("arm")["mean"]
+    text = "mean conversions per arm:\n" + "\n".join(
+        f"  {arm:<18} {value:8.2f}" for arm, value in conv.items()
+    )
+    return {
+        "rows": rows,
+        "summary": summary,
+        "comparison": comparison,
+        "factors": verdicts,
+        "table": table,
+        "network": network,
+        "text": text + "\n\n" + format_verdicts(verdicts),
+    }
+
+
+#: The registry entry (experiments/__init__.py lists it).
+STUDY = Study(
+    "six_factors",
+    run,
+    "Is each of Wu's six factors necessary, and none sufficient, to pick seeds that convert?",
+    schema=SixFactorsConfig,
+    reads=("network", "population", "campaign"),
+)

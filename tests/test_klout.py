@@ -1,0 +1,87 @@
+"""Klout vs action: the score reads only cheap actions; correlations and their intervals."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from experiments.klout_vs_action import (
+    KloutVsActionConfig,
+    klout_like_scores,
+    run,
+    single_seed_totals,
+    spearman_ci,
+)
+from simulator import Campaign
+from simulator.network import generators as gen
+from simulator.network.ties import TieModel, apply_tie_model
+from simulator.population import Population, PopulationSpec
+from simulator.rng import replicate_keys
+from simulator.runs.config import FunnelConfig, HolmeKimConfig, small_config
+
+
+@pytest.fixture(scope="module")
+def world():
+    net = gen.holme_kim(800, 3, 0.5, np.random.default_rng(3))
+    net = apply_tie_model(net, TieModel(kind="beta", a=2.0, b=3.0), np.random.default_rng(4))
+    pop = Population.draw(PopulationSpec(), net, np.random.default_rng(5))
+    return net, Campaign(appeal=0.4).with_population(pop)
+
+
+def test_score_does_not_read_the_costly_action(world):
+    """The score is the record of cheap actions: the ask's parameters do not move it."""
+    net, camp = world
+    agents, keys = np.arange(0, 800, 20), replicate_keys(1, 5, "history")
+    a = klout_like_scores(net, camp, agents, 5, 0.3, keys)
+    costly = dataclasses.replace(camp, conversion_rate=0.9, tie_exponent=5.0, amount=500.0)
+    assert np.array_equal(a, klout_like_scores(net, costly, agents, 5, 0.3, keys))
+
+
+def test_single_seed_totals_pair_agents_by_keys(world):
+    net, camp = world
+    keys = replicate_keys(2, 8)
+    one = single_seed_totals(net, camp, [7], 8, keys)
+    two = single_seed_totals(net, camp, [3, 7], 8, keys)
+    assert np.array_equal(one["conversions_runs"][0], two["conversions_runs"][1])
+
+
+def test_spearman_interval_covers_at_the_nominal_rate():
+    """Fisher-Fieller interval of rho: coverage within 4 SE of 95% over 400 samples."""
+    rng = np.random.default_rng(8)
+    cov = np.array([[1.0, 0.5], [0.5, 1.0]])
+    true = 6 / np.pi * np.arcsin(0.5 / 2)  # Spearman's rho of a binormal with r = 0.5
+    hits = 0
+    for _ in range(400):
+        x, y = rng.multivariate_normal([0, 0], cov, size=80).T
+        _, lo, hi = spearman_ci(x, y)
+        hits += lo <= true <= hi
+    se = np.sqrt(0.95 * 0.05 / 400)
+    assert abs(hits / 400 - 0.95) < 4 * se
+
+
+def test_costly_action_decouples_score_from_influence(tmp_path):
+    cfg = small_config(
+        network=HolmeKimConfig(n=1000, m=4, ties=TieModel(kind="beta", a=2.0, b=3.0)),
+        campaign=FunnelConfig(appeal=0.4),
+        experiment=KloutVsActionConfig(
+            agents=150,
+            replicates=30,
+            history_posts=6,
+            conversion_rates=[0.5],
+            tie_exponents=[0.0, 6.0],
+            real_path=None,
+            figures=False,
+        ),
+    )
+    out = run(cfg, tmp_path)
+    s = out["summary"].set_index("tie_exponent")
+    assert s.loc[0.0, "mean"] > s.loc[6.0, "mean"]  # cheap: rho high; costly: lower
+    assert s.loc[0.0, "ci_low"] > 0.0  # the cheap ask still follows the score
+    assert (tmp_path / "results.parquet").exists() and (tmp_path / "summary.csv").exists()
+
+
+def test_bad_settings_are_named():
+    with pytest.raises(ValueError, match="tie_exponents must be >= 0"):
+        KloutVsActionConfig(tie_exponents=[-1.0])
+    with pytest.raises(ValueError, match="agents must be an integer >= 2"):
+        KloutVsActionConfig(agents=1)
