@@ -298,8 +298,9 @@ class TrustedVoluntary:
        the actor is not a contestant;
     4. **trusted actors**: each action weighs the actor's :func:`trust_rank`
        (established accounts 1, fresh accounts followed by no one trusted 0);
-    5. **within tolerance**: an action on a poster's ``j``-th push of the link
-       weighs ``min(1, k / j)`` (``k=3``: pushes past a handful are spam);
+    5. **within tolerance**: only actions on a poster's first ``k`` pushes of
+       the link count (``k=3``: pushes past a handful are spam; a rule that
+       still gave them any weight would pay for volume);
     6. **the audience's verdict**: the score is multiplied by
        ``exp(-penalty * r)``, where ``r`` is the share of the link's distinct
        clickers who then unfollowed or reported the account they clicked it
@@ -354,7 +355,7 @@ class TrustedVoluntary:
             grown = at[hit & is_share[at]]
             valid.update((actor[grown] * width + link[grown]).tolist())
         j = _push_index(record, acts, "via") if len(acts) else np.zeros(0)
-        w = weight[actor] * np.minimum(1.0, self.k / np.maximum(j, 1)) * counted
+        w = weight[actor] * (j <= self.k) * counted
         score = _per_link(record, link, w)
         unf, rep = _cuts_after_clicks(record)
         cutters = _per_link(record, clicks.drop_duplicates(["clicker", "link"])["link"])
