@@ -35,6 +35,7 @@ if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         f"chromium not found at {CHROMIUM} (install Debian's: apt-get install -y chromium)",
         allow_module_level=True,
     )
+os.environ.setdefault("SOLARA_CHECK_HOOKS", "off")  # before solara is first imported
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed (.[app] extra)")
 pytest.importorskip("solara", reason="solara is not installed (the .[app] extra)")
 
