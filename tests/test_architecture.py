@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("simulator", "experiments")
+PACKAGES = ("simulator", "experiments", "app")
 MAX_LINES = 450
 LONG_REASON = "This module is long because"
 
@@ -34,11 +34,13 @@ LAYERS = [
     ("analysis", ["analysis"]),
     ("seeding", ["seeding"]),
     ("contest", ["contest"]),
+    ("calibration", ["calibration"]),
     ("plots", ["plots"]),
     ("mesa", ["mesa_model"]),
     ("config", ["runs.config", "runs.build"]),
     ("studies", ["experiments"]),
     ("runs", ["runs"]),
+    ("app", ["app"]),  # the browser view: outside the library, on top of everything
 ]
 
 
@@ -104,7 +106,7 @@ def layer_of(module: str) -> int:
     best, best_len = None, -1
     for index, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            full = prefix if prefix == "experiments" else f"simulator.{prefix}"
+            full = prefix if prefix in ("experiments", "app") else f"simulator.{prefix}"
             if (module == full or module.startswith(full + ".")) and len(full) > best_len:
                 best, best_len = index, len(full)
     return best
@@ -158,6 +160,8 @@ def test_imports_point_down_the_layers():
         for target in targets:
             if target == "simulator":
                 wrong.append(f"{module} imports the root package (import the defining module)")
+            elif layer_of(target) is None:
+                wrong.append(f"{target} (imported by {module}) belongs to no layer")
             elif layer_of(target) > own:
                 wrong.append(
                     f"{module} ({LAYERS[own][0]}) imports {target} ({LAYERS[layer_of(target)][0]})"
