@@ -28,7 +28,11 @@ LONG_REASON = "This module is long because"
 LAYERS = [
     (
         "base",
-        ["checks", "rng", "behavior", "distributions", "cascade_log", "network", "population"],
+        ["checks", "errors", "rng", "behavior", "distributions", "cascade_log", "network"],
+    ),
+    (
+        "population",
+        ["population"],
     ),
     ("engine", ["engine"]),
     ("analysis", ["analysis"]),
