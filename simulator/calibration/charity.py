@@ -1,0 +1,480 @@
+"""The charity appeal scene: a blogger, his community, weak ties, two celebrities, a crowd.
+
+A blogger posts one charity appeal. The scene (:class:`CharityScene`, sizes
+and fixed settings documented there) has three branches whose counts add:
+
+* **the blog branch** (the funnel kernel, one replicate): the blogger (node
+  0); ``community`` regular readers, strong ties to him (Beta(8, 2)) and to
+  each other (each follows ``community_follows`` others, Beta(6, 3)), a
+  share ``favour_share`` of them owing him ``1 + Poisson(favours_mean)``
+  favours; ``weak_followers`` who follow him without knowing him (Beta(1,
+  9)); and a ``crowd``: every account but the blogger has
+  ``Poisson(crowd_followers)`` followers drawn from the crowd (Beta(1, 6)),
+  so shares travel on through weak ties;
+* **the celebrity branch**: two accounts with ``celebrity_followers``
+  followers post the appeal ``celebrity_posts`` times from hour
+  ``celebrity_start``, every ``celebrity_gap`` hours. It is simulated at
+  ``celebrity_scale`` of its size (each sampled follower with its own crowd
+  of followers) and rescaled: impressions and tweets are multiplied by
+  ``1 / celebrity_scale`` (their expectations scale exactly); the
+  celebrity donors, rare and independent, are drawn as Poisson with mean
+  ``sum over sampled clickers of P(convert) / celebrity_scale`` (the law of
+  rare events; the conversion chance of each click is
+  :func:`simulator.behavior.convert_probability`);
+* **discovery**: the post keeps being found (search, links, aggregators):
+  strangers arrive at the rate ``r(t) = r0 exp(-t / tau)`` per hour; each
+  sees the post directly over a weak tie (``visitor_strength``) and clicks,
+  shares and donates by the behaviour functions. Outcomes of independent
+  arrivals are a thinned Poisson process, so the numbers of visitor tweets
+  and donors in any time span are Poisson with mean the expected arrivals
+  times the mean chance (over visitors' attributes). The fitted quantity is
+  ``visitors48``, the expected arrivals in the first 48 hours; ``tau``
+  (not identified by 48-hour totals) has a lognormal prior, median
+  ``decay_median`` hours, and only moves the prediction after 48 hours.
+
+"Strong" and "weak" donors are the donor's relation to the blogger: strong
+= a community member; everyone else is weak.
+
+Fitted parameters (:data:`PARAMETERS`): ``share_rate``,
+``conversion_rate``, ``tie_exponent``, ``amount`` (the base gift),
+``community`` (the number of regular readers: the branch is built with
+``max_community`` members and the arcs of members beyond ``community`` are
+cut, so a simulation at any size reuses one network) and ``visitors48``.
+Fixed: ``appeal`` (confounded with the two rates, since clicks are not
+observed), ``celebrity_bandwidth`` = 1 (the write-up's "impressions" are
+tweets delivered to timelines: followers times tweets, the usual way such
+estimates are made; whether a follower then opens one is the timing step)
+and the rest of :class:`CharityScene`.
+
+Examples
+--------
+>>> model = CharityModel(CharityScene.small(), seed=1)
+>>> out = model.simulate(np.array([0.3, 0.3, 2.0, 45.0, 200, 300.0]),
+...                      np.random.default_rng(0))
+>>> sorted(out)[:4]
+['after48_amount', 'after48_donors', 'amount', 'celebrity_donors']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator import behavior
+from simulator.cascade_log import ACTION_CODE
+from simulator.engine.campaign import Campaign
+from simulator.engine.funnel import funnel_events
+from simulator.network.core import Network
+from simulator.population import Population
+from simulator.rng import stream
+
+__all__ = ["PARAMETERS", "CharityModel", "CharityScene", "VARIANTS"]
+
+#: The fitted parameters, in order.
+PARAMETERS = (
+    "share_rate",
+    "conversion_rate",
+    "tie_exponent",
+    "amount",
+    "community",
+    "visitors48",
+)
+#: Counterfactual scenarios :meth:`CharityModel.simulate` knows.
+VARIANTS = (
+    "baseline",
+    "no_celebrities",
+    "celebrities_only",
+    "twice_community",
+    "half_favours",
+    "reminder_24h",
+)
+# positions in Campaign.kernel_arrays' msg vector
+_MSG = {"share_rate": 1, "conversion_rate": 2, "tie_exponent": 3, "amount": 5}
+CONVERT, CLICK = ACTION_CODE["convert"], ACTION_CODE["click"]
+
+
+@dataclass(frozen=True)
+class CharityScene:
+    """Sizes and fixed settings of the scene (documented choices, not fitted).
+
+    Sizes follow the write-up where it gives them (two celebrities with
+    more than 100,000 and 500,000 followers; a community of regulars) and
+    are round numbers elsewhere: a blog of a few hundred regulars and a few
+    thousand followers who do not know the blogger.
+    """
+
+    max_community: int = 3000
+    weak_followers: int = 3000
+    crowd: int = 20000
+    crowd_followers: float = 20.0
+    community_follows: float = 8.0
+    favour_share: float = 0.25
+    favours_mean: float = 1.0
+    celebrity_followers: tuple[int, ...] = (100_000, 500_000)
+    celebrity_scale: float = 0.01
+    celebrity_posts: int = 4
+    celebrity_start: int = 6
+    celebrity_gap: int = 8
+    celebrity_bandwidth: float = 1.0
+    appeal: float = 0.5
+    community_interest: tuple[float, float] = (5.0, 2.0)
+    weak_attention: float = 0.5
+    blogger_bandwidth: float = 0.8
+    blogger_credibility: float = 0.8
+    visitor_strength: float = 0.1
+    steps: int = 48
+    attention_window: int = 12
+    decay_median: float = 48.0
+    decay_sigma: float = 0.6
+
+    def __post_init__(self):
+        for name in ("max_community", "weak_followers", "crowd", "celebrity_posts", "steps"):
+            if int(getattr(self, name)) < 1:
+                raise ValueError(f"scene.{name} must be >= 1, got {getattr(self, name)}")
+        if not 0 < self.celebrity_scale <= 1:
+            raise ValueError(
+                f"scene.celebrity_scale must be in (0, 1], got {self.celebrity_scale}"
+            )
+        if not self.celebrity_start + (self.celebrity_posts - 1) * self.celebrity_gap < self.steps:
+            raise ValueError("scene: the celebrities' last post must fall within the steps")
+
+    @classmethod
+    def small(cls) -> CharityScene:
+        """A scene a tenth of the size (tests, notebooks): same shape, faster."""
+        return cls(weak_followers=600, crowd=4000, celebrity_scale=0.002)
+
+
+def _beta(rng, a, b, size):
+    return rng.beta(a, b, size)
+
+
+def _followers(rng, sources, pool_lo, pool_hi, mean):
+    counts = rng.poisson(mean, size=sources.size)
+    src = np.repeat(sources, counts)
+    dst = rng.integers(pool_lo, pool_hi, size=src.size)
+    return src, dst
+
+
+def _population(rng, n, owed, bandwidth0=None, credibility0=None):
+    pop = dict(
+        trust=rng.beta(5, 2, n),
+        reciprocity=rng.beta(2, 2, n),
+        bandwidth=rng.beta(2, 8, n),
+        activity=rng.beta(2, 5, n),
+        credibility=rng.beta(2, 5, n),
+        interest=rng.uniform(0, 1, n),
+        owed_to_originator=owed,
+    )
+    if bandwidth0 is not None:
+        pop["bandwidth"][0] = bandwidth0
+    if credibility0 is not None:
+        pop["credibility"][0] = credibility0
+    return pop
+
+
+def _blog_branch(scene: CharityScene, rng, community: int):
+    c, w, k = community, scene.weak_followers, scene.crowd
+    n = 1 + c + w + k
+    comm = np.arange(1, 1 + c)
+    src = [np.zeros(c + w, np.int64)]
+    dst = [np.arange(1, 1 + c + w)]
+    strength = [np.r_[_beta(rng, 8, 2, c), _beta(rng, 1, 9, w)]]
+    s, d = _followers(rng, comm, 1, 1 + c, scene.community_follows)
+    src.append(s), dst.append(d), strength.append(_beta(rng, 6, 3, s.size))
+    s, d = _followers(rng, np.arange(1, n), 1 + c + w, n, scene.crowd_followers)
+    src.append(s), dst.append(d), strength.append(_beta(rng, 1, 6, s.size))
+    net = Network.from_edges(
+        np.concatenate(src),
+        np.concatenate(dst),
+        n=n,
+        weight=np.concatenate(strength),
+        name=f"charity blog branch (community {c}, weak {w}, crowd {k})",
+    )
+    owed = np.zeros(n)
+    owes = comm[rng.random(c) < scene.favour_share]
+    owed[owes] = 1 + rng.poisson(scene.favours_mean, owes.size)
+    pop = _population(rng, n, owed, scene.blogger_bandwidth, scene.blogger_credibility)
+    pop["interest"][comm] = rng.beta(*scene.community_interest, c)  # regulars read him for it
+    rank = np.zeros(n, np.int64)  # member i has rank i; others 0
+    rank[comm] = comm
+    need = np.maximum(rank[net.sources()], rank[net.indices])  # usable iff community >= need
+    return net, Population(**pop, favours=np.zeros(net.m)), rank, need
+
+
+def _celebrity_branch(scene: CharityScene, rng, followers: tuple[int, ...]):
+    sizes = [max(1, round(f * scene.celebrity_scale)) for f in followers]
+    n_celeb, total = len(sizes), sum(sizes)
+    crowd = max(scene.crowd, 2 * total)
+    n = n_celeb + total + crowd
+    src = [np.repeat(np.arange(n_celeb), sizes)]
+    dst = [np.arange(n_celeb, n_celeb + total)]
+    strength = [_beta(rng, 1, 9, total)]
+    s, d = _followers(rng, np.arange(n_celeb, n), n_celeb + total, n, scene.crowd_followers)
+    src.append(s), dst.append(d), strength.append(_beta(rng, 1, 6, s.size))
+    net = Network.from_edges(
+        np.concatenate(src),
+        np.concatenate(dst),
+        n=n,
+        weight=np.concatenate(strength),
+        name=f"charity celebrity branch (followers {followers}, scale {scene.celebrity_scale:g})",
+    )
+    pop = _population(rng, n, np.zeros(n))
+    return net, Population(**pop, favours=np.zeros(net.m)), n_celeb
+
+
+class _Branch:
+    """One network with its kernel arrays, ready to run with new parameters."""
+
+    def __init__(self, network, population, campaign, seeds):
+        self.network, self.population, self.seeds = network, population, np.asarray(seeds)
+        self.campaign = campaign.with_population(population)
+        self.node_f, self.arc_f, self.msg, self.ints = self.campaign.kernel_arrays(network)
+
+    def run(
+        self,
+        theta_map,
+        key,
+        *,
+        steps=None,
+        reminders=None,
+        owed_scale=1.0,
+        bandwidth=None,
+        cut=None,
+    ):
+        msg = self.msg.copy()
+        for name, pos in _MSG.items():
+            msg[pos] = theta_map[name]
+        ints = self.ints
+        if steps is not None or reminders is not None:
+            camp = dataclasses.replace(
+                self.campaign,
+                steps=steps or self.campaign.steps,
+                reminders=self.campaign.reminders if reminders is None else reminders,
+            )
+            ints = camp.kernel_arrays(self.network)[3] if reminders is not None else ints.copy()
+            ints[0] = camp.steps
+        node_f = self.node_f
+        if owed_scale != 1.0 or bandwidth is not None:
+            node_f = node_f.copy()
+            node_f[:, 5] *= owed_scale
+            if bandwidth is not None:
+                node_f[: self.seeds.size, 0] = bandwidth
+        arc_f = self.arc_f
+        if cut is not None:
+            arc_f = arc_f.copy()
+            arc_f[cut, 1] = 0.0  # no trust: below cut_below, the arc carries nothing
+        net = self.network
+        return funnel_events(
+            net.indptr,
+            net.indices,
+            node_f,
+            arc_f,
+            msg,
+            ints,
+            self.seeds[None, :],
+            np.array([key], np.uint64),
+        )
+
+
+class CharityModel:
+    """The scene built once (from ``seed``), simulated at any parameters and scenario.
+
+    Parameters
+    ----------
+    scene : CharityScene
+    seed : int
+        Root seed of the scene's network and population (streams
+        ``charity.blog``, ``charity.celebrities``, ``charity.visitors``);
+        each simulation draws its randomness from the generator it is given.
+    """
+
+    def __init__(self, scene: CharityScene, seed: int):
+        self.scene, self.seed = scene, seed
+        self._branches: dict[str, tuple] = {}
+        rng = stream(seed, "charity.visitors")
+        m = 4000
+        self.visitors = dict(
+            trust=rng.beta(5, 2, m), reciprocity=rng.beta(2, 2, m), interest=rng.uniform(0, 1, m)
+        )
+        for name in ("blog", "celebrities"):  # build the baseline branches now
+            self.branch(name)
+
+    def _campaign(self, **kw):
+        s = self.scene
+        return Campaign(
+            appeal=s.appeal,
+            weak_attention=s.weak_attention,
+            steps=s.steps,
+            attention_window=s.attention_window,
+            fatigue_tolerance=10,
+            **kw,
+        )
+
+    def branch(self, name: str) -> tuple:
+        """``(branch, (member rank, arc need) or number of celebrities)``, built on first use."""
+        if name not in self._branches:
+            s = self.scene
+            if name == "blog":
+                net, pop, rank, need = _blog_branch(
+                    s, stream(self.seed, "charity.blog"), s.max_community
+                )
+                self._branches[name] = (_Branch(net, pop, self._campaign(), [0]), (rank, need))
+            else:
+                followers = s.celebrity_followers if name == "celebrities" else (1_000_000,)
+                net, pop, k = _celebrity_branch(s, stream(self.seed, "charity." + name), followers)
+                rem = tuple(s.celebrity_gap * i for i in range(1, s.celebrity_posts))
+                camp = self._campaign(reminders=rem)
+                self._branches[name] = (_Branch(net, pop, camp, np.arange(k)), k)
+        return self._branches[name]
+
+    @property
+    def blog(self):
+        """The blog branch, the members' ranks and each arc's needed community size."""
+        return self.branch("blog")
+
+    @property
+    def celebrities(self):
+        """The baseline celebrity branch and its number of celebrities."""
+        return self.branch("celebrities")
+
+    def _visitor_rates(self, th):
+        v, s = self.visitors, self.scene
+        p_click = behavior.click_probability(
+            s.appeal,
+            v["interest"],
+            s.blogger_credibility,
+            v["trust"],
+            s.visitor_strength,
+            1.0,
+            s.weak_attention,
+            1.0,
+        )
+        p_conv = behavior.convert_probability(
+            th["conversion_rate"],
+            s.visitor_strength,
+            th["tie_exponent"],
+            v["trust"],
+            v["reciprocity"],
+            0.0,
+            1.0,
+        )
+        return float((p_click * th["share_rate"]).mean()), float((p_click * p_conv).mean())
+
+    def simulate(
+        self,
+        theta,
+        rng: np.random.Generator,
+        variant: str = "baseline",
+        horizon: int | None = None,
+    ) -> dict:
+        """One simulation: the 48-hour figures and (with ``horizon`` hours) what came after.
+
+        Returns a dict of ``tweets, donors, amount, strong_donors,
+        weak_donors, strong_amount, weak_amount, max_gift_owed`` (whether the
+        largest gift came from someone owing favours), ``celebrity_impressions,
+        celebrity_donors`` and ``after48_donors, after48_amount`` (0 without
+        ``horizon``).
+        """
+        if variant not in VARIANTS:
+            raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
+        th = dict(zip(PARAMETERS, np.asarray(theta, float), strict=True))
+        s = self.scene
+        steps = s.steps if horizon is None else max(horizon, s.steps)
+        out = dict.fromkeys(
+            (
+                "tweets",
+                "donors",
+                "amount",
+                "strong_donors",
+                "weak_donors",
+                "strong_amount",
+                "weak_amount",
+                "celebrity_impressions",
+                "celebrity_donors",
+                "after48_donors",
+                "after48_amount",
+                "max_gift_owed",
+            ),
+            0.0,
+        )
+        keys = rng.integers(0, 2**63, size=2)
+        if variant != "celebrities_only":
+            blog, (rank, need) = self.blog
+            size = int(round(th["community"])) * (2 if variant == "twice_community" else 1)
+            if size > s.max_community:
+                raise ValueError(f"community {size} exceeds scene.max_community {s.max_community}")
+            member = (rank > 0) & (rank <= size)
+            totals, ev, amounts = blog.run(
+                th,
+                keys[0],
+                steps=steps if horizon else None,
+                reminders=(24,) if variant == "reminder_24h" else None,
+                owed_scale=0.5 if variant == "half_favours" else 1.0,
+                cut=need > size,
+            )
+            node, step, action = ev[:, 1], ev[:, 3], ev[:, 4]
+            early = step < s.steps
+            conv = (action == CONVERT) & early
+            strong = conv & member[node]
+            out["tweets"] += float(((action == ACTION_CODE["share"]) & early).sum())
+            out["strong_donors"] += float(strong.sum())
+            out["weak_donors"] += float((conv & ~member[node]).sum())
+            out["strong_amount"] += float(amounts[strong].sum())
+            out["weak_amount"] += float(amounts[conv & ~member[node]].sum())
+            late = (action == CONVERT) & ~early
+            out["after48_donors"] += float(late.sum())
+            out["after48_amount"] += float(amounts[late].sum())
+            if conv.any():
+                top = node[conv][np.argmax(amounts[conv])]
+                out["max_gift_owed"] = float(blog.population.owed_to_originator[top] > 0)
+            # discovery: a thinned Poisson process of visitors
+            q_share, q_conv = self._visitor_rates(th)
+            v48 = th["visitors48"]
+            out["tweets"] += rng.poisson(v48 * q_share)
+            visitors = rng.poisson(v48 * q_conv)
+            out["weak_donors"] += visitors
+            out["weak_amount"] += visitors * th["amount"]
+            if horizon:
+                tau = s.decay_median * math.exp(s.decay_sigma * rng.standard_normal())
+                ratio = math.exp(-s.steps / tau) / (1 - math.exp(-s.steps / tau))
+                later = rng.poisson(v48 * ratio * q_conv)
+                out["after48_donors"] += later
+                out["after48_amount"] += later * th["amount"]
+        if variant != "no_celebrities":
+            name = "celebrity_1m" if variant == "celebrities_only" else "celebrities"
+            celeb, k = self.branch(name)
+            totals, ev, _ = celeb.run(th, keys[1], bandwidth=s.celebrity_bandwidth)
+            scale = 1.0 / s.celebrity_scale
+            action, arc, node = ev[:, 4], ev[:, 5], ev[:, 1]
+            out["celebrity_impressions"] = (
+                float((action == ACTION_CODE["impression"]).sum()) * scale
+            )
+            out["tweets"] += (
+                float((action == ACTION_CODE["share"]).sum()) * scale + k * s.celebrity_posts
+            )
+            clicks = action == CLICK
+            a, v = arc[clicks], node[clicks]
+            pop = celeb.population
+            p = behavior.convert_probability(
+                th["conversion_rate"],
+                celeb.network.strength[a],
+                th["tie_exponent"],
+                pop.trust[v],
+                pop.reciprocity[v],
+                0.0,
+                1.0,
+            )
+            # each clicker converts at most once: 1 - prod(1 - p) over its clicks
+            stay = np.ones(celeb.network.n)
+            np.multiply.at(stay, v, 1.0 - p)
+            lam = float((1.0 - stay).sum()) * scale
+            donors = rng.poisson(lam)
+            out["celebrity_donors"] = float(donors)
+            out["weak_donors"] += donors
+            out["weak_amount"] += donors * th["amount"]
+        out["donors"] = out["strong_donors"] + out["weak_donors"]
+        out["amount"] = out["strong_amount"] + out["weak_amount"]
+        return out

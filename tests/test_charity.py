@@ -1,0 +1,122 @@
+"""The charity scene and study: scene structure, error model, coverage of the fit."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from experiments.charity_appeal import TARGETS, CharityAppealConfig, summaries
+from simulator.calibration import abc_smc
+from simulator.calibration.charity import (
+    _MSG,
+    PARAMETERS,
+    VARIANTS,
+    CharityModel,
+    CharityScene,
+)
+from simulator.rng import stream
+
+THETA = np.array([0.3, 0.3, 3.0, 45.0, 300.0, 200.0])
+
+
+@pytest.fixture(scope="module")
+def model():
+    return CharityModel(CharityScene.small(), seed=3)
+
+
+def test_message_positions_are_the_campaigns(model):
+    blog, _ = model.blog
+    values = dict(share_rate=0.11, conversion_rate=0.22, tie_exponent=3.3, amount=44.0)
+    msg = dataclasses.replace(blog.campaign, **values).kernel_arrays(blog.network)[2]
+    for name, pos in _MSG.items():
+        assert msg[pos] == values[name], name
+
+
+def test_a_simulation_is_reproducible_and_adds_up(model):
+    a = model.simulate(THETA, np.random.default_rng(4))
+    b = model.simulate(THETA, np.random.default_rng(4))
+    assert a == b
+    assert a["donors"] == a["strong_donors"] + a["weak_donors"]
+    assert a["amount"] == pytest.approx(a["strong_amount"] + a["weak_amount"])
+    assert a["celebrity_donors"] <= a["weak_donors"]
+
+
+def test_community_size_is_exactly_who_can_be_reached(model):
+    """Members beyond the community size are cut off: no strong donor among them."""
+    blog, (rank, need) = model.blog
+    th = THETA.copy()
+    th[PARAMETERS.index("community")] = 50
+    th[PARAMETERS.index("conversion_rate")] = 1.0
+    th[PARAMETERS.index("tie_exponent")] = 0.0
+    res = [model.simulate(th, np.random.default_rng(i))["strong_donors"] for i in range(10)]
+    assert max(res) <= 50
+    small = np.mean(res)
+    th[PARAMETERS.index("community")] = 400
+    big = np.mean(
+        [model.simulate(th, np.random.default_rng(i))["strong_donors"] for i in range(10)]
+    )
+    assert big > 2 * small
+
+
+def test_variants_move_what_they_should(model):
+    rng = lambda: np.random.default_rng(8)  # noqa: E731
+    base = model.simulate(THETA, rng())
+    assert model.simulate(THETA, rng(), "no_celebrities")["celebrity_impressions"] == 0
+    only = model.simulate(THETA, rng(), "celebrities_only")
+    assert (
+        only["strong_donors"] == 0
+        and only["celebrity_impressions"] > base["celebrity_impressions"]
+    )
+    with pytest.raises(ValueError, match="variant must be one of"):
+        model.simulate(THETA, rng(), "nope")
+    assert set(VARIANTS) >= {"half_favours", "reminder_24h", "twice_community"}
+
+
+def test_error_model_adds_noise_only_where_declared():
+    cfg = CharityAppealConfig()
+    values = dict(cfg.targets)
+    rng = np.random.default_rng(0)
+    draws = np.array([summaries(values, cfg.errors, rng) for _ in range(4000)])
+    exact = [TARGETS.index(k) for k in TARGETS if cfg.errors[k] == 0]
+    assert np.all(draws[:, exact] == summaries(values)[exact])
+    i = TARGETS.index("strong_donors")
+    assert abs(draws[:, i].std() - 5.0) < 4 * 5.0 / np.sqrt(2 * 4000)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(targets={"tweets": 1.0}), "targets must give exactly"),
+        (dict(priors={**CharityAppealConfig().priors, "amount": [5.0, 1.0]}), "priors.amount"),
+        (dict(priors={**CharityAppealConfig().priors, "community": [0.0, 10.0]}), "log-uniform"),
+        (dict(scene="huge"), "scene must be"),
+    ],
+)
+def test_bad_targets_and_priors_are_one_line_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        CharityAppealConfig(**kwargs)
+
+
+@pytest.mark.slow
+def test_coverage_of_the_fit_on_20_simulated_datasets(model):
+    """Fitted back on 20 datasets simulated at known parameters (drawn from the prior):
+    the 95% intervals cover the truth at a rate not below 95% (binomial test)."""
+    cfg = CharityAppealConfig()
+    prior = cfg.prior()
+
+    def simulate(theta, rng):
+        return summaries(model.simulate(theta, rng), cfg.errors, rng)
+
+    hits, total = 0, 0
+    truths = prior.sample(stream(7, "coverage.truth"), 20)
+    for i, truth in enumerate(truths):
+        obs = simulate(truth, stream(7, "coverage.data", i))
+        fit = abc_smc(
+            simulate, obs, prior, seed=1000 + i, particles=80, generations=3, progress=False
+        )
+        for j in range(len(PARAMETERS)):
+            lo, hi = fit.interval(j)
+            hits += lo <= truth[j] <= hi
+            total += 1
+    assert stats.binomtest(hits, total, 0.95, alternative="less").pvalue > 1e-3
