@@ -6,9 +6,14 @@
 the work; this module only composes the config, validates it, runs the study
 and writes the manifest.
 
-Bad values stop the run before any work with one line naming the key, e.g.
+The error contract (:mod:`simulator.errors`): a bad setting stops the run
+before any work with one line naming the key (its full dotted name), e.g.
 ``campaign-sim: error: campaign.p must be a probability in [0, 1], got 1.5``,
-and exit code 2. Set ``CAMPAIGN_SIM_DEBUG=1`` to see tracebacks instead.
+and exit code 2; a problem found in the data or while running gives one line
+naming the file and line (or the key) and exit code 1. No traceback unless
+``CAMPAIGN_SIM_DEBUG=1``; a failed run leaves no results (files are staged and
+moved into place only when the study succeeds). The memory cap
+(``CAMPAIGN_SIM_MEMORY``) is divided among ``hydra.launcher.n_jobs`` workers.
 
 Sweeps (``campaign-sim -m key=a,b,c other=range(...)``) run one job per
 combination, each in its own directory under ``hydra.sweep.dir``; every value
@@ -35,9 +40,15 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
+from simulator.errors import WORKERS_ENV, ConfigError, MemoryLimitError, exit_code, one_line
 from simulator.runs import sweep
-from simulator.runs.compose import checked_config, config_dir, config_run_id, register_configs
-from simulator.runs.config import ConfigError
+from simulator.runs.compose import (
+    checked_config,
+    config_dir,
+    config_run_id,
+    qualify_error,
+    register_configs,
+)
 from simulator.runs.provenance import code_version
 
 __all__ = ["main"]
@@ -54,6 +65,23 @@ class JobFailed(RuntimeError):
     """A sweep job stopped on a bad value or input; the other jobs go on."""
 
 
+#: Launchers whose jobs run on this machine: a failed job is noted in the file
+#: ``$CAMPAIGN_SIM_FAILURES`` and the sweep exits 1 at the end with one line; on
+#: cluster launchers a failed job raises :class:`JobFailed` for the launcher to see.
+LOCAL_LAUNCHERS = ("basic", "joblib")
+FAILURES_ENV = "CAMPAIGN_SIM_FAILURES"
+
+
+def _job_failed(job: _Sweep, text: str) -> None:
+    job.report("failed", f"failed: {text}")
+    where = os.environ.get(FAILURES_ENV)
+    if job.local and where:
+        with open(where, "a") as fh:
+            fh.write(f"{job.num}\t{text}\n")
+        return
+    raise JobFailed(text) from None
+
+
 class _Sweep:
     """Where a sweep job stands: its directory, the sweep's, its number, the progress display."""
 
@@ -68,6 +96,7 @@ class _Sweep:
             overrides = [o for o in overrides if sweep.parse_override(o).key in info.swept]
         self.overrides = " ".join(overrides)
         launcher = hydra_cfg.runtime.choices.get("hydra/launcher")
+        self.local = launcher in LOCAL_LAUNCHERS
         self.interactive = launcher == "basic" and sys.stderr.isatty()
 
     def begin(self) -> None:
@@ -98,9 +127,8 @@ class _Sweep:
             _Sweep.bar = None
 
 
-def _error_text(err: Exception) -> str:
-    message = err.args[0] if isinstance(err, KeyError) and err.args else err
-    return str(message).splitlines()[0] if str(message) else type(err).__name__
+def _error_text(err: BaseException) -> str:
+    return one_line(err)
 
 
 def _network_info(network) -> dict | None:
@@ -144,8 +172,8 @@ def _app(cfg: DictConfig) -> None:
     except ConfigError as err:
         if job is None:
             _fail(str(err))
-        job.report("failed", f"failed: {err}")
-        raise JobFailed(str(err)) from None
+        _job_failed(job, str(err))
+        return
     from simulator.runs.provenance import write_manifest
 
     outdir = Path(hydra_cfg.runtime.output_dir)
@@ -166,13 +194,19 @@ def _app(cfg: DictConfig) -> None:
     try:
         with sweep.staged(outdir) as staging:  # every file lands whole, or not at all
             out = study.run(conf, staging)
-    except (ValueError, KeyError, OSError) as err:
+    except Exception as err:  # noqa: BLE001 - the contract: one line, never a traceback
         if debug:
             raise
+        err = qualify_error(err, conf, study)  # "k must ..." -> "seeding.k must ..." (exit 2)
         if job is not None:
-            job.report("failed", f"failed: {_error_text(err)}")
-            raise JobFailed(_error_text(err)) from err
-        _fail(f"{_error_text(err)} (CAMPAIGN_SIM_DEBUG=1 shows the traceback)", 1)
+            _job_failed(job, _error_text(err))
+            return
+        if isinstance(err, MemoryError):
+            text = "out of memory (lower the sizes, or set CAMPAIGN_SIM_MEMORY to stop earlier)"
+        else:
+            text = _error_text(err)
+        code = exit_code(err)
+        _fail(f"{text} (CAMPAIGN_SIM_DEBUG=1 shows the traceback)" if code == 1 else text, code)
     wall = time.perf_counter() - t0
     network = out.get("network")
     if job is None and network is not None:
@@ -199,8 +233,9 @@ def _app(cfg: DictConfig) -> None:
     print(f"\n{conf.experiment.name}: done in {wall:.1f} s; results in {outdir}")
 
 
-def _one_line(err: Exception) -> str:
-    """Hydra's and OmegaConf's multi-line errors as ``KEY: first line; choose from ...``."""
+def _one_line(err: Exception, overrides=()) -> str:
+    """Hydra's and OmegaConf's multi-line errors as ``KEY: first line; choose from ...``
+    (with a hint to quote a value Hydra's lexer could not read)."""
     cause = err.__cause__ if err.__cause__ is not None else err
     key = getattr(cause, "full_key", None)
     lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
@@ -214,7 +249,33 @@ def _one_line(err: Exception) -> str:
             if not line.endswith("_schema"):
                 options.append(line)
         text += "; choose from " + ", ".join(options)
-    return f"{key}: {text}" if key else text
+    text = f"{key}: {text}" if key else text
+    if "token recognition error" in text or "mismatched input" in text or "extraneous" in text:
+        odd = [o for o in overrides if not o.isascii() or any(c in o for c in "()[]{},'\" ")]
+        if odd:
+            key, _, value = odd[0].partition("=")
+            text += f" (quote the value: {key}='{value}')"
+    return text
+
+
+def _check_dirs(argv: list[str]) -> None:
+    """``hydra.run.dir`` / ``hydra.sweep.dir`` must not name an existing file."""
+    for arg in argv:
+        key, _, value = arg.partition("=")
+        if key.lstrip("+") in ("hydra.run.dir", "hydra.sweep.dir") and value:
+            path = Path(value.strip("'\""))
+            if path.exists() and not path.is_dir():
+                _fail(f"{key.lstrip('+')}: {path} is a file, not a directory")
+            if any(p.exists() and not p.is_dir() for p in path.parents):
+                _fail(f"{key.lstrip('+')}: {path} lies under a file, not a directory")
+
+
+def _set_workers(argv: list[str]) -> None:
+    """Divide the memory cap among ``hydra.launcher.n_jobs`` parallel workers."""
+    for arg in argv:
+        key, _, value = arg.partition("=")
+        if key.lstrip("+") == "hydra.launcher.n_jobs" and value.strip().isdigit():
+            os.environ[WORKERS_ENV] = str(max(1, int(value)))
 
 
 MULTIRUN_FLAGS = ("-m", "--multirun")
@@ -241,20 +302,24 @@ def _precheck(argv: list[str]) -> None:
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
+    _check_dirs(argv)
+    _set_workers(argv)
     jobs = [overrides]
     if flags:
         try:
             jobs = sweep.one_at_a_time(overrides, config_dir())
+        except MemoryLimitError as err:
+            _fail(str(err))
         except ValueError:
             return
         except HydraException as err:
-            _fail(_one_line(err))
+            _fail(_one_line(err, overrides))
     groups = {p.name for p in Path(config_dir()).iterdir() if p.is_dir()}
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
         try:
             base = compose(config_name="config", overrides=jobs[0])
         except (HydraException, OmegaConfBaseException) as err:
-            _fail(_one_line(err))
+            _fail(_one_line(err, jobs[0]))
         _validate(base, jobs[0])
         for job in jobs[1:]:
             changed = next(a for a, b in zip(job, jobs[0], strict=True) if a != b)
@@ -263,7 +328,7 @@ def _precheck(argv: list[str]) -> None:
                 try:  # another option of a group: compose it
                     cfg = compose(config_name="config", overrides=job)
                 except (HydraException, OmegaConfBaseException) as err:
-                    _fail(_one_line(err))
+                    _fail(_one_line(err, job))
                 _validate(cfg, job)
             else:  # another value of one key: set it on the base config (much faster)
                 _validate_value(base, key, changed, job)
@@ -285,7 +350,7 @@ def _validate_value(cfg: DictConfig, key: str, override: str, overrides: list[st
     try:
         OmegaConf.update(cfg, key, value, merge=False)
     except OmegaConfBaseException as err:
-        _fail(_one_line(err))
+        _fail(_one_line(err, overrides))
     try:
         _validate(cfg, overrides)
     finally:
@@ -340,7 +405,18 @@ def main() -> None:
     _precheck(sys.argv[1:])
     for name in LAUNCHER_LOGGERS:
         logging.getLogger(name).addFilter(_DropJobLines())
-    _app()
+    import tempfile
+
+    fd, failures = tempfile.mkstemp(prefix="campaign-sim-failures-", suffix=".txt")
+    os.close(fd)
+    os.environ[FAILURES_ENV] = failures
+    try:
+        _app()
+        lines = Path(failures).read_text().splitlines()
+    finally:
+        os.unlink(failures)
+    if lines:
+        _fail(f"{len(lines)} job(s) failed (their lines above; campaign-report lists them)", 1)
 
 
 if __name__ == "__main__":

@@ -32,17 +32,19 @@ from pathlib import Path
 from omegaconf import DictConfig
 
 from experiments import STUDIES, Study
+from simulator.errors import ConfigError, DataError, check_memory, one_line
 from simulator.population import PopulationSpec
 from simulator.runs.config import (
     CAMPAIGN_SCHEMAS,
     NETWORK_SCHEMAS,
     Config,
-    ConfigError,
     to_config,
 )
 from simulator.runs.provenance import run_id
 
 __all__ = [
+    "check_sizes",
+    "qualify_error",
     "config_dir",
     "register_configs",
     "study_of",
@@ -123,9 +125,83 @@ def check_study(conf: Config, overrides: Sequence[str] = ()) -> Study:
 
 
 def checked_config(cfg: DictConfig, overrides: Sequence[str] = ()) -> tuple[Config, Study]:
-    """Typed config and study of a composed ``cfg``, or a ConfigError naming the key."""
+    """Typed config and study of a composed ``cfg``, or a ConfigError naming the key
+    (a MemoryLimitError when the sizes asked for exceed the memory cap)."""
     conf = to_config(cfg)
-    return conf, check_study(conf, overrides)
+    study = check_study(conf, overrides)
+    check_sizes(conf, study)
+    return conf, study
+
+
+#: Rough bytes per node (CSR offsets, labels, degrees, population attributes) and per
+#: arc (target, strength, arrays built while generating), and per row of a result table.
+NODE_BYTES, ARC_BYTES, ROW_BYTES = 96, 48, 256
+GROUPS = ("network", "seeding", "campaign", "population", "experiment", "data")
+
+
+def _arcs(net, n: int) -> float:
+    """Arcs a generated network will hold, roughly (both directions of an edge)."""
+    degree = next(
+        (float(getattr(net, a)) for a in ("mean_degree", "mean_following") if hasattr(net, a)),
+        None,
+    )
+    if degree is None:
+        degree = 2.0 * float(getattr(net, "m", 0) or 0) or float(getattr(net, "k", 0) or 0)
+    if degree == 0 and hasattr(net, "min_degree"):
+        degree = 2.0 * net.min_degree
+    return n * max(degree, 1.0) * 2
+
+
+def check_sizes(conf: Config, study: Study) -> None:
+    """The memory guard before any work: the network, population and replicate table the
+    config asks for must fit the cap (:func:`simulator.errors.check_memory`).
+
+    Examples
+    --------
+    >>> from simulator.runs.config import small_config
+    >>> check_sizes(small_config(), study_of("quickstart"))  # fits
+    """
+    net = conf.network if not isinstance(conf.network, str) else None
+    n = getattr(net, "n", None)
+    if n is None and hasattr(net, "sizes"):
+        n = sum(int(x) for x in net.sizes)
+    if n is not None and study.uses("network.n"):
+        need = n * NODE_BYTES + _arcs(net, n) * ARC_BYTES
+        check_memory(f"a network of {n:,} nodes", need, "network.n")
+    exp = conf.experiment
+    replicates = getattr(exp, "replicates", 0) or 0
+    arms = max(1, len(getattr(conf.seeding, "strategies", ()) or ()))
+    for name in ("ks", "budgets"):
+        arms *= max(1, len(getattr(exp, name, None) or ()))
+    check_memory(
+        f"a table of {replicates:,} replicates x {arms} arms",
+        replicates * arms * ROW_BYTES,
+        "experiment.replicates",
+    )
+
+
+def qualify_error(err: BaseException, conf: Config, study: Study) -> BaseException:
+    """A run-time error that names a setting by its bare name (``k must be ...``) as a
+    ConfigError naming its full key (``seeding.k must be ...``); others unchanged.
+
+    Examples
+    --------
+    >>> from simulator.runs.config import small_config
+    >>> print(qualify_error(ValueError("k must be at most n (500), got 900"), small_config(),
+    ...                     study_of("quickstart")))
+    seeding.k must be at most n (500), got 900
+    """
+    if isinstance(err, DataError) or not isinstance(err, ValueError | TypeError | KeyError):
+        return err
+    text = one_line(err)
+    first = text.split(" ", 1)[0].rstrip(":,")
+    if not first.isidentifier():
+        return err
+    for group in GROUPS:
+        node = getattr(conf, group, None)
+        if node is not None and hasattr(node, first) and study.uses(f"{group}.{first}"):
+            return ConfigError(f"{group}.{text}")
+    return err
 
 
 def study_view(resolved: dict, study: Study | str) -> dict:

@@ -158,9 +158,13 @@ def collect(
         if job.run_id in seen:
             job.state = "duplicate"
             continue
+        try:
+            rows, layout, own_summary, own_comparison = _read_job(job.dir)
+        except Exception as err:  # noqa: BLE001 - a damaged file: the job is listed, not read
+            job.state, job.problem = "damaged", _problem(err)
+            continue
         seen[job.run_id] = job.num
-        rows = pd.read_parquet(job.dir / "results.parquet")
-        by, from_rows, from_summary = _study_layout(job.dir, rows)
+        by, from_rows, from_summary = layout
         label = str(job.dir.relative_to(path)) if job.dir != path else "."
         values = {k: job.params.get(k) for k in params if k not in rows.columns}
         front = pd.DataFrame({"job": label, "run_id": job.run_id, **values}, index=rows.index)
@@ -177,13 +181,11 @@ def collect(
         if recompute and from_rows:
             frames.append((rows, tuple(by), tuple(from_rows)))
         keep = from_summary if recompute else from_rows + from_summary
-        if keep:
-            own = pd.read_csv(job.dir / "summary.csv")
-            own = own[own["metric"].astype(str).isin(keep)]
+        if keep and own_summary is not None:
+            own = own_summary[own_summary["metric"].astype(str).isin(keep)]
             study_summaries.append(_with_params(own, job, swept).assign(ci_method="study"))
-        if (job.dir / "comparison.csv").is_file():
-            own = pd.read_csv(job.dir / "comparison.csv")
-            comparisons.append(_with_params(own, job, swept))
+        if own_comparison is not None:
+            comparisons.append(_with_params(own_comparison, job, swept))
     group_params = [p for p in swept if p not in pool]  # fixed values do not split groups
     long = pd.concat(long_parts, ignore_index=True) if long_parts else pd.DataFrame()
     layouts = dict.fromkeys((by, metrics) for _, by, metrics in frames)
@@ -213,6 +215,42 @@ def collect(
     )
 
 
+#: Rows one job may add to the long table before the memory guard is asked (bytes per cell).
+CELL_BYTES = 64
+
+
+def _read_job(job_dir: Path):
+    """A complete job's tables: ``(rows, layout, summary or None, comparison or None)``."""
+    import pyarrow.parquet as pq
+
+    from simulator.errors import check_memory
+
+    meta = pq.ParquetFile(job_dir / "results.parquet").metadata
+    check_memory(
+        f"{job_dir.name}/results.parquet ({meta.num_rows:,} rows)",
+        meta.num_rows * max(1, meta.num_columns) * CELL_BYTES,
+        "the jobs read (campaign-report on a part of the sweep)",
+    )
+    rows = pd.read_parquet(job_dir / "results.parquet")
+    layout = _study_layout(job_dir, rows)
+    summary = None
+    if (job_dir / "summary.csv").is_file():
+        summary = pd.read_csv(job_dir / "summary.csv")
+        if "metric" not in summary:
+            raise ValueError("summary.csv: no metric column")
+    comparison = None
+    if (job_dir / "comparison.csv").is_file():
+        comparison = pd.read_csv(job_dir / "comparison.csv")
+    return rows, layout, summary, comparison
+
+
+def _problem(err: BaseException) -> str:
+    from simulator.errors import one_line
+
+    text = one_line(err)
+    return text if len(text) < 160 else text[:157] + "..."
+
+
 def _with_params(frame: pd.DataFrame, job: Job, params: list[str]) -> pd.DataFrame:
     values = {k: job.params.get(k) for k in params if k not in frame.columns}
     front = pd.DataFrame(values, index=frame.index)
@@ -226,6 +264,7 @@ def jobs_frame(data: SweepData) -> pd.DataFrame:
             "job": [j.num for j in data.jobs],
             "dir": ["" if j.dir is None else str(j.dir.relative_to(data.path)) for j in data.jobs],
             "state": [j.state for j in data.jobs],
+            "problem": [j.problem or "" for j in data.jobs],
             "overrides": [" ".join(j.overrides) for j in data.jobs],
             "run_id": [j.run_id for j in data.jobs],
             "code_version": [j.code_version for j in data.jobs],

@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from simulator.errors import exit_code, one_line
 from simulator.runs.report.aggregate import SweepData, collect, jobs_frame
 from simulator.runs.report.figures import sweep_figures
 from simulator.runs.report.markdown import mixed_code_warning, report_markdown
+from simulator.runs.sweep.jobs import staged
 
 __all__ = ["write_report", "main"]
 
 
 def write_report(data: SweepData, outdir: Path, figures: bool = True) -> dict[str, Path]:
-    """Write the table, summary, comparison, jobs list, figures and ``report.md``."""
+    """Write the table, summary, comparison, jobs list, figures and ``report.md``.
+
+    The files are written into a staging directory and moved into ``outdir``
+    only when all of them are written: a failed report leaves none.
+    """
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    with staged(outdir) as tmp:
+        written = _write_all(data, tmp, figures)
+    return {k: outdir / p.relative_to(tmp) for k, p in written.items()}
+
+
+def _write_all(data: SweepData, outdir: Path, figures: bool) -> dict[str, Path]:
     written = {}
     rows = data.rows.copy()
     for column in rows.columns:  # one type per column (Parquet); lists as text
@@ -37,7 +50,7 @@ def write_report(data: SweepData, outdir: Path, figures: bool = True) -> dict[st
     jobs_frame(data).to_csv(outdir / "jobs.csv", index=False)
     written["jobs"] = outdir / "jobs.csv"
     paths = sweep_figures(data, outdir / "figures") if figures else []
-    (outdir / "report.md").write_text(report_markdown(data, paths, outdir))
+    (outdir / "report.md").write_text(report_markdown(data, paths, outdir))  # relative links
     written["report"] = outdir / "report.md"
     for path in paths:
         written[path.stem] = path
@@ -73,10 +86,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 0.5 <= args.level < 1:
         parser.error(f"--level must be in [0.5, 1), got {args.level}")
     out = args.out or args.path / "report"
-    data = collect(args.path, pool=args.pool, level=args.level, skip=out.resolve())
-    if not data.jobs:
-        parser.error(f"{args.path}: no campaign-sim run or sweep found")
-    written = write_report(data, out, figures=not args.no_figures)
+    for folder in (out, *out.parents):
+        if folder.exists() and not folder.is_dir():
+            parser.error(f"--out: {folder} is a file, not a directory")
+    try:
+        data = collect(args.path, pool=args.pool, level=args.level, skip=out.resolve())
+        if not data.jobs:
+            parser.error(f"{args.path}: no campaign-sim run or sweep found")
+        written = write_report(data, out, figures=not args.no_figures)
+    except Exception as err:  # noqa: BLE001 - the contract: one line, never a traceback
+        if os.environ.get("CAMPAIGN_SIM_DEBUG"):
+            raise
+        print(f"campaign-report: error: {one_line(err)}", file=sys.stderr)
+        return exit_code(err)
     complete = sum(j.state in ("complete", "duplicate") for j in data.jobs)
     print(
         f"campaign-report: {complete} of {len(data.jobs)} jobs complete, "
@@ -85,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(data.code_versions) > 1:
         print(f"  warning: {mixed_code_warning(data)}")
     for job in data.missing[:20]:
-        print(f"  missing: job {job.num} ({job.state}): {' '.join(job.overrides)}")
+        why = f" [{job.problem}]" if job.problem else ""
+        print(f"  missing: job {job.num} ({job.state}){why}: {' '.join(job.overrides)}")
     if len(data.missing) > 20:
         print(f"  ... {len(data.missing) - 20} more in {written['jobs']}")
     return 1 if args.strict and data.missing else 0

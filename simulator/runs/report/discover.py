@@ -11,6 +11,7 @@ started are found too.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class Job:
     wall_time_s: float | None = None
     params: dict = field(default_factory=dict)
     ci_level: float = 0.95
+    problem: str | None = None  # why a damaged job cannot be read (one line)
 
     def override(self, key: str) -> str | None:
         """The text of this job's override of ``key`` (its ``+``/``~`` prefix ignored), or None.
@@ -80,13 +82,39 @@ def _job_dirs(root: Path, skip: Path | None) -> list[Path]:
     return found
 
 
+class Damaged(ValueError):
+    """A job file that cannot be read; the message says which and why, in one line."""
+
+
 def _read_overrides(job_dir: Path) -> list[str]:
     path = job_dir / ".hydra" / "overrides.yaml"
     if not path.is_file():
         return []
     import yaml
 
-    return [str(item) for item in (yaml.safe_load(path.read_text()) or [])]
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise Damaged(f".hydra/overrides.yaml: not readable YAML ({type(err).__name__})") from None
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(isinstance(i, str | int | float) for i in items):
+        raise Damaged(".hydra/overrides.yaml: not a list of key=value overrides")
+    for item in items:
+        try:
+            parse_override(str(item))
+        except ValueError:
+            raise Damaged(
+                f".hydra/overrides.yaml: {str(item)[:60]!r} is not an override"
+            ) from None
+    return [str(item) for item in items]
+
+
+def _overrides_or_problem(job_dir: Path) -> tuple[list[str], str | None]:
+    try:
+        return _read_overrides(job_dir), None
+    except Damaged as err:
+        return [], str(err)
 
 
 def _dir_order(path: Path) -> tuple:
@@ -112,8 +140,12 @@ def find_jobs(path: Path, skip: Path | None = None) -> tuple[list[Job], bool, li
     if (path / PROGRESS).is_dir():
         failed = {p.stem for p in (path / PROGRESS).glob("*.failed")}
     by_overrides: dict[tuple, list[Path]] = {}
+    problems: dict[Path, str] = {}
     for d in dirs:
-        by_overrides.setdefault(tuple(_read_overrides(d)), []).append(d)
+        overrides, problem = _overrides_or_problem(d)
+        if problem:
+            problems[d] = problem
+        by_overrides.setdefault(tuple(overrides), []).append(d)
     jobs: list[Job] = []
     ignored: list[Path] = []
     if expected is not None:
@@ -127,16 +159,25 @@ def find_jobs(path: Path, skip: Path | None = None) -> tuple[list[Job], bool, li
         ignored = [d for d in dirs if d not in used]
     else:
         for num, d in enumerate(dirs):
-            jobs.append(Job(int(d.name) if d.name.isdigit() else num, d, _read_overrides(d)))
+            overrides, _ = _overrides_or_problem(d)
+            jobs.append(Job(int(d.name) if d.name.isdigit() else num, d, overrides))
     for job in jobs:
         if job.dir is None:
+            continue
+        if job.dir in problems:
+            job.state, job.problem = "damaged", problems[job.dir]
             continue
         manifest = job.dir / MANIFEST
         if manifest.is_file():
             try:
-                data = json.loads(manifest.read_text())
-            except ValueError:
-                job.state = "incomplete"
+                data = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as err:
+                job.state = "damaged"
+                job.problem = f"{MANIFEST}: not valid JSON ({type(err).__name__})"
+                continue
+            if not isinstance(data, dict):
+                job.state = "damaged"
+                job.problem = f"{MANIFEST}: not a JSON object"
                 continue
             job.run_id = data.get("run_id")
             job.code_version = data.get("code_version")
@@ -146,8 +187,17 @@ def find_jobs(path: Path, skip: Path | None = None) -> tuple[list[Job], bool, li
             job.state = "complete"
             job.wall_time_s = data.get("wall_time_s")
             job.params = _typed_params(job.overrides, data.get("config") or {})
-            level = ((data.get("config") or {}).get("experiment") or {}).get("ci_level")
-            job.ci_level = float(level) if level is not None else 0.95
+            if not isinstance(job.run_id, str | None):
+                job.state, job.problem = "damaged", f"{MANIFEST}: run_id is not a string"
+            config = data.get("config") if isinstance(data.get("config"), dict) else {}
+            experiment = config.get("experiment") if isinstance(config, dict) else None
+            level = experiment.get("ci_level") if isinstance(experiment, dict) else None
+            try:
+                job.ci_level = float(level) if level is not None else 0.95
+            except (TypeError, ValueError):
+                job.ci_level = 0.95
+            if not (job.dir / "results.parquet").is_file():
+                job.state, job.problem = "damaged", "results.parquet: missing"
         else:
             job.state = "failed" if str(job.num) in failed else "incomplete"
     return jobs, expected is not None, ignored
@@ -169,18 +219,21 @@ def _config_matches(job_dir: Path, key: str | None) -> bool:
     import yaml
 
     from simulator.runs.compose import config_run_id
-    from simulator.runs.config import ConfigError
 
-    text = path.read_text()
-    if "${" in text:  # interpolations: resolve them as the job did
-        from omegaconf import OmegaConf
-
-        config = OmegaConf.to_container(OmegaConf.create(text), resolve=True)
-    else:
-        config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\$\{\s*[\w.-]+\s*:", text):
+            # a resolver call (oc.env ...): never run one from a job directory; the
+            # manifest, written last, is trusted
+            return True
+        if "${" in text:  # interpolations of other keys: resolve them as the job did
+            from omegaconf import OmegaConf
+
+            config = OmegaConf.to_container(OmegaConf.create(text), resolve=True)
+        else:
+            config = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return config_run_id(config) == key
-    except (ConfigError, KeyError, TypeError):  # no experiment.name, or an unknown study
+    except Exception:  # noqa: BLE001 - unreadable, unresolvable or no known study: not confirmed
         return False
 
 

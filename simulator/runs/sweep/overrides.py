@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
+    "count_jobs",
+    "check_sweep_size",
     "ParsedOverride",
     "parse_override",
     "override_value",
@@ -142,6 +144,51 @@ def _parse_all(overrides: Sequence[str], config_dir: str | None) -> list:
     return parsed
 
 
+#: Bytes one job of a sweep's list takes per override (strings, lists; generous).
+JOB_BYTES_PER_KEY = 400
+
+
+def _sweep_size(override) -> int:
+    """How many values a parsed override takes, without listing them."""
+    import math
+
+    if not override.is_sweep_override():
+        return 1
+    value = override.value()
+    start = getattr(value, "start", None)
+    if start is not None and getattr(value, "stop", None) is not None:  # range(...)
+        step = value.step or 1
+        return max(0, math.ceil((value.stop - start) / step))
+    items = getattr(value, "list", None)
+    return len(items) if items is not None else 1
+
+
+def count_jobs(overrides: Sequence[str], config_dir: str | None = None) -> int:
+    """The number of jobs a sweep expands to, counted without expanding it.
+
+    Examples
+    --------
+    >>> count_jobs(["seed=range(0,1000000000)", "campaign.p=0.1,0.2", "network.n=300"])
+    2000000000
+    """
+    import math
+
+    return math.prod(_sweep_size(o) for o in _parse_all(overrides, config_dir))
+
+
+def check_sweep_size(overrides: Sequence[str], config_dir: str | None = None) -> int:
+    """:func:`count_jobs`, after checking that the job list fits the memory cap
+    (:func:`simulator.errors.check_memory`); raises MemoryLimitError naming the sweep."""
+    from simulator.errors import check_memory
+
+    jobs = count_jobs(overrides, config_dir)
+    swept = [o for o in overrides if "," in o or "(" in o]
+    what = f"the sweep's job list ({jobs:,} jobs)"
+    key = f"the number of values swept ({' '.join(swept)})"
+    check_memory(what, jobs * JOB_BYTES_PER_KEY * max(1, len(overrides)), key)
+    return jobs
+
+
 def expand_overrides(overrides: Sequence[str], config_dir: str | None = None) -> list[list[str]]:
     """The jobs of a sweep, in Hydra's order: one list of ``key=value`` strings per job.
 
@@ -155,6 +202,7 @@ def expand_overrides(overrides: Sequence[str], config_dir: str | None = None) ->
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.errors import HydraException
 
+    check_sweep_size(overrides, config_dir)  # counted before it is expanded
     parsed = _parse_all(overrides, config_dir)
     try:
         (jobs,) = BasicSweeper.split_arguments(parsed, None)
@@ -177,8 +225,14 @@ def one_at_a_time(overrides: Sequence[str], config_dir: str | None = None) -> li
     >>> one_at_a_time(["a=1,2,3", "b=x,y", "c=0"])
     [['a=1', 'b=x', 'c=0'], ['a=2', 'b=x', 'c=0'], ['a=3', 'b=x', 'c=0'], ['a=1', 'b=y', 'c=0']]
     """
+    from simulator.errors import check_memory
+
+    parsed = _parse_all(overrides, config_dir)
+    values = sum(_sweep_size(o) for o in parsed)  # counted before any is listed
+    key = f"the number of values swept ({' '.join(o for o in overrides if ',' in o or '(' in o)})"
+    check_memory(f"checking the sweep's {values:,} values", values * JOB_BYTES_PER_KEY, key)
     columns = []
-    for override in _parse_all(overrides, config_dir):
+    for override in parsed:
         key = override.get_key_element()
         if override.is_sweep_override():
             if not override.is_discrete_sweep():
