@@ -184,6 +184,14 @@ def read_table(
         raise NetworkFileError(f"{fname}: not UTF-8 text ({exc.reason})") from exc
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise NetworkFileError(f"{fname}: corrupt gzip data ({exc})") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise NetworkFileError(f"{fname}: cannot parse as a table ({text})") from None
+    if frame.shape[1] != len(names):
+        raise NetworkFileError(
+            f"{fname}: rows of {frame.shape[1]} columns, expected {len(names)} "
+            f"(as on line {pre.first_line}); check the quoting"
+        )
     present = {i: frame[i].dropna() for i in labels}
     as_int = all(v.str.fullmatch(CANONICAL_INT).all() for v in present.values())
     # ids beyond int64 stay strings (labels, not numbers): nothing is lost
