@@ -267,6 +267,8 @@ def _careful_read(
                 continue
             tokens = split_line(line, pre.sep)
             where = f"{fname} line {lineno}"
+            if pre.sep is not None and line.count('"') % 2:
+                raise NetworkFileError(f"{where}: unbalanced quote")
             if len(tokens) < 2:
                 raise NetworkFileError(f"{where}: expected at least 2 columns, got {len(tokens)}")
             if len(tokens) != pre.width:
