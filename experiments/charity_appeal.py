@@ -73,7 +73,7 @@ TARGETS = (
     "celebrity_donors",
 )
 _LOG = {"tweets", "amount", "celebrity_impressions"}
-_LOG_PRIOR = {"share_rate", "conversion_rate", "community", "visitors48"}
+_LOG_PRIOR = {"share_rate", "conversion_rate", "channel_mismatch", "community", "visitors48"}
 
 
 @dataclass
@@ -108,7 +108,7 @@ class CharityAppealConfig(ExperimentConfig):
         default_factory=lambda: {
             "share_rate": [0.01, 1.0],
             "conversion_rate": [0.01, 1.0],
-            "tie_exponent": [0.0, 8.0],
+            "channel_mismatch": [1e-4, 1.0],
             "amount": [10.0, 100.0],
             "community": [100.0, 1500.0],
             "visitors48": [10.0, 10000.0],

@@ -17,7 +17,7 @@ from simulator.calibration.charity import (
 )
 from simulator.rng import stream
 
-THETA = np.array([0.3, 0.3, 3.0, 45.0, 300.0, 200.0])
+THETA = np.array([0.3, 0.3, 0.01, 45.0, 300.0, 200.0])
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,6 @@ def test_community_size_is_exactly_who_can_be_reached(model):
     th = THETA.copy()
     th[PARAMETERS.index("community")] = 50
     th[PARAMETERS.index("conversion_rate")] = 1.0
-    th[PARAMETERS.index("tie_exponent")] = 0.0
     res = [model.simulate(th, np.random.default_rng(i))["strong_donors"] for i in range(10)]
     assert max(res) <= 50
     small = np.mean(res)

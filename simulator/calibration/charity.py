@@ -36,12 +36,15 @@ and fixed settings documented there) has three branches whose counts add:
 = a community member; everyone else is weak.
 
 Fitted parameters (:data:`PARAMETERS`): ``share_rate``,
-``conversion_rate``, ``tie_exponent``, ``amount`` (the base gift),
+``conversion_rate``, ``channel_mismatch`` (the attention an appeal written
+for a community gets when a celebrity broadcasts it: the click factor of
+the celebrities' own arcs, layer ``broadcast``), ``amount`` (the base gift),
 ``community`` (the number of regular readers: the branch is built with
 ``max_community`` members and the arcs of members beyond ``community`` are
 cut, so a simulation at any size reuses one network) and ``visitors48``.
 Fixed: ``appeal`` (confounded with the two rates, since clicks are not
-observed), ``celebrity_bandwidth`` = 1 (the write-up's "impressions" are
+observed), ``tie_exponent`` = 2 (the funnel's default: a costly act scales
+with the square of tie strength), ``celebrity_bandwidth`` = 1 (the write-up's "impressions" are
 tweets delivered to timelines: followers times tweets, the usual way such
 estimates are made; whether a follower then opens one is the timing step)
 and the rest of :class:`CharityScene`.
@@ -49,7 +52,7 @@ and the rest of :class:`CharityScene`.
 Examples
 --------
 >>> model = CharityModel(CharityScene.small(), seed=1)
->>> out = model.simulate(np.array([0.3, 0.3, 2.0, 45.0, 200, 300.0]),
+>>> out = model.simulate(np.array([0.3, 0.3, 0.01, 45.0, 200, 300.0]),
 ...                      np.random.default_rng(0))
 >>> sorted(out)[:4]
 ['after48_amount', 'after48_donors', 'amount', 'celebrity_donors']
@@ -77,7 +80,7 @@ __all__ = ["PARAMETERS", "CharityModel", "CharityScene", "VARIANTS"]
 PARAMETERS = (
     "share_rate",
     "conversion_rate",
-    "tie_exponent",
+    "channel_mismatch",
     "amount",
     "community",
     "visitors48",
@@ -93,6 +96,7 @@ VARIANTS = (
 )
 # positions in Campaign.kernel_arrays' msg vector
 _MSG = {"share_rate": 1, "conversion_rate": 2, "tie_exponent": 3, "amount": 5}
+TIE_EXPONENT = 2.0
 CONVERT, CLICK = ACTION_CODE["convert"], ACTION_CODE["click"]
 
 
@@ -214,11 +218,13 @@ def _celebrity_branch(scene: CharityScene, rng, followers: tuple[int, ...]):
     strength = [_beta(rng, 1, 9, total)]
     s, d = _followers(rng, np.arange(n_celeb, n), n_celeb + total, n, scene.crowd_followers)
     src.append(s), dst.append(d), strength.append(_beta(rng, 1, 6, s.size))
+    src = np.concatenate(src)
     net = Network.from_edges(
-        np.concatenate(src),
+        src,
         np.concatenate(dst),
         n=n,
         weight=np.concatenate(strength),
+        layer=((src >= n_celeb).astype(np.int8), ("broadcast", "community")),
         name=f"charity celebrity branch (followers {followers}, scale {scene.celebrity_scale:g})",
     )
     pop = _population(rng, n, np.zeros(n))
@@ -232,6 +238,9 @@ class _Branch:
         self.network, self.population, self.seeds = network, population, np.asarray(seeds)
         self.campaign = campaign.with_population(population)
         self.node_f, self.arc_f, self.msg, self.ints = self.campaign.kernel_arrays(network)
+        self.broadcast = np.flatnonzero(self.arc_f[:, 3] != 1.0)  # arcs off the channel
+        self.work = self.arc_f.copy()  # the arc table a run uses, updated in place
+        self._cut = None
 
     def run(
         self,
@@ -242,11 +251,18 @@ class _Branch:
         reminders=None,
         owed_scale=1.0,
         bandwidth=None,
-        cut=None,
+        need=None,
+        size=None,
     ):
+        """One replicate at parameters ``theta_map``; arcs with ``need > size`` are cut.
+
+        Only the entries a parameter sets are rewritten in :attr:`work`
+        (every run sets all of them), so a run costs the kernel, not a copy
+        of the arc table.
+        """
         msg = self.msg.copy()
         for name, pos in _MSG.items():
-            msg[pos] = theta_map[name]
+            msg[pos] = theta_map.get(name, TIE_EXPONENT if name == "tie_exponent" else None)
         ints = self.ints
         if steps is not None or reminders is not None:
             camp = dataclasses.replace(
@@ -262,10 +278,16 @@ class _Branch:
             node_f[:, 5] *= owed_scale
             if bandwidth is not None:
                 node_f[: self.seeds.size, 0] = bandwidth
-        arc_f = self.arc_f
-        if cut is not None:
-            arc_f = arc_f.copy()
-            arc_f[cut, 1] = 0.0  # no trust: below cut_below, the arc carries nothing
+        arc_f = self.work
+        if need is not None:
+            if self._cut is None:
+                arcs = np.flatnonzero(need > 0)
+                self._cut = (arcs, need[arcs], self.arc_f[arcs, 1])
+            arcs, arc_need, trust0 = self._cut
+            # no trust: below cut_below, the arc carries nothing
+            arc_f[arcs, 1] = np.where(arc_need > size, 0.0, trust0)
+        mismatch = theta_map.get("channel_mismatch")
+        arc_f[self.broadcast, 3] = self.arc_f[self.broadcast, 3] if mismatch is None else mismatch
         net = self.network
         return funnel_events(
             net.indptr,
@@ -326,7 +348,7 @@ class CharityModel:
                 followers = s.celebrity_followers if name == "celebrities" else (1_000_000,)
                 net, pop, k = _celebrity_branch(s, stream(self.seed, "charity." + name), followers)
                 rem = tuple(s.celebrity_gap * i for i in range(1, s.celebrity_posts))
-                camp = self._campaign(reminders=rem)
+                camp = self._campaign(reminders=rem, channel="community")
                 self._branches[name] = (_Branch(net, pop, camp, np.arange(k)), k)
         return self._branches[name]
 
@@ -355,7 +377,7 @@ class CharityModel:
         p_conv = behavior.convert_probability(
             th["conversion_rate"],
             s.visitor_strength,
-            th["tie_exponent"],
+            TIE_EXPONENT,
             v["trust"],
             v["reciprocity"],
             0.0,
@@ -413,7 +435,8 @@ class CharityModel:
                 steps=steps if horizon else None,
                 reminders=(24,) if variant == "reminder_24h" else None,
                 owed_scale=0.5 if variant == "half_favours" else 1.0,
-                cut=need > size,
+                need=need,
+                size=size,
             )
             node, step, action = ev[:, 1], ev[:, 3], ev[:, 4]
             early = step < s.steps
@@ -461,7 +484,7 @@ class CharityModel:
             p = behavior.convert_probability(
                 th["conversion_rate"],
                 celeb.network.strength[a],
-                th["tie_exponent"],
+                TIE_EXPONENT,
                 pop.trust[v],
                 pop.reciprocity[v],
                 0.0,

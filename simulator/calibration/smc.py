@@ -306,24 +306,26 @@ def abc_smc(
             z = z0[rng.choice(particles, p=w0)] + chol @ rng.standard_normal(d)
             return prior.from_work(z) if prior.inside(z) else None
 
-        acc_theta, acc_sum, acc_dist, tried = [], [], [], 0
+        acc_theta, acc_sum, acc_dist = [], [], []
+        attempt, simulated = 0, 0  # proposals drawn (stream index); simulations run
         bar = tqdm(total=particles, desc=f"ABC gen {g} (eps {eps:.3g})", disable=_off(progress))
         with bar:
             while len(acc_theta) < particles:
-                out = run_proposal(g, tried, propose)
-                tried += 1
+                out = run_proposal(g, attempt, propose)
+                attempt += 1
                 if out is None:
-                    continue
+                    continue  # outside the prior's support: prior density 0, not simulated
+                simulated += 1
                 dist = float(_dist(out[1][None, :], observed, state["scale"])[0])
                 if dist <= eps:
                     acc_theta.append(out[0])
                     acc_sum.append(out[1])
                     acc_dist.append(dist)
                     bar.update(1)
-                if tried > particles / max(min_acceptance, 1e-3) and len(acc_theta) < particles:
+                if simulated > particles / max(min_acceptance, 1e-3):
                     break  # acceptance below the floor: stop with the previous generation
         if len(acc_theta) < particles:
-            state["acceptance"] = np.append(state["acceptance"], len(acc_theta) / tried)
+            state["acceptance"] = np.append(state["acceptance"], len(acc_theta) / simulated)
             break
         theta = np.array(acc_theta)
         z = prior.to_work(theta)
@@ -339,8 +341,8 @@ def abc_smc(
             distances=np.array(acc_dist),
             scale=state["scale"],
             epsilons=np.append(state["epsilons"], eps),
-            acceptance=np.append(state["acceptance"], particles / tried),
-            sims=np.array(int(state["sims"]) + tried),
+            acceptance=np.append(state["acceptance"], particles / simulated),
+            sims=np.array(int(state["sims"]) + simulated),
         )
         if path is not None:
             _save(path, state)
