@@ -95,3 +95,11 @@ def test_directed_networkx_round_trip_with_string_labels():
 def test_reverse_arc_index():
     net = Network.from_edges([0, 1, 1], [1, 0, 2])
     assert net.reverse_arc_index().tolist() == [1, 0, -1]
+
+
+def test_float_node_ids_are_refused_not_truncated():
+    with pytest.raises(ValueError, match="src must hold integer node indices, got 0.5"):
+        Network.from_edges([0.5], [1.7])
+    with pytest.raises(ValueError, match="dst must hold integer node indices, got inf"):
+        Network.from_edges([0.0], [np.inf])
+    assert Network.from_edges([0.0, 1.0], [1.0, 2.0]).m == 2  # whole floats are fine

@@ -84,6 +84,29 @@ def _as_unit_interval(values, name: str, m: int) -> np.ndarray:
     return arr
 
 
+def _node_ids(name: str, values) -> np.ndarray:
+    """``values`` as int64 node indices; whole floats are accepted, others refused.
+
+    Truncating ``0.5`` to ``0`` would silently merge nodes (``run_cascades``
+    likewise refuses float seeds).
+
+    >>> _node_ids("src", [0.0, 2.0]).tolist()
+    [0, 2]
+    >>> _node_ids("src", [0.5])
+    Traceback (most recent call last):
+    ...
+    ValueError: src must hold integer node indices, got 0.5
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f":
+        bad = arr[~np.isfinite(arr) | (arr != np.round(arr))]
+        if bad.size:
+            raise ValueError(f"{name} must hold integer node indices, got {float(bad.flat[0]):g}")
+    elif arr.size and arr.dtype.kind not in "iub":
+        raise ValueError(f"{name} must hold integer node indices, got dtype {arr.dtype}")
+    return arr.astype(np.int64).ravel()
+
+
 @dataclass(eq=False)
 class Network:
     """Directed network in CSR form with tie attributes.
@@ -186,8 +209,7 @@ class Network:
         >>> net.strength.tolist()  # the duplicate 0->1 keeps the stronger tie
         [0.9, 0.5]
         """
-        src = np.asarray(src, dtype=np.int64).ravel()
-        dst = np.asarray(dst, dtype=np.int64).ravel()
+        src, dst = _node_ids("src", src), _node_ids("dst", dst)
         if src.shape != dst.shape:
             raise ValueError(f"src and dst differ in length ({src.size} vs {dst.size})")
         m_in = src.size

@@ -225,12 +225,32 @@ def _app(cfg: DictConfig) -> None:
         network=_network_info(network),
     )
     os.replace(staging_manifest, outdir / sweep.MANIFEST)
+    _write_page(outdir)
     if job is not None:
         sweep.mark_done(job.dir, key, outdir)
         job.report("done", f"done in {wall:.1f} s")
         return
     print(out["text"])
     print(f"\n{conf.experiment.name}: done in {wall:.1f} s; results in {outdir}")
+
+
+def _write_page(outdir: Path) -> None:
+    """``report.html`` for the run (a view of its files, written whole or not at all).
+
+    The page is derived from the results, so failing to draw it loses nothing:
+    one warning line, and the run still succeeds.
+    """
+    from simulator.runs.page import write_run_page
+
+    tmp = outdir / f".report.html.{os.getpid()}.tmp"
+    try:
+        write_run_page(outdir, tmp)
+        os.replace(tmp, outdir / "report.html")
+    except Exception as err:  # noqa: BLE001 - a view of the results must not fail the run
+        tmp.unlink(missing_ok=True)
+        print(
+            f"campaign-sim: warning: report.html not written: {_error_text(err)}", file=sys.stderr
+        )
 
 
 def _one_line(err: Exception, overrides=()) -> str:

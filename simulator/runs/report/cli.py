@@ -52,6 +52,9 @@ def _write_all(data: SweepData, outdir: Path, figures: bool) -> dict[str, Path]:
     paths = sweep_figures(data, outdir / "figures") if figures else []
     (outdir / "report.md").write_text(report_markdown(data, paths, outdir))  # relative links
     written["report"] = outdir / "report.md"
+    from simulator.runs.page import write_sweep_page  # here: page imports runs.report
+
+    written["html"] = write_sweep_page(data, paths, outdir)  # report.html, self-contained
     for path in paths:
         written[path.stem] = path
     return written
