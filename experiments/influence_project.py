@@ -89,8 +89,8 @@ class InfluenceProjectConfig(ContestConfig):
     replicates: int = 10  # scored contests (every rule scores the same ones)
     true_replicates: int = 100
     premium_players: int = 5  # honest players switched to each gaming strategy
-    premium_replicates: int = 4  # replicate keys per batch of the premium runs
-    premium_max_replicates: int = 8  # more batches until every half-width <= 2 ranks
+    premium_replicates: int = 3  # replicate keys per batch of the premium runs
+    premium_max_replicates: int = 6  # more batches until every half-width <= 2 ranks
     attack_trials: int = 20
     attack_replicates: int = 2
     attack_players: int = 3  # honest players an attacker may be
