@@ -7,10 +7,13 @@ run after run (and swapping which goes first each round), so that both see
 the same load on a shared machine. Prints the median and the range of each
 quantity over the runs, and the load average before and after, as markdown.
 
-Quantities: W1 IC replicates/s on all threads and on 1 thread; W2 funnel
+Quantities: W1 IC replicates/s on all threads and on 1 thread, in summary
+mode and with the event log (the default ``run_cascades`` call; timed here
+through the public API when the checkout's ``workloads`` has no such rows); W2 funnel
 replicates/s; W3 median seconds of one 48-step campaign (``campaign s``) and
 per replicate of a batch (``batch s``) at each size; W4 ms per
-``CampaignModel.step``. Each run uses the sizes of a full benchmark run
+``CampaignModel.step``. With W1, cynetdiff's rate in the same process (if
+installed) and each W1 rate over it, run by run. Each run uses the sizes of a full benchmark run
 (:data:`benchmarks.common.FULL`) unless ``--scale`` limits W3's sizes; ``--only W1,W4``
 runs some workloads, ``--runs N`` sets the runs per checkout (default 5).
 
@@ -33,7 +36,7 @@ import sys
 _CHILD = """
 import json, sys
 import numba
-from benchmarks import common, workloads
+from benchmarks import common, peers, workloads
 from benchmarks.scale import run_scale
 import simulator
 ns = [int(x) for x in sys.argv[1].split(",") if x]
@@ -44,8 +47,30 @@ if only & {"W1", "W2"}:
     net = common.ba_network()
     seeds = common.random_seeds(net)
 if "W1" in only:
-    for row in workloads.ic_ours(net, seeds, sizes):
-        out[f"W1 IC replicates/s, {row['threads']} threads"] = row["rate"]
+    rows = workloads.ic_ours(net, seeds, sizes)
+    for row in rows:
+        mode = "event log" if "event log" in row["name"] else "summary"
+        out[f"W1 IC {mode} replicates/s, {row['threads']} threads"] = row["rate"]
+    if not any("event log" in row["name"] for row in rows):  # a checkout without those rows
+        model = simulator.IndependentCascade(common.IC_P)
+        reps, everyone = sizes.ic_replicates, numba.get_num_threads()
+        for threads in dict.fromkeys((everyone, 1)):
+            numba.set_num_threads(threads)
+            simulator.run_cascades(net, seeds, model, 20, common.SEED)
+            secs, _ = common.timed(
+                lambda: simulator.run_cascades(net, seeds, model, reps, common.SEED),
+                sizes.repeats,
+            )
+            out[f"W1 IC event log replicates/s, {threads} threads"] = reps / secs
+        numba.set_num_threads(everyone)
+    try:
+        peer = peers.ic_cynetdiff(net, seeds, sizes)["rate"]
+    except peers.PeerMissing:
+        peer = None
+    if peer:
+        out["W1 cynetdiff replicates/s, 1 thread"] = peer
+        for key in [k for k in out if k.startswith("W1 IC")]:
+            out[key.replace("replicates/s", "/ cynetdiff")] = out[key] / peer
 if "W2" in only:
     out["W2 funnel replicates/s"] = workloads.funnel_ours(net, seeds, sizes)["rate"]
 for n in ns if "W3" in only else ():

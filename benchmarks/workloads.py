@@ -30,14 +30,16 @@ from simulator.rng import stream
 from simulator.seeding.registry import select_seeds
 
 
-def _run(net, seeds, model, replicates: int, repeats: int, threads: int) -> dict:
-    """Time ``replicates`` summary-mode replicates on ``threads`` numba threads."""
+def _run(
+    net, seeds, model, replicates: int, repeats: int, threads: int, log: bool = False
+) -> dict:
+    """Time ``replicates`` replicates on ``threads`` numba threads (summary unless ``log``)."""
     before = numba.get_num_threads()
     numba.set_num_threads(threads)
     try:
-        simulator.run_cascades(net, seeds, model, min(replicates, 20), SEED, log=False)
+        simulator.run_cascades(net, seeds, model, min(replicates, 20), SEED, log=log)
         secs, res = timed(
-            lambda: simulator.run_cascades(net, seeds, model, replicates, SEED, log=False),
+            lambda: simulator.run_cascades(net, seeds, model, replicates, SEED, log=log),
             repeats,
         )
     finally:
@@ -54,9 +56,15 @@ def _run(net, seeds, model, replicates: int, repeats: int, threads: int) -> dict
     }
 
 
+#: Row names of W1: our summary mode (``log=False``) and the default call (with the log).
+IC_SUMMARY, IC_LOGGED = "simulator (numba)", "simulator (numba), event log"
+
+
 def ic_ours(net, seeds, sizes: Sizes) -> list[dict]:
     """W1, ours: IC(p) replicates per second, all threads and one thread.
 
+    Summary mode (``log=False``) first, then the default ``run_cascades``
+    call, which keeps the event log (a ``CascadeLog`` of every activation).
     Arcs examined (sum of the out-degrees of the activated nodes) are counted
     exactly, from an untimed re-run with the event log on the same replicate
     keys; the re-run is checked to reproduce the timed reach replicate by
@@ -64,10 +72,11 @@ def ic_ours(net, seeds, sizes: Sizes) -> list[dict]:
     """
     model = simulator.IndependentCascade(IC_P)
     rows = []
-    for threads in dict.fromkeys((numba.get_num_threads(), 1)):
-        row = _run(net, seeds, model, sizes.ic_replicates, sizes.repeats, threads)
-        row["name"] = "simulator (numba)"
-        rows.append(row)
+    for name, log in ((IC_SUMMARY, False), (IC_LOGGED, True)):
+        for threads in dict.fromkeys((numba.get_num_threads(), 1)):
+            row = _run(net, seeds, model, sizes.ic_replicates, sizes.repeats, threads, log)
+            row["name"] = name
+            rows.append(row)
     logged = simulator.run_cascades(net, seeds, model, sizes.ic_replicates, SEED, log=True)
     arcs = ic_arcs_examined(logged.log, net.out_degree())
     for row in rows:
