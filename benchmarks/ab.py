@@ -49,7 +49,7 @@ if only & {"W1", "W2"}:
 if "W1" in only:
     rows = workloads.ic_ours(net, seeds, sizes)
     for row in rows:
-        mode = "event log" if "event log" in row["name"] else "summary"
+        mode = row["name"].split(", ")[1] if ", " in row["name"] else "summary"
         out[f"W1 IC {mode} replicates/s, {row['threads']} threads"] = row["rate"]
     if not any("event log" in row["name"] for row in rows):  # a checkout without those rows
         model = simulator.IndependentCascade(common.IC_P)

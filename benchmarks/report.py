@@ -165,6 +165,11 @@ def w1_table(res: dict) -> Table:
             "event log: the default `run_cascades(...)` call, which returns a CascadeLog of "
             "every activation (summary: `log=False`, reach and depth only)"
         )
+    if "simulator (numba), p per arc" in by:
+        notes.append(
+            f"p per arc: probability {2 * IC_P:g} * strength with strength U(0, 1) (mean {IC_P}),"
+            " drawn by thinning; summary mode"
+        )
     if ours:
         exact = all(r.get("exact") for r in [*ours.values(), *logged.values()])
         notes.append(

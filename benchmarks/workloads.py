@@ -26,6 +26,7 @@ from benchmarks.common import (
     timed,
 )
 from simulator.network import generators
+from simulator.network.ties import random_strength
 from simulator.rng import stream
 from simulator.seeding.registry import select_seeds
 
@@ -58,6 +59,8 @@ def _run(
 
 #: Row names of W1: our summary mode (``log=False``) and the default call (with the log).
 IC_SUMMARY, IC_LOGGED = "simulator (numba)", "simulator (numba), event log"
+#: Row name of W1 with a probability per arc (thinning): ``2 p * strength``, strength U(0, 1).
+IC_PER_ARC = "simulator (numba), p per arc"
 
 
 def ic_ours(net, seeds, sizes: Sizes) -> list[dict]:
@@ -79,6 +82,28 @@ def ic_ours(net, seeds, sizes: Sizes) -> list[dict]:
             rows.append(row)
     logged = simulator.run_cascades(net, seeds, model, sizes.ic_replicates, SEED, log=True)
     arcs = ic_arcs_examined(logged.log, net.out_degree())
+    for row in rows:
+        row["exact"] = bool(np.array_equal(logged.reach, row.pop("result").reach))
+        row["arcs"] = float(arcs.mean())
+    return rows + ic_per_arc(net, seeds, sizes)
+
+
+def ic_per_arc(net, seeds, sizes: Sizes) -> list[dict]:
+    """W1 with a probability per arc, ``2 p * strength`` with strength U(0, 1) (mean ``p``).
+
+    Summary mode, all threads and one thread; the engine draws these by
+    thinning (:mod:`simulator.engine.counter_rng`). Arcs examined as in
+    :func:`ic_ours`, from a logged re-run.
+    """
+    strong = random_strength(net, 1.0, 1.0, stream(SEED, "ties.per_arc"))
+    model = simulator.IndependentCascade(2 * IC_P, scale_by_strength=True)
+    rows = []
+    for threads in dict.fromkeys((numba.get_num_threads(), 1)):
+        row = _run(strong, seeds, model, sizes.ic_replicates, sizes.repeats, threads)
+        row["name"] = IC_PER_ARC
+        rows.append(row)
+    logged = simulator.run_cascades(strong, seeds, model, sizes.ic_replicates, SEED)
+    arcs = ic_arcs_examined(logged.log, strong.out_degree())
     for row in rows:
         row["exact"] = bool(np.array_equal(logged.reach, row.pop("result").reach))
         row["arcs"] = float(arcs.mean())

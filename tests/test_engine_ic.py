@@ -140,3 +140,77 @@ def test_bad_seeds_and_replicates_are_rejected():
         run_cascades(net, [0], IndependentCascade(0.1), 0, seed=0)
     with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\], got 1.5"):
         IndependentCascade(1.5)
+
+
+# --------------------------------------------- per-node streams (issue 16): law and coupling
+def test_each_arc_fires_with_its_own_probability():
+    """Thinning: a hub with 40 out-arcs of probabilities 0, 0.025, ..., 0.975 (and one of 1).
+
+    Over R replicates arc a fires Bin(R, p_a) times: each frequency within 4 binomial SE,
+    sqrt(p (1 - p) / R); p = 0 never and p = 1 always. The numbers of arcs that fire
+    together have the law of a sum of independent Bernoullis: mean and variance within
+    4 SE (SE of the mean sqrt(var / R)).
+    """
+    d, reps = 41, 20_000
+    p = np.append(np.arange(40) / 40, 1.0)
+    net = Network.from_edges(np.zeros(d, int), np.arange(1, d + 1))
+    log = run_cascades(net, [0], IndependentCascade(1.0), 1, seed=0).log  # arc order = node order
+    assert log.node[1:].tolist() == list(range(1, d + 1))
+    model = _PerArc(p)
+    res = run_cascades(net, [0], model, reps, seed=3)
+    hits = np.bincount(res.log.node, minlength=d + 1)[1:] / reps
+    se = np.sqrt(p * (1 - p) / reps)
+    assert hits[0] == 0 and hits[-1] == 1
+    assert (np.abs(hits - p) <= 4 * se + 1e-12).all()
+    fired = res.reach - 1
+    mean, var = p.sum(), (p * (1 - p)).sum()
+    assert abs(fired.mean() - mean) < 4 * np.sqrt(var / reps)
+
+
+class _PerArc:
+    """An independent cascade with given per-arc probabilities (thinning path)."""
+
+    def __init__(self, prob):
+        self.prob = np.asarray(prob, float)
+
+    def simulate(self, network, seed_rows, keys, log):
+        from simulator.engine.models import simulate_one_trial_per_arc
+
+        return simulate_one_trial_per_arc(network, self.prob, seed_rows, keys, log)
+
+
+def test_arms_with_higher_p_reach_a_superset_replicate_by_replicate():
+    """Same keys: each node's arcs are read along the same sorted levels, so an arm with a
+    higher p fires a superset of the arcs and reaches a superset of the nodes."""
+    net = Network.from_networkx(nx.barabasi_albert_graph(2000, 3, seed=8))
+    low = run_cascades(net, [0, 1], IndependentCascade(0.05), 100, seed=5)
+    high = run_cascades(net, [0, 1], IndependentCascade(0.08), 100, seed=5)
+    for r in range(100):
+        a = set(low.log.node[low.log.replicate == r].tolist())
+        b = set(high.log.node[high.log.replicate == r].tolist())
+        assert a <= b
+    assert (high.reach > low.reach).any()
+
+
+def test_lean_and_general_samplers_draw_the_same_arcs():
+    """fired_arcs (one probability) and fired_levels (thinning, levels kept) read one stream."""
+    from numba import njit
+
+    from simulator.engine.counter_rng import arc_scratch, fired_arcs, fired_levels
+
+    @njit
+    def both(key, d, h):
+        out_arc, out_level, perm, written, inverse, first = arc_scratch(d, h)
+        hazard = np.full(1, h)
+        k = fired_arcs(key, 3, 10, d, h, first[d], inverse, out_arc, perm, written)
+        lean = out_arc[:k].copy()
+        k = fired_levels(
+            key, 3, 10, d, h, first[d], hazard, False, inverse, out_arc, out_level, perm, written
+        )
+        return lean, out_arc[:k].copy(), out_level[:k].copy(), (perm == -1).all()
+
+    for key in range(200):
+        lean, general, level, clean = both(np.uint64(key), 50, -np.log1p(-0.1))
+        assert lean.tolist() == general.tolist() and clean
+        assert len(set(lean.tolist())) == lean.size and ((lean >= 10) & (lean < 60)).all()
+        assert (np.diff(level) >= 0).all() and (level < -np.log1p(-0.1)).all()

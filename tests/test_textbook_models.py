@@ -15,6 +15,7 @@ from scipy.optimize import brentq
 
 from simulator import IndependentCascade, Network, WeightedCascade, run_cascades
 from simulator.cascade_log import ACTION_CODE
+from simulator.engine.counter_rng import arc_hazards
 from simulator.engine.sir import infectious_periods, sir_summary
 from simulator.engine.textbook import SIR, ComplexContagion, LinearThreshold
 from simulator.engine.threshold import node_thresholds, threshold_summary
@@ -490,13 +491,16 @@ def test_summary_does_not_depend_on_the_number_of_chunks(model, weighted_ba):
     seeds = np.tile([0, 1, 2], (60, 1))
     keys = replicate_keys(3, 60)
     if isinstance(model, SIR):
-        args = (model.beta, model.gamma, model.max_steps, seeds, keys)
+        beta = arc_hazards(net.indptr, [model.beta])[0]
+        args = (beta, model.gamma, model.max_steps, seeds, keys)
         kernel = sir_summary
     elif isinstance(model, LinearThreshold):
-        args = (model.arc_weights(net), np.ones(net.m), True, 0.0, seeds, keys)
+        always = arc_hazards(net.indptr, np.ones(net.m))
+        args = (model.arc_weights(net), *always, True, 0.0, seeds, keys)
         kernel = threshold_summary
     else:
-        args = (np.ones(net.m), np.full(net.m, model.p), False, float(model.k), seeds, keys)
+        exposure = arc_hazards(net.indptr, np.full(net.m, model.p))
+        args = (np.ones(net.m), *exposure, False, float(model.k), seeds, keys)
         kernel = threshold_summary
     one = kernel(net.indptr, net.indices, *args, 1)
     three = kernel(net.indptr, net.indices, *args, 3)

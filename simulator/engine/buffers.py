@@ -1,20 +1,39 @@
-"""Growable buffers shared by the compiled kernels.
+"""Growable buffers and replicate blocks shared by the compiled kernels.
 
-The activation kernels (independent cascade, threshold, SIR) collect each
-replicate's activations in per-replicate arrays and append them to one
-event table with rows ``(replicate, node, parent, step, arc)``
-(:data:`ACTIVATION_COLUMNS`).
+The activation kernels (independent cascade, threshold, SIR) run the
+replicates in contiguous *blocks*, dealt round-robin to the worker threads
+(:func:`replicate_blocks`); with the event log each block writes its own
+activation columns (:data:`ACTIVATION_COLUMNS`: replicate, node, parent,
+step, arc), and :func:`concat_blocks` joins them in block order, which is
+replicate order. Replicate ``r`` reads only its own key and seeds, so
+neither the blocks nor the number of threads change any result.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
+from numba.typed import List
 
-__all__ = ["ACTIVATION_COLUMNS", "grow_rows", "grow", "new_event_table", "append_activations"]
+__all__ = [
+    "ACTIVATION_COLUMNS",
+    "BLOCKS_PER_WORKER",
+    "append_activations",
+    "block_tables",
+    "concat_blocks",
+    "empty_columns",
+    "grow",
+    "grow_rows",
+    "max_out_degree",
+    "replicate_blocks",
+    "reserve_columns",
+]
 
-#: Columns of an activation table, in order.
+#: Columns of an activation table, in order (int32, int32, int32, int32, int64).
 ACTIVATION_COLUMNS: tuple[str, ...] = ("replicate", "node", "parent", "step", "arc")
+#: Blocks of replicates per worker thread: small enough to balance heavy-tailed
+#: cascade sizes across threads, large enough that a block's O(n) buffers are cheap.
+BLOCKS_PER_WORKER = 8
 
 
 @njit(cache=True)
@@ -34,18 +53,92 @@ def grow(buf, need):
 
 
 @njit(cache=True)
-def new_event_table(capacity):
-    """An empty activation table of ``capacity`` rows (replicate, node, parent, step, arc)."""
-    return np.empty((max(16, capacity), 5), np.int64)
+def max_out_degree(indptr):
+    """Largest out-degree of the CSR ``indptr`` (0 without nodes)."""
+    best = 0
+    for u in range(indptr.size - 1):
+        best = max(best, indptr[u + 1] - indptr[u])
+    return best
 
 
 @njit(cache=True)
-def append_activations(table, total, rep, order, parent, step, arc, size):
-    """Append the first ``size`` activations of replicate ``rep``; returns ``(table, total)``."""
-    if total + size > table.shape[0]:
-        table = grow_rows(table, total + size)
-    for i in range(size):
-        row = total + i
-        table[row, 0], table[row, 1], table[row, 2] = rep, order[i], parent[i]
-        table[row, 3], table[row, 4] = step[i], arc[i]
-    return table, total + size
+def replicate_blocks(reps, workers):
+    """Boundaries of the blocks: block ``b`` is replicates ``[out[b], out[b + 1])``."""
+    n_blocks = max(1, min(reps, BLOCKS_PER_WORKER * max(1, workers)))
+    out = np.empty(n_blocks + 1, np.int64)
+    for b in range(n_blocks + 1):
+        out[b] = b * reps // n_blocks
+    return out
+
+
+@njit(cache=True)
+def empty_columns(capacity):
+    """Activation columns (replicate, node, parent, step, arc) with room for ``capacity`` rows."""
+    capacity = max(16, capacity)
+    return (
+        np.empty(capacity, np.int32),
+        np.empty(capacity, np.int32),
+        np.empty(capacity, np.int32),
+        np.empty(capacity, np.int32),
+        np.empty(capacity, np.int64),
+    )
+
+
+@njit(cache=True)
+def reserve_columns(cols, need):
+    """``cols`` with room for ``need`` rows (each column grown by doubling if short)."""
+    if cols[0].size >= need:
+        return cols
+    return (
+        grow(cols[0], need),
+        grow(cols[1], need),
+        grow(cols[2], need),
+        grow(cols[3], need),
+        grow(cols[4], need),
+    )
+
+
+@njit(cache=True)
+def append_activations(cols, total, rep, order, parent, step, arc, size):
+    """Append the first ``size`` activations of replicate ``rep``; returns ``(cols, total)``."""
+    cols = reserve_columns(cols, total + size)
+    cols[0][total : total + size] = rep
+    cols[1][total : total + size] = order[:size]
+    cols[2][total : total + size] = parent[:size]
+    cols[3][total : total + size] = step[:size]
+    cols[4][total : total + size] = arc[:size]
+    return cols, total + size
+
+
+@njit(cache=True)
+def block_tables(n_blocks):
+    """One (empty) set of activation columns per block, and their row counts (all 0)."""
+    tables = List()
+    for _ in range(n_blocks):
+        tables.append(empty_columns(0))
+    return tables, np.zeros(n_blocks, np.int64)
+
+
+@njit(cache=True, parallel=True)
+def concat_blocks(tables, sizes):
+    """Join the first ``sizes[b]`` rows of each block's columns, in block order (in parallel)."""
+    offsets = np.zeros(sizes.size + 1, np.int64)
+    for b in range(sizes.size):
+        offsets[b + 1] = offsets[b] + sizes[b]
+    total = offsets[-1]
+    out = (
+        np.empty(total, np.int32),
+        np.empty(total, np.int32),
+        np.empty(total, np.int32),
+        np.empty(total, np.int32),
+        np.empty(total, np.int64),
+    )
+    for b in prange(sizes.size):
+        lo, hi = offsets[b], offsets[b + 1]
+        cols = tables[b]
+        out[0][lo:hi] = cols[0][: hi - lo]
+        out[1][lo:hi] = cols[1][: hi - lo]
+        out[2][lo:hi] = cols[2][: hi - lo]
+        out[3][lo:hi] = cols[3][: hi - lo]
+        out[4][lo:hi] = cols[4][: hi - lo]
+    return out

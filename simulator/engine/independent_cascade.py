@@ -5,17 +5,26 @@ A node that became active at step ``t`` tries once, at step ``t + 1``, to
 activate each inactive out-neighbour ``v`` along arc ``a`` and succeeds with
 probability ``prob[a]``. Steps are synchronous: the nodes activated at
 ``t + 1`` are exactly those with a successful arc from a node activated at
-``t``, whatever order the kernel visits them in, because arc ``a``'s coin is
-the counter-based draw ``uniform(key, a)`` (see
-:mod:`simulator.engine.counter_rng`), not the next number of a stream.
-When several arcs into ``v`` succeed in the same step, the parent recorded
-is the first in visiting order (it changes no count).
+``t``, whatever order the kernel visits them in.
 
-The kernel examines each arc out of an activated node exactly once, so its
-cost grows with the arcs examined, not with ``n`` times the number of steps.
-One replicate body (:func:`_cascade`) serves both modes: ``record`` (the
-event log) is a constant of each driver, so numba compiles a lean variant
-for the summary mode and one that also keeps parents, steps and arcs.
+Random numbers (:mod:`simulator.engine.counter_rng`). Which out-arcs of
+``u`` succeed in replicate ``r`` is drawn from node ``u``'s stream, a pure
+function of ``(key, u)``: :func:`~simulator.engine.counter_rng.fired_arcs`
+gives each out-arc an Exp(1) level, drawn in increasing order, and arc ``a``
+succeeds iff its level is below ``-log(1 - prob[a])``, an event of
+probability ``prob[a]``, independently across arcs. With one probability
+for every arc the levels are drawn up to the first one above it (geometric
+skipping in disguise: about ``p * d + 1`` levels for a node of out-degree
+``d``, not ``d`` coins); with a probability per arc they are drawn up to
+the largest of ``u``'s and each is kept iff below its own arc's (thinning).
+The kernel touches only the arcs that succeed. Arcs into ``v`` that
+succeed in the same step: the parent recorded is the first in visiting
+order (it changes no count); ``u``'s arcs are visited in increasing level.
+
+One replicate body (:func:`_cascade`) serves both modes; ``record`` (keep the
+event log) is a constant of each entry point. Replicates run in blocks dealt
+to the worker threads (:mod:`simulator.engine.buffers`), with or without the
+event log; each block keeps its own events, joined in replicate order.
 
 References
 ----------
@@ -26,13 +35,17 @@ Examples
 --------
 A path ``0 -> 1 -> 2`` with probability 1 on each arc:
 
+>>> import numpy as np
+>>> from simulator.engine.counter_rng import arc_hazards
 >>> indptr, indices = np.array([0, 1, 2, 2]), np.array([1, 2], np.int32)
->>> thresholds = arc_thresholds(np.ones(2))
+>>> hazards = arc_hazards(indptr, np.ones(2))
 >>> seeds, keys = np.array([[0]]), np.array([7], np.uint64)
->>> reach, depth, table = ic_events(indptr, indices, thresholds, seeds, keys)
->>> reach.tolist(), depth.tolist(), table.tolist()  # replicate, node, parent, step, arc
-([3], [2], [[0, 0, -1, 0, -1], [0, 1, 0, 1, 0], [0, 2, 1, 2, 1]])
->>> [a.tolist() for a in ic_summary(indptr, indices, thresholds, seeds, keys, 2)]
+>>> reach, depth, cols = ic_events(indptr, indices, *hazards, seeds, keys, 1)
+>>> reach.tolist(), depth.tolist()
+([3], [2])
+>>> [c.tolist() for c in cols]  # replicate, node, parent, step, arc
+[[0, 0, 0], [0, 1, 2], [-1, 0, 1], [0, 1, 2], [-1, 0, 1]]
+>>> [a.tolist() for a in ic_summary(indptr, indices, *hazards, seeds, keys, 2)]
 [[3], [2]]
 """
 
@@ -41,43 +54,54 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from simulator.engine.buffers import append_activations, new_event_table
-from simulator.engine.counter_rng import _S11, GOLDEN, mix64
+from simulator.engine.buffers import (
+    append_activations,
+    block_tables,
+    concat_blocks,
+    empty_columns,
+    max_out_degree,
+    replicate_blocks,
+)
+from simulator.engine.counter_rng import arc_scratch, fired_arcs, fired_levels, none_below
 
-__all__ = ["arc_thresholds", "ic_events", "ic_summary"]
-
-
-def arc_thresholds(prob) -> np.ndarray:
-    """Integer form of per-arc probabilities, as the kernel compares them.
-
-    ``uniform(key, a) < p`` holds exactly when the 53-bit integer behind the
-    uniform is below ``ceil(p * 2**53)``, so comparing integers gives the
-    coins of :func:`~simulator.engine.counter_rng.uniform` without a float
-    conversion per arc. Equal probabilities collapse to one threshold.
-
-    Examples
-    --------
-    >>> arc_thresholds([0.5, 0.5]).tolist(), arc_thresholds([0.0, 1.0]).tolist()
-    ([4503599627370496], [0, 9007199254740992])
-    """
-    prob = np.asarray(prob, dtype=np.float64)
-    if prob.size == 0 or (prob == prob[0]).all():
-        prob = prob[:1] if prob.size else np.zeros(1)
-    return np.ceil(prob * 2.0**53).astype(np.uint64)
+__all__ = ["general_arcs", "ic_events", "ic_summary"]
 
 
 @njit(cache=True)
-def _cascade(indptr, indices, thresholds, seeds, key, active, order, parent, step, arc, record):
+def general_arcs(key, u, lo, d, limit, hazard, cap, sure, scratch):
+    """The fired arcs of ``u`` where :func:`~simulator.engine.counter_rng.fired_arcs` cannot go.
+
+    That is, per-arc hazards (thinning, ``limit`` ignored: ``cap[u]``) or
+    ``limit = inf`` (every arc fires); calls
+    :func:`~simulator.engine.counter_rng.fired_levels` with the scratch of
+    :func:`~simulator.engine.counter_rng.arc_scratch`. A function of its own,
+    not inlined: inlined, the reference counting of its arrays slowed the
+    kernels' lean path (constant probability) by half.
+    """
+    out_arc, out_level, perm, written, inverse, table = scratch
+    if hazard.size > 1:
+        limit, first, has_sure = cap[u], none_below(d, cap[u]), sure[u]
+    else:
+        first, has_sure = table[d], False
+    return fired_levels(
+        key, u, lo, d, limit, first, hazard, has_sure, inverse, out_arc, out_level, perm, written
+    )
+
+
+@njit(cache=True)
+def _cascade(
+    indptr, indices, hazard, cap, sure, seeds, key, active, order, parent, step, arc, scratch,
+    record,
+):  # fmt: skip
     """One replicate. Fills ``order[:size]`` (activation order); returns ``(size, depth)``.
 
     With ``record`` it also fills ``parent``, ``step`` and ``arc`` (else
-    they are not touched and may be empty). A single threshold (one
-    probability for every arc) is read once instead of per arc; the counter
-    of consecutive arcs advances by one addition. ``active`` must be all
-    False on entry and is reset before returning.
+    they are not touched and may be empty). ``active`` must be all False on
+    entry and is reset before returning.
     """
-    constant = thresholds.size == 1
-    threshold = thresholds[0]
+    out_arc, out_level, perm, written, inverse, table = scratch
+    limit = hazard[0]
+    general = hazard.size > 1 or limit == np.inf  # per-arc hazards, or every arc fires
     size = 0
     for s in seeds:
         if not active[s]:
@@ -93,92 +117,97 @@ def _cascade(indptr, indices, thresholds, seeds, key, active, order, parent, ste
             level_end = size
         u = order[head]
         head += 1
-        lo, hi = indptr[u], indptr[u + 1]
-        z = key + np.uint64(lo + 1) * GOLDEN  # uniform(key, a) is mix64(z) for arc a
-        for a in range(lo, hi):
+        lo = indptr[u]
+        d = indptr[u + 1] - lo
+        if general:
+            fired = general_arcs(key, u, lo, d, limit, hazard, cap, sure, scratch)
+        else:
+            fired = fired_arcs(key, u, lo, d, limit, table[d], inverse, out_arc, perm, written)
+        for i in range(fired):
+            a = out_arc[i]
             v = indices[a]
             if not active[v]:
-                if not constant:
-                    threshold = thresholds[a]
-                if (mix64(z) >> _S11) < threshold:
-                    active[v] = True
-                    order[size] = v
-                    if record:
-                        parent[size], step[size], arc[size] = u, level + 1, a
-                    size += 1
-                    depth = level + 1
-            z += GOLDEN
+                active[v] = True
+                order[size] = v
+                if record:
+                    parent[size], step[size], arc[size] = u, level + 1, a
+                size += 1
+                depth = level + 1
     for i in range(size):
         active[order[i]] = False
     return size, depth
 
 
 @njit(cache=True)
-def _replicates(indptr, indices, thresholds, seeds, keys, reps, reach, depth, record):
-    """Run replicates ``reps`` into ``reach``/``depth``; returns their activation table.
+def _worker(indptr, indices, hazard, cap, sure, seeds, keys, bounds, first, stride, out, record):
+    """Run blocks ``first, first + stride, ...`` of ``bounds``; results into ``out``.
 
-    The table (empty unless ``record``) has rows (replicate, node, parent,
-    step, arc), see :mod:`simulator.engine.buffers`. Buffers are O(n).
+    ``out`` is ``(reach, depth, tables, sizes)``: per replicate, and per
+    block its activation columns and row count (kept only with ``record``).
+    Buffers are O(n), once per worker.
     """
+    reach, depth, tables, sizes = out
     n = indptr.size - 1
     active = np.zeros(n, dtype=np.bool_)
     order = np.empty(n, np.int32)
     kept = n if record else 0
-    parent = np.empty(kept, np.int64)
-    step = np.empty(kept, np.int64)
+    parent = np.empty(kept, np.int32)
+    step = np.empty(kept, np.int32)
     arc = np.empty(kept, np.int64)
-    table = new_event_table(reps.size * seeds.shape[1] * 4 if record else 0)
-    total = 0
-    for r in reps:
-        size, d = _cascade(
-            indptr,
-            indices,
-            thresholds,
-            seeds[r],
-            keys[r],
-            active,
-            order,
-            parent,
-            step,
-            arc,
-            record,
-        )
-        reach[r], depth[r] = size, d
+    scratch = arc_scratch(max_out_degree(indptr), 0.0 if hazard.size > 1 else hazard[0])
+    for b in range(first, bounds.size - 1, stride):
+        lo, hi = bounds[b], bounds[b + 1]
+        cols = empty_columns((hi - lo) * seeds.shape[1] * 4 if record else 0)
+        total = 0
+        for r in range(lo, hi):
+            size, d = _cascade(
+                indptr, indices, hazard, cap, sure, seeds[r], keys[r], active, order, parent,
+                step, arc, scratch, record,
+            )  # fmt: skip
+            reach[r], depth[r] = size, d
+            if record:
+                cols, total = append_activations(cols, total, r, order, parent, step, arc, size)
         if record:
-            table, total = append_activations(table, total, r, order, parent, step, arc, size)
-    return table[:total]
-
-
-@njit(cache=True)
-def ic_events(indptr, indices, thresholds, seeds, keys):
-    """All replicates, with events. ``seeds`` is (R, k); returns ``(reach, depth, table)``.
-
-    ``thresholds`` come from :func:`arc_thresholds`; ``table`` rows are
-    (replicate, node, parent, step, arc), see :mod:`simulator.engine.buffers`.
-    """
-    reps = keys.size
-    reach = np.empty(reps, np.int64)
-    depth = np.empty(reps, np.int64)
-    table = _replicates(
-        indptr, indices, thresholds, seeds, keys, np.arange(reps), reach, depth, True
-    )
-    return reach, depth, table
+            tables[b], sizes[b] = cols, total
 
 
 @njit(cache=True, parallel=True)
-def ic_summary(indptr, indices, thresholds, seeds, keys, n_chunks):
-    """All replicates, reach and depth only; ``n_chunks`` groups run in parallel threads.
-
-    ``thresholds`` come from :func:`arc_thresholds`. Results equal those of
-    :func:`ic_events` and do not depend on the number of threads or chunks:
-    replicate ``r`` only reads ``keys[r]`` and ``seeds[r]``. Each chunk holds
-    O(n) buffers.
-    """
+def _run(indptr, indices, hazard, cap, sure, seeds, keys, workers, record):
     reps = keys.size
-    reach = np.empty(reps, np.int64)
-    depth = np.empty(reps, np.int64)
-    n_chunks = max(1, min(reps, n_chunks))
-    for c in prange(n_chunks):
-        chunk = np.arange(c, reps, n_chunks)
-        _replicates(indptr, indices, thresholds, seeds, keys, chunk, reach, depth, False)
+    bounds = replicate_blocks(reps, workers)
+    n_blocks = bounds.size - 1
+    tables, sizes = block_tables(n_blocks if record else 0)
+    out = (np.zeros(reps, np.int64), np.zeros(reps, np.int64), tables, sizes)
+    stride = max(1, min(workers, n_blocks))
+    for w in prange(stride):
+        args = (indptr, indices, hazard, cap, sure, seeds, keys, bounds)
+        _worker(*args, np.int64(w), stride, out, record)
+    return out
+
+
+@njit(cache=True)
+def ic_events(indptr, indices, hazard, cap, sure, seeds, keys, workers):
+    """All replicates, with events. ``seeds`` is (R, k); returns ``(reach, depth, columns)``.
+
+    ``hazard, cap, sure`` come from
+    :func:`~simulator.engine.counter_rng.arc_hazards`; ``columns`` are the
+    activation columns (replicate, node, parent, step, arc) of
+    :mod:`simulator.engine.buffers`, in replicate order. ``workers`` threads
+    run blocks of replicates; the result does not depend on it.
+    """
+    reach, depth, tables, sizes = _run(
+        indptr, indices, hazard, cap, sure, seeds, keys, workers, True
+    )
+    return reach, depth, concat_blocks(tables, sizes)
+
+
+@njit(cache=True)
+def ic_summary(indptr, indices, hazard, cap, sure, seeds, keys, workers):
+    """All replicates, reach and depth only; ``workers`` threads run blocks of replicates.
+
+    Arguments as in :func:`ic_events`; results equal its reach and depth and
+    do not depend on the number of threads: replicate ``r`` only reads
+    ``keys[r]`` and ``seeds[r]``. Each worker holds O(n) buffers.
+    """
+    reach, depth, _, _ = _run(indptr, indices, hazard, cap, sure, seeds, keys, workers, False)
     return reach, depth

@@ -21,7 +21,8 @@ import numba
 import numpy as np
 
 from simulator import checks
-from simulator.engine.independent_cascade import arc_thresholds, ic_events, ic_summary
+from simulator.engine.counter_rng import arc_hazards
+from simulator.engine.independent_cascade import ic_events, ic_summary
 from simulator.engine.result import ModelResult
 
 __all__ = ["IndependentCascade", "WeightedCascade", "simulate_one_trial_per_arc"]
@@ -34,14 +35,15 @@ def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log) -> ModelResu
     :func:`~simulator.engine.run.seed_matrix`, ``keys`` the replicate keys;
     ``log=False`` is the summary mode (no events, replicates in parallel).
     Returns a :class:`~simulator.engine.result.ModelResult`, as every
-    model's ``simulate`` does.
+    model's ``simulate`` does. Both modes run on every numba thread.
     """
-    args = (network.indptr, network.indices, arc_thresholds(prob), seed_rows, keys)
+    hazards = arc_hazards(network.indptr, prob)
+    args = (network.indptr, network.indices, *hazards, seed_rows, keys, numba.get_num_threads())
     if not log:
-        reach, depth = ic_summary(*args, numba.get_num_threads())
+        reach, depth = ic_summary(*args)
         return ModelResult(reach, depth)
-    reach, depth, table = ic_events(*args)
-    return ModelResult.from_activations(reach, depth, table)
+    reach, depth, columns = ic_events(*args)
+    return ModelResult.from_activations(reach, depth, columns)
 
 
 @dataclass(frozen=True)

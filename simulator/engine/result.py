@@ -8,8 +8,8 @@ name and turns its :class:`Events` (node, parent and arc indices) into a
 Examples
 --------
 >>> import numpy as np
->>> table = np.array([[0, 4, -1, 0, -1], [0, 7, 4, 1, 12]])  # replicate, node, parent, step, arc
->>> out = ModelResult.from_activations(np.array([2]), np.array([1]), table)
+>>> columns = ([0, 0], [4, 7], [-1, 4], [0, 1], [-1, 12])  # replicate, node, parent, step, arc
+>>> out = ModelResult.from_activations(np.array([2]), np.array([1]), columns)
 >>> out.events.node.tolist(), out.events.action.tolist(), out.events.amount is None
 ([4, 7], [0, 1], True)
 >>> out.totals
@@ -75,14 +75,18 @@ class ModelResult:
     totals: dict = field(default_factory=dict)
 
     @classmethod
-    def from_activations(cls, reach, depth, table=None) -> ModelResult:
-        """Result of an activation kernel; ``table`` rows: (replicate, node, parent, step, arc).
+    def from_activations(cls, reach, depth, columns=None) -> ModelResult:
+        """Result of an activation kernel; ``columns``: (replicate, node, parent, step, arc).
 
-        Seeds (parent -1) get the action "seed", every other row "activate".
-        ``table=None``: summary mode, no events.
+        The columns are those of :data:`~simulator.engine.buffers.ACTIVATION_COLUMNS`
+        (kept as they are, without a copy). Seeds (parent -1) get the action
+        "seed", every other row "activate". ``columns=None``: summary mode,
+        no events.
         """
-        if table is None:
+        if columns is None:
             return cls(reach, depth)
-        col = dict(zip(ACTIVATION_COLUMNS, table.T, strict=True))
-        action = np.where(col["parent"] < 0, ACTION_CODE["seed"], ACTION_CODE["activate"])
+        col = {name: np.asarray(c) for name, c in zip(ACTIVATION_COLUMNS, columns, strict=True)}
+        seed = col["parent"] < 0
+        action = np.full(seed.size, ACTION_CODE["activate"], np.int8)
+        action[seed] = ACTION_CODE["seed"]
         return cls(reach, depth, Events(action=action, **col))

@@ -13,35 +13,37 @@ followed up to step ``max_steps``: infections after it are not simulated.
 
 How the kernel runs it (same law, less work). Stepping through time would
 look at every arc of an infectious node once per step, ``L`` times. The
-kernel draws instead, once per examined arc ``a = u -> v``, the number of
-steps ``D_a`` after ``u``'s infection at which arc ``a``'s first success
-would come, ``D_a ~ Geometric(beta)`` by inversion of ``uniform(key, a)``,
-and once per infected node its infectious period ``L_u`` by inversion of
-``uniform(key, PERIOD_BASE + u)``. Arc ``a`` transmits iff ``D_a <= L_u``,
-and ``v`` is infected at ``t_v = min_u (t_u + D_a)`` over its infected
-in-neighbours with transmitting arcs, which a Dijkstra-like sweep (a binary
-heap keyed by step, ties in order of discovery) computes. Successes of arc
-``a`` after its first are irrelevant (``v`` is no longer susceptible), and the
-per-step coins of distinct arcs and nodes are independent, so the infection
-times -- hence reach, depth and the events -- have exactly the law of the
-step-by-step process (the locally dependent percolation of Kenah & Robins
-2007); the tests check this against a literal step-by-step simulation. The
-cost is one or two draws per arc examined, whatever ``gamma``.
+kernel draws instead, from node ``u``'s stream
+(:mod:`simulator.engine.counter_rng`), its infectious period ``L_u`` by
+inversion of the node's own draw (output 0), and for its out-arcs the
+Exp(1) levels ``E_a`` of :func:`~simulator.engine.counter_rng.fired_arcs`;
+arc ``a``'s first success would come ``D_a = 1 + floor(E_a / h)`` steps
+after ``u``'s infection, ``h = -log(1 - beta)``, so ``D_a`` is
+Geometric(beta) and independent across arcs. Arc ``a`` transmits iff ``D_a
+<= L_u``, i.e. ``E_a < L_u h``: the levels are drawn in increasing order up
+to that bound (and to the horizon), so the kernel touches only the arcs
+that transmit. ``v`` is infected at ``t_v = min_u (t_u + D_a)`` over its
+infected in-neighbours with transmitting arcs, which a Dijkstra-like sweep
+(a binary heap keyed by step, ties in order of discovery) computes.
+Successes of arc ``a`` after its first are irrelevant (``v`` is no longer
+susceptible), and the per-step coins of distinct arcs and nodes are
+independent, so the infection times -- hence reach, depth and the events --
+have exactly the law of the step-by-step process (the locally dependent
+percolation of Kenah & Robins 2007); the tests check this against a literal
+step-by-step simulation. The cost is about two draws per arc that
+transmits and one or two per infected node, whatever ``gamma``.
 
 Consequences of the draws chosen:
 
-* ``D_a = 1`` iff ``uniform(key, a) < beta``, the independent-cascade coin of
-  arc ``a``; with ``gamma = 1`` (``L = 1``) the epidemic **is** the
-  independent cascade with ``p = beta``, draw for draw (same reach, depth
-  and events for the same keys);
+* ``D_a = 1`` iff ``E_a < h``, the independent-cascade rule for arc ``a``
+  with ``p = beta``, and ``u``'s arcs are visited in the same order; with
+  ``gamma = 1`` (``L = 1``) the epidemic **is** the independent cascade with
+  ``p = beta``, draw for draw (same reach, depth and events for the same
+  keys);
 * ``D_a`` falls as ``beta`` grows and ``L_u`` grows as ``gamma`` falls, for
   the same draws, so arms that differ in ``beta`` or ``gamma`` and share
   keys are coupled monotonically: the set of nodes reached only grows with
-  ``beta`` and shrinks with ``gamma``, replicate by replicate;
-* period counters ``[PERIOD_BASE, PERIOD_BASE + n)`` cannot meet arc
-  counters ``[0, m)`` while ``m <= PERIOD_BASE`` and ``PERIOD_BASE + n < 2**64``
-  (``PERIOD_BASE`` is the first 64 bits of the fractional part of sqrt(3),
-  an irregular constant; see :mod:`simulator.engine.threshold` for why).
+  ``beta`` and shrinks with ``gamma``, replicate by replicate.
 
 References
 ----------
@@ -58,9 +60,11 @@ On the path ``0 -> 1 -> 2 -> 3`` with ``beta = 1`` and no recovery the
 infection moves one node per step, until the horizon ``max_steps = 2``.
 
 >>> import numpy as np
+>>> from simulator.engine.counter_rng import arc_hazards
 >>> indptr, indices = np.array([0, 1, 2, 3, 3]), np.array([1, 2, 3], np.int32)
 >>> seeds, keys = np.array([[0]]), np.array([7], np.uint64)
->>> reach, depth = sir_summary(indptr, indices, 1.0, 0.0, 2, seeds, keys, 1)
+>>> beta = arc_hazards(indptr, [1.0])[0]  # the hazard of beta = 1
+>>> reach, depth = sir_summary(indptr, indices, beta, 0.0, 2, seeds, keys, 1)
 >>> reach.tolist(), depth.tolist()
 ([3], [2])
 """
@@ -70,13 +74,23 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from simulator.engine.buffers import append_activations, new_event_table
-from simulator.engine.counter_rng import uniform, uniforms
+from simulator.engine.buffers import (
+    append_activations,
+    block_tables,
+    concat_blocks,
+    empty_columns,
+    max_out_degree,
+    replicate_blocks,
+)
+from simulator.engine.counter_rng import (
+    arc_scratch,
+    fired_levels,
+    node_uniform,
+    node_uniforms,
+    none_below,
+)
 
-__all__ = ["PERIOD_BASE", "infectious_periods", "sir_events", "sir_summary"]
-
-#: Counter of node 0's infectious-period draw; node ``v`` uses ``PERIOD_BASE + v``.
-PERIOD_BASE = np.uint64(0xBB67AE8584CAA73B)
+__all__ = ["infectious_periods", "sir_events", "sir_summary"]
 
 _NEVER = np.iinfo(np.int64).max  # "not reached" time in the per-node buffer
 _COLS = 5  # heap row: step, discovery number, node, parent, arc
@@ -99,7 +113,7 @@ def infectious_periods(key, n: int, gamma: float) -> np.ndarray:
         return np.ones(n)
     if gamma <= 0.0:
         return np.full(n, np.inf)
-    u = uniforms(key, PERIOD_BASE + np.arange(n, dtype=np.uint64))
+    u = node_uniforms(key, np.arange(n), 0)
     return 1.0 + np.floor(np.log1p(-u) / np.log1p(-gamma))
 
 
@@ -154,28 +168,17 @@ def _pop(heap, size):
 
 @njit(cache=True)
 def _sir_cascade(
-    indptr,
-    indices,
-    beta,
-    gamma,
-    max_steps,
-    seeds,
-    key,
-    infected,
-    best,
-    touched_list,
-    heap,
-    order,
-    parent,
-    step,
-    arc,
-):
+    indptr, indices, beta, gamma, max_steps, seeds, key, infected, best, touched_list, heap,
+    order, parent, step, arc, scratch,
+):  # fmt: skip
     """One replicate. Returns ``(size, depth, heap)``; fills ``order[:size]``.
 
+    ``beta`` is the size-1 hazard array of the transmission probability.
     ``infected`` must be all False and ``best`` all ``_NEVER`` on entry; both
     are reset before returning. ``heap`` may be replaced by a larger one.
     """
-    log_miss = np.log1p(-beta) if 0.0 < beta < 1.0 else 0.0
+    out_arc, out_level, perm, written, inverse, table = scratch
+    h = beta[0]
     log_stay = np.log1p(-gamma) if 0.0 < gamma < 1.0 else 0.0
     n_touched, hsize, number = 0, 0, 0
     for s in seeds:
@@ -201,22 +204,33 @@ def _sir_cascade(
         elif gamma <= 0.0:
             period = np.inf
         else:
-            draw = uniform(key, PERIOD_BASE + np.uint64(u))
-            period = 1.0 + np.floor(np.log1p(-draw) / log_stay)
-        for a in range(indptr[u], indptr[u + 1]):
+            period = 1.0 + np.floor(np.log1p(-node_uniform(key, u, 0)) / log_stay)
+        period = min(period, float(max_steps - t))  # later transmissions are not simulated
+        if period < 1.0:
+            continue
+        lo = indptr[u]
+        d = indptr[u + 1] - lo
+        if period == 1.0:
+            limit, first = h, table[d]
+        else:
+            limit = period * h
+            first = none_below(d, limit)
+        fired = fired_levels(
+            key, u, lo, d, limit, first, beta, False, inverse, out_arc, out_level, perm, written
+        )
+        for i in range(fired):
+            a = out_arc[i]
             v = indices[a]
             if infected[v]:
                 continue
-            draw = uniform(key, np.uint64(a))
-            if draw < beta:
-                delay = 1.0
-            elif beta <= 0.0 or period <= 1.0:
-                continue
+            level = out_level[i]
+            if level < h:
+                delay = 1
             else:
-                delay = 1.0 + np.floor(np.log1p(-draw) / log_miss)
-            if delay > period or t + delay > max_steps:
-                continue
-            when = t + np.int64(delay)
+                delay = max(2, 1 + np.int64(np.floor(level / h)))
+                if delay > period:
+                    continue
+            when = t + delay
             if when < best[v]:
                 if best[v] == _NEVER:
                     touched_list[n_touched] = v
@@ -232,92 +246,97 @@ def _sir_cascade(
 
 
 @njit(cache=True)
-def _replicates(indptr, indices, beta, gamma, max_steps, seeds, keys, reps, reach, depth, record):
-    """Run replicates ``reps`` into ``reach``/``depth``; returns their activation table.
+def _worker(args, seeds, keys, bounds, first, stride, out, record):
+    """Run blocks ``first, first + stride, ...`` of ``bounds``; results into ``out``.
 
-    The table (empty unless ``record``) has rows (replicate, node, parent,
-    step, arc), see :mod:`simulator.engine.buffers`. Buffers are O(n) plus a
-    heap that grows with the arcs examined.
+    ``args`` are the kernel's arguments before the seeds (see
+    :func:`sir_events`); ``out`` is ``(reach, depth, tables, sizes)``.
+    Buffers are O(n), once per worker, plus a heap that grows with the arcs
+    that transmit.
     """
+    reach, depth, tables, sizes = out
+    indptr = args[0]
     n = indptr.size - 1
     infected = np.zeros(n, dtype=np.bool_)
     best = np.full(n, _NEVER, np.int64)
     touched_list = np.empty(n, np.int64)
     heap = np.empty((max(16, seeds.shape[1]), _COLS), np.int64)
-    order = np.empty(n, np.int64)
-    parent = np.empty(n, np.int64)
-    step = np.empty(n, np.int64)
+    order = np.empty(n, np.int32)
+    parent = np.empty(n, np.int32)
+    step = np.empty(n, np.int32)
     arc = np.empty(n, np.int64)
-    table = new_event_table(reps.size * seeds.shape[1] * 4 if record else 0)
-    total = 0
-    for r in reps:
-        size, d, heap = _sir_cascade(
-            indptr,
-            indices,
-            beta,
-            gamma,
-            max_steps,
-            seeds[r],
-            keys[r],
-            infected,
-            best,
-            touched_list,
-            heap,
-            order,
-            parent,
-            step,
-            arc,
-        )
-        reach[r], depth[r] = size, d
+    scratch = arc_scratch(max_out_degree(indptr), args[2][0])
+    for b in range(first, bounds.size - 1, stride):
+        lo, hi = bounds[b], bounds[b + 1]
+        cols = empty_columns((hi - lo) * seeds.shape[1] * 4 if record else 0)
+        total = 0
+        for r in range(lo, hi):
+            size, d, heap = _sir_cascade(
+                *args, seeds[r], keys[r], infected, best, touched_list, heap, order, parent,
+                step, arc, scratch,
+            )  # fmt: skip
+            reach[r], depth[r] = size, d
+            if record:
+                cols, total = append_activations(cols, total, r, order, parent, step, arc, size)
         if record:
-            table, total = append_activations(table, total, r, order, parent, step, arc, size)
-    return table[:total]
+            tables[b], sizes[b] = cols, total
+
+
+@njit(cache=True, parallel=True)
+def _run(args, seeds, keys, workers, record):
+    reps = keys.size
+    bounds = replicate_blocks(reps, workers)
+    n_blocks = bounds.size - 1
+    tables, sizes = block_tables(n_blocks if record else 0)
+    out = (np.zeros(reps, np.int64), np.zeros(reps, np.int64), tables, sizes)
+    stride = max(1, min(workers, n_blocks))
+    for w in prange(stride):
+        _worker(args, seeds, keys, bounds, np.int64(w), stride, out, record)
+    return out
 
 
 @njit(cache=True)
-def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys):
-    """All replicates, with events; ``seeds`` is (R, k). Returns an activation table.
+def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys, workers):
+    """All replicates, with events; ``seeds`` is (R, k). Returns ``(reach, depth, columns)``.
 
     Parameters
     ----------
     indptr, indices : CSR arrays of the network.
-    beta : float
-        Per-step transmission probability along an arc.
+    beta : float64 array (1,)
+        Hazard ``-log(1 - beta)`` of the per-step transmission probability
+        ``beta`` along an arc, as :func:`~simulator.engine.counter_rng.arc_hazards`
+        gives it (the very number the independent cascade compares with).
     gamma : float
         Per-step recovery probability.
     max_steps : int
         Last step simulated.
     seeds : int64 array (R, k)
     keys : uint64 array (R,)
+    workers : int
+        Threads that run blocks of replicates (the result does not depend on it).
 
     Returns
     -------
     reach, depth : int64 arrays (R,)
-    table : int64 array (E, 5)
-        Rows (replicate, node, parent, step, arc), see :mod:`simulator.engine.buffers`.
+    columns : tuple of arrays
+        Activation columns (replicate, node, parent, step, arc) of
+        :mod:`simulator.engine.buffers`, in replicate order.
     """
-    reps = keys.size
-    reach = np.empty(reps, np.int64)
-    depth = np.empty(reps, np.int64)
-    args = (indptr, indices, beta, gamma, max_steps, seeds, keys)
-    table = _replicates(*args, np.arange(reps), reach, depth, True)
-    return reach, depth, table
+    reach, depth, tables, sizes = _run(
+        (indptr, indices, beta, gamma, max_steps), seeds, keys, workers, True
+    )
+    return reach, depth, concat_blocks(tables, sizes)
 
 
-@njit(cache=True, parallel=True)
-def sir_summary(indptr, indices, beta, gamma, max_steps, seeds, keys, n_chunks):
-    """All replicates, reach and depth only; ``n_chunks`` groups run in parallel threads.
+@njit(cache=True)
+def sir_summary(indptr, indices, beta, gamma, max_steps, seeds, keys, workers):
+    """All replicates, reach and depth only; ``workers`` threads run blocks of replicates.
 
     Arguments as in :func:`sir_events`. Results do not depend on the number
-    of threads or chunks: replicate ``r`` only reads ``keys[r]`` and
-    ``seeds[r]``. Each chunk holds O(n) buffers plus a heap that grows with
-    the arcs examined.
+    of threads: replicate ``r`` only reads ``keys[r]`` and ``seeds[r]``.
+    Each worker holds O(n) buffers plus a heap that grows with the arcs
+    that transmit.
     """
-    reps = keys.size
-    reach = np.empty(reps, np.int64)
-    depth = np.empty(reps, np.int64)
-    args = (indptr, indices, beta, gamma, max_steps, seeds, keys)
-    n_chunks = max(1, min(reps, n_chunks))
-    for c in prange(n_chunks):
-        _replicates(*args, np.arange(c, reps, n_chunks), reach, depth, False)
+    args = (indptr, indices, beta, gamma, max_steps)
+    reach, depth, _, _ = _run(args, seeds, keys, workers, False)
     return reach, depth

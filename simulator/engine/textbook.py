@@ -29,6 +29,7 @@ import numba
 import numpy as np
 
 from simulator import checks
+from simulator.engine.counter_rng import arc_hazards
 from simulator.engine.result import ModelResult
 from simulator.engine.sir import sir_events, sir_summary
 from simulator.engine.threshold import threshold_events, threshold_summary
@@ -39,12 +40,16 @@ _LT_WEIGHTS = ("in_degree", "strength")
 
 
 def _run_activations(events_kernel, summary_kernel, args, log) -> ModelResult:
-    """Run an activation kernel pair on ``args`` (ending with seed rows and keys)."""
+    """Run an activation kernel pair on ``args`` (ending with seed rows and keys).
+
+    Both modes run on every numba thread.
+    """
+    args = (*args, numba.get_num_threads())
     if not log:
-        reach, depth = summary_kernel(*args, numba.get_num_threads())
+        reach, depth = summary_kernel(*args)
         return ModelResult(reach, depth)
-    reach, depth, table = events_kernel(*args)
-    return ModelResult.from_activations(reach, depth, table)
+    reach, depth, columns = events_kernel(*args)
+    return ModelResult.from_activations(reach, depth, columns)
 
 
 def _run_threshold(network, weight, prob, random_threshold, fixed, seed_rows, keys, log):
@@ -52,7 +57,7 @@ def _run_threshold(network, weight, prob, random_threshold, fixed, seed_rows, ke
         network.indptr,
         network.indices,
         np.ascontiguousarray(weight, dtype=np.float64),
-        np.ascontiguousarray(prob, dtype=np.float64),
+        *arc_hazards(network.indptr, prob),
         random_threshold,
         float(fixed),
         seed_rows,
@@ -320,7 +325,7 @@ class SIR:
         args = (
             network.indptr,
             network.indices,
-            self.beta,
+            arc_hazards(network.indptr, [self.beta])[0],
             self.gamma,
             self.max_steps,
             seed_rows,

@@ -24,29 +24,27 @@ whose arc pushed the tally over the threshold, the last sender before the
 crossing when senders of one step are taken in visiting order; the arc
 recorded is that arc.
 
-Random numbers are counter-based (:mod:`simulator.engine.counter_rng`), so
-each is a pure function of the replicate key and the decision it names:
+Random numbers come from the per-node streams of
+:mod:`simulator.engine.counter_rng`, so each is a pure function of the
+replicate key and the node it belongs to:
 
-* arc ``a``'s exposure coin is ``uniform(key, a)``, the very draw the
-  independent-cascade kernel uses for arc ``a``; complex contagion with
-  ``k = 1`` is therefore independent cascade draw for draw (same reach,
-  depth and events for the same keys);
-* node ``v``'s threshold is ``uniform(key, THRESHOLD_BASE + v)``. Under one
-  key, distinct counters give distinct hash inputs (``GOLDEN`` is odd and
-  ``mix64`` is a bijection), and the threshold counters
-  ``[THRESHOLD_BASE, THRESHOLD_BASE + n)`` cannot meet the arc counters
-  ``[0, m)`` as long as ``m <= THRESHOLD_BASE`` (about ``7.6e18`` arcs) and
-  ``THRESHOLD_BASE + n < 2**64``. The base is an irregular constant (the
-  first 64 bits of the fractional part of sqrt(2)) rather than a power of
-  two, so a threshold's hash input differs from the input of the arc coin
-  with the same index in many bits, not one. Thresholds are drawn when a
-  node is first reached and depend on ``(key, v)`` only, so arms run with
-  the same keys see the same thresholds (common random numbers).
+* which out-arcs of ``u`` expose their targets is drawn by
+  :func:`~simulator.engine.counter_rng.fired_arcs` from ``u``'s stream, the
+  very draws the independent-cascade kernel makes for ``u``, visited in the
+  same order; complex contagion with ``k = 1`` is therefore independent
+  cascade draw for draw (same reach, depth and events for the same keys).
+  Arcs that always fire (linear and fractional threshold) take no draw;
+* node ``v``'s threshold is output 0 of ``v``'s stream (the node's own
+  draw), drawn when ``v`` is first reached; it depends on ``(key, v)`` only,
+  so arms run with the same keys see the same thresholds (common random
+  numbers).
 
 Per-replicate buffers are reset through the lists of nodes activated and
 nodes touched, so a replicate costs time proportional to the arcs it
 examines, not to ``n``. One replicate body and one driver serve both modes;
-``record`` (keep the activation table) is a constant of each entry point.
+``record`` (keep the event log) is a constant of each entry point; both
+modes run blocks of replicates on the worker threads
+(:mod:`simulator.engine.buffers`).
 
 References
 ----------
@@ -63,10 +61,11 @@ A path ``0 -> 1 -> 2`` with weight 1 on each arc: every threshold (< 1) is
 reached, so the whole path activates, one step per arc.
 
 >>> import numpy as np
+>>> from simulator.engine.counter_rng import arc_hazards
 >>> indptr, indices = np.array([0, 1, 2, 2]), np.array([1, 2], np.int32)
->>> ones = np.ones(2)
->>> seeds, keys = np.array([[0]]), np.array([7], np.uint64)
->>> reach, depth = threshold_summary(indptr, indices, ones, ones, True, 0.0, seeds, keys, 1)
+>>> ones, seeds, keys = np.ones(2), np.array([[0]]), np.array([7], np.uint64)
+>>> always = arc_hazards(indptr, ones)  # every arc fires
+>>> reach, depth = threshold_summary(indptr, indices, ones, *always, True, 0.0, seeds, keys, 1)
 >>> reach.tolist(), depth.tolist()
 ([3], [2])
 """
@@ -76,13 +75,18 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from simulator.engine.buffers import append_activations, new_event_table
-from simulator.engine.counter_rng import uniform, uniforms
+from simulator.engine.buffers import (
+    append_activations,
+    block_tables,
+    concat_blocks,
+    empty_columns,
+    max_out_degree,
+    replicate_blocks,
+)
+from simulator.engine.counter_rng import arc_scratch, fired_arcs, node_uniform, node_uniforms
+from simulator.engine.independent_cascade import general_arcs
 
-__all__ = ["THRESHOLD_BASE", "node_thresholds", "threshold_events", "threshold_summary"]
-
-#: Counter of node 0's threshold; node ``v`` uses ``THRESHOLD_BASE + v``.
-THRESHOLD_BASE = np.uint64(0x6A09E667F3BCC908)
+__all__ = ["node_thresholds", "threshold_events", "threshold_summary"]
 
 
 def node_thresholds(key, n: int) -> np.ndarray:
@@ -96,51 +100,22 @@ def node_thresholds(key, n: int) -> np.ndarray:
     >>> bool(((theta >= 0) & (theta < 1)).all()), bool((node_thresholds(3, 5) == theta).all())
     (True, True)
     """
-    return uniforms(key, THRESHOLD_BASE + np.arange(n, dtype=np.uint64))
-
-
-@njit(cache=True)
-def _buffers(n):
-    """Per-replicate scratch of :func:`_threshold_cascade`: active, touched, tally,
-    theta, touched_list, then order, parent, step, arc (the activation record)."""
-    return (
-        np.zeros(n, dtype=np.bool_),
-        np.zeros(n, dtype=np.bool_),
-        np.empty(n),
-        np.empty(n),
-        np.empty(n, np.int64),
-        np.empty(n, np.int64),
-        np.empty(n, np.int64),
-        np.empty(n, np.int64),
-        np.empty(n, np.int64),
-    )
+    return node_uniforms(key, np.arange(n), 0)
 
 
 @njit(cache=True)
 def _threshold_cascade(
-    indptr,
-    indices,
-    weight,
-    prob,
-    random_threshold,
-    fixed_threshold,
-    seeds,
-    key,
-    active,
-    touched,
-    tally,
-    theta,
-    touched_list,
-    order,
-    parent,
-    step,
-    arc,
-):
+    indptr, indices, weight, hazard, cap, sure, random_threshold, fixed_threshold, seeds, key,
+    active, touched, tally, theta, touched_list, order, parent, step, arc, scratch,
+):  # fmt: skip
     """One replicate. Fills ``order[:size]`` (activation order); returns ``(size, depth)``.
 
     ``active`` and ``touched`` must be all False on entry and are reset
     before returning (through ``order`` and ``touched_list``).
     """
+    out_arc, out_level, perm, written, inverse, table = scratch
+    limit = hazard[0]
+    general = hazard.size > 1 or limit == np.inf  # per-arc hazards, or every arc fires
     size = 0
     for s in seeds:
         if not active[s]:
@@ -153,11 +128,16 @@ def _threshold_cascade(
         u = order[head]
         t = step[head] + 1
         head += 1
-        for a in range(indptr[u], indptr[u + 1]):
+        lo = indptr[u]
+        d = indptr[u + 1] - lo
+        if general:
+            fired = general_arcs(key, u, lo, d, limit, hazard, cap, sure, scratch)
+        else:
+            fired = fired_arcs(key, u, lo, d, limit, table[d], inverse, out_arc, perm, written)
+        for i in range(fired):
+            a = out_arc[i]
             v = indices[a]
             if active[v]:
-                continue
-            if prob[a] < 1.0 and not uniform(key, np.uint64(a)) < prob[a]:
                 continue
             if not touched[v]:
                 touched[v] = True
@@ -165,7 +145,7 @@ def _threshold_cascade(
                 n_touched += 1
                 tally[v] = 0.0
                 if random_threshold:
-                    theta[v] = uniform(key, THRESHOLD_BASE + np.uint64(v))
+                    theta[v] = node_uniform(key, v, 0)
                 else:
                     theta[v] = fixed_threshold
             tally[v] += weight[a]
@@ -182,96 +162,104 @@ def _threshold_cascade(
 
 
 @njit(cache=True)
-def _replicates(
-    indptr,
-    indices,
-    weight,
-    prob,
-    random_threshold,
-    fixed_threshold,
-    seeds,
-    keys,
-    reps,
-    reach,
-    depth,
-    record,
-):
-    """Run replicates ``reps`` into ``reach``/``depth``; returns their activation table.
+def _worker(args, seeds, keys, bounds, first, stride, out, record):
+    """Run blocks ``first, first + stride, ...`` of ``bounds``; results into ``out``.
 
-    The table (empty unless ``record``) has rows (replicate, node, parent,
-    step, arc), see :mod:`simulator.engine.buffers`. Buffers are O(n).
+    ``args`` are the kernel's arguments before the seeds (see
+    :func:`threshold_events`); ``out`` is ``(reach, depth, tables, sizes)``.
+    Buffers are O(n), once per worker.
     """
-    buf = _buffers(indptr.size - 1)
-    table = new_event_table(reps.size * seeds.shape[1] * 4 if record else 0)
-    total = 0
-    for r in reps:
-        size, d = _threshold_cascade(
-            indptr,
-            indices,
-            weight,
-            prob,
-            random_threshold,
-            fixed_threshold,
-            seeds[r],
-            keys[r],
-            *buf,
-        )
-        reach[r], depth[r] = size, d
+    reach, depth, tables, sizes = out
+    indptr = args[0]
+    n = indptr.size - 1
+    active = np.zeros(n, dtype=np.bool_)
+    touched = np.zeros(n, dtype=np.bool_)
+    tally = np.empty(n)
+    theta = np.empty(n)
+    touched_list = np.empty(n, np.int64)
+    order = np.empty(n, np.int32)
+    parent = np.empty(n, np.int32)
+    step = np.empty(n, np.int32)
+    arc = np.empty(n, np.int64)
+    hazard = args[3]
+    scratch = arc_scratch(max_out_degree(indptr), 0.0 if hazard.size > 1 else hazard[0])
+    for b in range(first, bounds.size - 1, stride):
+        lo, hi = bounds[b], bounds[b + 1]
+        cols = empty_columns((hi - lo) * seeds.shape[1] * 4 if record else 0)
+        total = 0
+        for r in range(lo, hi):
+            size, d = _threshold_cascade(
+                *args, seeds[r], keys[r], active, touched, tally, theta, touched_list, order,
+                parent, step, arc, scratch,
+            )  # fmt: skip
+            reach[r], depth[r] = size, d
+            if record:
+                cols, total = append_activations(cols, total, r, order, parent, step, arc, size)
         if record:
-            table, total = append_activations(table, total, r, *buf[5:], size)
-    return table[:total]
+            tables[b], sizes[b] = cols, total
+
+
+@njit(cache=True, parallel=True)
+def _run(args, seeds, keys, workers, record):
+    reps = keys.size
+    bounds = replicate_blocks(reps, workers)
+    n_blocks = bounds.size - 1
+    tables, sizes = block_tables(n_blocks if record else 0)
+    out = (np.zeros(reps, np.int64), np.zeros(reps, np.int64), tables, sizes)
+    stride = max(1, min(workers, n_blocks))
+    for w in prange(stride):
+        _worker(args, seeds, keys, bounds, np.int64(w), stride, out, record)
+    return out
 
 
 @njit(cache=True)
 def threshold_events(
-    indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys
-):
-    """All replicates, with events; ``seeds`` is (R, k). Returns an activation table.
+    indptr, indices, weight, hazard, cap, sure, random_threshold, fixed_threshold, seeds, keys,
+    workers,
+):  # fmt: skip
+    """All replicates, with events; ``seeds`` is (R, k). Returns ``(reach, depth, columns)``.
 
     Parameters
     ----------
     indptr, indices : CSR arrays of the network.
     weight : float64 array (m,)
         What arc ``a`` adds to its target's tally when it fires.
-    prob : float64 array (m,)
-        Probability that arc ``a`` fires (one coin, ``uniform(key, a)``;
-        no draw when ``prob[a] >= 1``).
+    hazard, cap, sure : arrays
+        The arcs' firing probabilities as
+        :func:`~simulator.engine.counter_rng.arc_hazards` gives them (one
+        hazard of ``inf``: every arc fires, no draw).
     random_threshold : bool
-        True: node ``v``'s threshold is ``uniform(key, THRESHOLD_BASE + v)``
-        (linear threshold); False: every threshold is ``fixed_threshold``.
+        True: node ``v``'s threshold is output 0 of ``v``'s stream (linear
+        threshold); False: every threshold is ``fixed_threshold``.
     fixed_threshold : float
     seeds : int64 array (R, k)
     keys : uint64 array (R,)
+    workers : int
+        Threads that run blocks of replicates (the result does not depend on it).
 
     Returns
     -------
     reach, depth : int64 arrays (R,)
-    table : int64 array (E, 5)
-        Rows (replicate, node, parent, step, arc), see :mod:`simulator.engine.buffers`.
+    columns : tuple of arrays
+        Activation columns (replicate, node, parent, step, arc) of
+        :mod:`simulator.engine.buffers`, in replicate order.
     """
-    reps = keys.size
-    reach = np.empty(reps, np.int64)
-    depth = np.empty(reps, np.int64)
-    args = (indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys)
-    table = _replicates(*args, np.arange(reps), reach, depth, True)
-    return reach, depth, table
+    args = (indptr, indices, weight, hazard, cap, sure, random_threshold, fixed_threshold)
+    reach, depth, tables, sizes = _run(args, seeds, keys, workers, True)
+    return reach, depth, concat_blocks(tables, sizes)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def threshold_summary(
-    indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys, n_chunks
-):
-    """All replicates, reach and depth only; ``n_chunks`` groups run in parallel threads.
+    indptr, indices, weight, hazard, cap, sure, random_threshold, fixed_threshold, seeds, keys,
+    workers,
+):  # fmt: skip
+    """All replicates, reach and depth only; ``workers`` threads run blocks of replicates.
 
     Arguments as in :func:`threshold_events`. Results do not depend on the
-    number of threads or chunks: replicate ``r`` only reads ``keys[r]`` and
-    ``seeds[r]``. Each chunk holds O(n) buffers.
+    number of threads: replicate ``r`` only reads ``keys[r]`` and
+    ``seeds[r]``. Each worker holds O(n) buffers.
     """
-    reps = keys.size
-    reach = np.empty(reps, np.int64)
-    depth = np.empty(reps, np.int64)
-    args = (indptr, indices, weight, prob, random_threshold, fixed_threshold, seeds, keys)
-    n_chunks = max(1, min(reps, n_chunks))
-    for c in prange(n_chunks):
-        _replicates(*args, np.arange(c, reps, n_chunks), reach, depth, False)
+    args = (indptr, indices, weight, hazard, cap, sure, random_threshold, fixed_threshold)
+    reach, depth, _, _ = _run(args, seeds, keys, workers, False)
     return reach, depth
