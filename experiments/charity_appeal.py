@@ -110,12 +110,12 @@ class CharityAppealConfig(ExperimentConfig):
             "conversion_rate": [0.01, 1.0],
             "channel_mismatch": [1e-4, 1.0],
             "amount": [10.0, 100.0],
-            "community": [100.0, 1500.0],
+            "community": [100.0, 5000.0],
             "visitors48": [10.0, 10000.0],
         }
     )
     particles: int = 400
-    generations: int = 6
+    generations: int = 10
     quantile: float = 0.5
     predictive_draws: int = 200
     counterfactual_draws: int = 100

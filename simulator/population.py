@@ -1,7 +1,8 @@
 """Agent attributes as arrays: the population that a campaign spreads through.
 
-(Long module: the spec, the arrays and the read-only agent view are one
-contract; splitting them would scatter the list of attributes.)
+This module is long because the spec, the arrays and the read-only agent
+view are one contract (the list of attributes, their bounds, how each is
+drawn and read); split, they would have to change in step.
 
 The population is a structure of arrays, one float64 array per attribute and
 one entry per node of the :class:`~simulator.network.core.Network` (the state

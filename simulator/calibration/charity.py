@@ -9,8 +9,11 @@ and fixed settings documented there) has three branches whose counts add:
   share ``favour_share`` of them owing him ``1 + Poisson(favours_mean)``
   favours; ``weak_followers`` who follow him without knowing him (Beta(1,
   9)); and a ``crowd``: every account but the blogger has
-  ``Poisson(crowd_followers)`` followers drawn from the crowd (Beta(1, 6)),
-  so shares travel on through weak ties;
+  ``Poisson(crowd_followers)`` followers drawn from the crowd, a share
+  ``friend_share`` of them friends (Beta(6, 3)) and the rest acquaintances
+  (Beta(1, 9)), so shares travel on through weak ties and reach the
+  sharers' friends: people the blogger does not know (weak to him) can be
+  reached over a strong tie;
 * **the celebrity branch**: two accounts with ``celebrity_followers``
   followers post the appeal ``celebrity_posts`` times from hour
   ``celebrity_start``, every ``celebrity_gap`` hours. It is simulated at
@@ -31,6 +34,10 @@ and fixed settings documented there) has three branches whose counts add:
   ``visitors48``, the expected arrivals in the first 48 hours; ``tau``
   (not identified by 48-hour totals) has a lognormal prior, median
   ``decay_median`` hours, and only moves the prediction after 48 hours.
+
+This module is long because the scene's builders and the simulation that
+reads their arrays (member ranks, arcs to cut, broadcast arcs) are one
+contract; most of the length is the documentation of the scene.
 
 "Strong" and "weak" donors are the donor's relation to the blogger: strong
 = a community member; everyone else is weak.
@@ -110,10 +117,11 @@ class CharityScene:
     thousand followers who do not know the blogger.
     """
 
-    max_community: int = 3000
+    max_community: int = 10000
     weak_followers: int = 3000
     crowd: int = 20000
     crowd_followers: float = 20.0
+    friend_share: float = 0.2
     community_follows: float = 8.0
     favour_share: float = 0.25
     favours_mean: float = 1.0
@@ -155,6 +163,12 @@ def _beta(rng, a, b, size):
     return rng.beta(a, b, size)
 
 
+def _audience_ties(rng, scene, size):
+    """Strengths of ordinary accounts' follower arcs: friends (strong) and acquaintances."""
+    friend = rng.random(size) < scene.friend_share
+    return np.where(friend, rng.beta(6, 3, size), rng.beta(1, 9, size))
+
+
 def _followers(rng, sources, pool_lo, pool_hi, mean):
     counts = rng.poisson(mean, size=sources.size)
     src = np.repeat(sources, counts)
@@ -189,7 +203,7 @@ def _blog_branch(scene: CharityScene, rng, community: int):
     s, d = _followers(rng, comm, 1, 1 + c, scene.community_follows)
     src.append(s), dst.append(d), strength.append(_beta(rng, 6, 3, s.size))
     s, d = _followers(rng, np.arange(1, n), 1 + c + w, n, scene.crowd_followers)
-    src.append(s), dst.append(d), strength.append(_beta(rng, 1, 6, s.size))
+    src.append(s), dst.append(d), strength.append(_audience_ties(rng, scene, s.size))
     net = Network.from_edges(
         np.concatenate(src),
         np.concatenate(dst),
@@ -217,7 +231,7 @@ def _celebrity_branch(scene: CharityScene, rng, followers: tuple[int, ...]):
     dst = [np.arange(n_celeb, n_celeb + total)]
     strength = [_beta(rng, 1, 9, total)]
     s, d = _followers(rng, np.arange(n_celeb, n), n_celeb + total, n, scene.crowd_followers)
-    src.append(s), dst.append(d), strength.append(_beta(rng, 1, 6, s.size))
+    src.append(s), dst.append(d), strength.append(_audience_ties(rng, scene, s.size))
     src = np.concatenate(src)
     net = Network.from_edges(
         src,

@@ -7,8 +7,10 @@ generation's distances (Del Moral, Doucet & Jasra 2012):
 1. generation 0: ``particles`` draws from the prior, each simulated once;
    the distance of each simulation to the observed data is recorded, and the
    scales of the summaries are fixed from this prior predictive sample;
-2. generation ``g``: the tolerance ``eps_g`` is the ``quantile`` of the
-   distances of generation ``g - 1``; proposals are drawn from the weighted
+2. generation ``g``: the summaries are rescaled by the spread (MAD) of
+   generation ``g - 1``'s simulations (an adaptive distance, Prangle 2017),
+   and the tolerance ``eps_g`` is the ``quantile`` of generation ``g - 1``'s
+   distances under that scale; proposals are drawn from the weighted
    particles of ``g - 1``, moved by a Gaussian kernel with twice their
    weighted covariance (in the prior's working space: log for log-uniform
    parameters), and accepted when their simulation lies within ``eps_g``;
@@ -37,6 +39,8 @@ Bayesian computation scheme for parameter inference and model selection in
 dynamical systems. J. R. Soc. Interface 6(31), 187-202, 2009.
 P. Del Moral, A. Doucet, A. Jasra. An adaptive sequential Monte Carlo method
 for approximate Bayesian computation. Stat. Comput. 22(5), 1009-1020, 2012.
+D. Prangle. Adapting the ABC distance function. Bayesian Analysis 12(1),
+289-309, 2017.
 R. D. Wilkinson. Approximate Bayesian computation (ABC) gives exact results
 under the assumption of model error. Stat. Appl. Genet. Mol. Biol. 12(2), 2013.
 
@@ -300,6 +304,12 @@ def abc_smc(
         cov = 2.0 * np.atleast_2d(np.cov(z0.T, aweights=w0)) + 1e-12 * np.eye(d)
         chol = np.linalg.cholesky(cov)
         inv = np.linalg.inv(cov)
+        # adaptive distance (Prangle 2017): rescale the summaries by the current population's
+        # spread, so a summary already fitted keeps weight as the tolerance shrinks
+        summ = state["summaries"]
+        mad = 1.4826 * np.median(np.abs(summ - np.median(summ, axis=0)), axis=0)
+        state["scale"] = np.where(mad > 0, mad, state["scale"])
+        state["distances"] = _dist(summ, observed, state["scale"])
         eps = float(weighted_quantile(state["distances"], np.ones(particles), quantile))
 
         def propose(rng, z0=z0, w0=w0, chol=chol):
