@@ -12,9 +12,11 @@ overlay, and one line below.
 from experiments import (
     cascades_from_data,
     contest,
+    influence_project,
     influentials,
     peerindex_perks,
     quickstart,
+    referral_rewards,
     seeding_comparison,
     viral_coefficient,
 )
@@ -32,5 +34,7 @@ STUDIES: dict[str, Study] = {
         viral_coefficient.STUDY,
         cascades_from_data.STUDY,
         contest.STUDY,
+        influence_project.STUDY,
+        referral_rewards.STUDY,
     )
 }

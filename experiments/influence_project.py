@@ -23,7 +23,8 @@ Outputs
 ``leaderboard.csv`` (rule, replicate, rank, player, strategy, score,
 true_influence; the top ``leaderboard_size`` per rule and replicate),
 ``premiums.csv``, ``attacks.csv`` (one row per attacker trial),
-``tau_by_share.csv``; figures ``top20.png``, ``tau_vs_share.png``,
+``tau_by_share.csv``; ``results.parquet`` (one row per rule x scored contest:
+the rule metrics of that contest); figures ``top20.png``, ``tau_vs_share.png``,
 ``premiums.png``.
 
 Examples
@@ -219,6 +220,10 @@ def run(cfg: Config, outdir) -> dict:
         ignore_index=True,
     )
     summary.to_csv(outdir / "summary.csv", index=False)
+    # the tidy rows: one per rule (arm) x scored contest, with the study and seed on each
+    results = rows.assign(seed=cfg.seed)
+    results.insert(0, "experiment", exp.name)
+    results.to_parquet(outdir / "results.parquet", index=False)
     if exp.figures:
         top20_figure(board[board["replicate"] == 0]).savefig(outdir / "top20.png", dpi=110)
         tau_share_figure(by_share).savefig(outdir / "tau_vs_share.png", dpi=110)
@@ -311,4 +316,16 @@ STUDY = Study(
     "Which contest scoring rule ranks true influence, and which resists adaptive gamers?",
     schema=InfluenceProjectConfig,
     reads=("network", "population"),
+    smoke=(
+        "experiment.players=40",
+        "experiment.true_replicates=4",
+        "experiment.premium_players=1",
+        "experiment.premium_replicates=2",
+        "experiment.premium_max_replicates=2",
+        "experiment.attack_trials=2",
+        "experiment.attack_players=1",
+        "experiment.attack_replicates=1",
+        "experiment.shares=[0.0,0.2]",
+        "experiment.share_replicates=1",
+    ),
 )

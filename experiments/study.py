@@ -51,6 +51,9 @@ class Study:
     reads : tuple of str
         Config groups (``"network"``) or keys (``"network.n"``) the study reads
         besides ``seed`` and ``experiment``.
+    smoke : tuple of str
+        Overrides that shrink the study's own settings for the smoke test that
+        runs every study end to end (beside a small network and few replicates).
     """
 
     name: str
@@ -58,6 +61,7 @@ class Study:
     question: str
     schema: type[ExperimentConfig] = ExperimentConfig
     reads: tuple[str, ...] = ALL_GROUPS
+    smoke: tuple[str, ...] = ()
 
     def uses(self, key: str) -> bool:
         """Whether the dotted config ``key`` (or a group name) is something this study reads."""
