@@ -180,26 +180,30 @@ def arc_hazards(indptr, prob) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hazards ``-log(1 - p)`` of the arcs, and per node the bound :func:`fired_arcs` needs.
 
     Returns ``(hazard, cap, sure)``. When every arc has the same
-    probability (or there are no arcs), all three have size 1: the one
-    hazard, unused ``cap`` and ``sure``. Otherwise ``hazard`` has one entry
-    per arc (``inf`` for ``p = 1``), ``cap[u]`` is the largest finite hazard
-    of ``u``'s out-arcs (0 if none) and ``sure[u]`` whether one of them has
-    ``p = 1``. Computed once per run, O(m).
+    probability (or there are no arcs), ``hazard`` has size 1 (the one
+    hazard) and ``cap``, ``sure`` are unused placeholders. Otherwise
+    ``hazard`` has one entry per arc (``inf`` for ``p = 1``); ``cap[u, 0]``
+    is the largest finite hazard of ``u``'s out-arcs (0 if none), ``cap[u,
+    1]`` the matching :func:`none_below` threshold (as a float, exact below
+    ``2**53``; one cache line per node), and ``sure[u]`` whether one of
+    ``u``'s arcs has ``p = 1``. Computed once per run, O(m).
 
     Examples
     --------
     >>> hazard, cap, sure = arc_hazards([0, 2], [0.5, 0.5])  # one probability
-    >>> round(float(hazard[0]), 6), cap.size, sure.size
-    (0.693147, 1, 1)
+    >>> round(float(hazard[0]), 6), cap.shape, sure.size
+    (0.693147, (1, 2), 1)
     >>> hazard, cap, sure = arc_hazards([0, 2, 3, 3], [0.0, 1.0, 0.5])
-    >>> hazard.tolist()[:2], cap.round(6).tolist(), sure.tolist()
+    >>> hazard.tolist()[:2], cap[:, 0].round(6).tolist(), sure.tolist()
     ([0.0, inf], [0.0, 0.693147, 0.0], [True, False, False])
+    >>> float(cap[1, 1] / 2.0**53)  # one arc of p = 0.5: none fires with probability 1/2
+    0.5
     """
     prob = np.asarray(prob, dtype=np.float64)
     if prob.size == 0 or (prob == prob[0]).all():
         p = prob[:1] if prob.size else np.zeros(1)
         with np.errstate(divide="ignore"):
-            return -np.log1p(-p), np.zeros(1), np.zeros(1, np.bool_)
+            return -np.log1p(-p), np.zeros((1, 2)), np.zeros(1, np.bool_)
     with np.errstate(divide="ignore"):
         hazard = -np.log1p(-prob)
     indptr = np.asarray(indptr, dtype=np.int64)
@@ -207,9 +211,10 @@ def arc_hazards(indptr, prob) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     infinite = np.isinf(hazard)
     has = np.diff(indptr) > 0
     starts = indptr[:-1][has]
-    cap = np.zeros(n)
+    cap = np.zeros((n, 2))
     sure = np.zeros(n, np.bool_)
-    cap[has] = np.maximum.reduceat(np.where(infinite, 0.0, hazard), starts)
+    cap[has, 0] = np.maximum.reduceat(np.where(infinite, 0.0, hazard), starts)
+    cap[:, 1] = np.ceil(np.exp(-np.diff(indptr) * cap[:, 0]) * 2.0**53)
     sure[has] = np.logical_or.reduceat(infinite, starts)
     return hazard, cap, sure
 

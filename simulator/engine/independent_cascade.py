@@ -52,7 +52,7 @@ A path ``0 -> 1 -> 2`` with probability 1 on each arc:
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import literally, njit, prange
 
 from simulator.engine.buffers import (
     append_activations,
@@ -62,7 +62,7 @@ from simulator.engine.buffers import (
     max_out_degree,
     replicate_blocks,
 )
-from simulator.engine.counter_rng import arc_scratch, fired_arcs, fired_levels, none_below
+from simulator.engine.counter_rng import arc_scratch, fired_arcs, fired_levels
 
 __all__ = ["general_arcs", "ic_events", "ic_summary"]
 
@@ -71,16 +71,19 @@ __all__ = ["general_arcs", "ic_events", "ic_summary"]
 def general_arcs(key, u, lo, d, limit, hazard, cap, sure, scratch):
     """The fired arcs of ``u`` where :func:`~simulator.engine.counter_rng.fired_arcs` cannot go.
 
-    That is, per-arc hazards (thinning, ``limit`` ignored: ``cap[u]``) or
+    That is, per-arc hazards (thinning, ``limit`` ignored: ``cap[u, 0]``) or
     ``limit = inf`` (every arc fires); calls
     :func:`~simulator.engine.counter_rng.fired_levels` with the scratch of
-    :func:`~simulator.engine.counter_rng.arc_scratch`. A function of its own,
-    not inlined: inlined, the reference counting of its arrays slowed the
-    kernels' lean path (constant probability) by half.
+    :func:`~simulator.engine.counter_rng.arc_scratch`. Called out of line by
+    the threshold kernel and by seeding code that replays the cascade's
+    live-edge worlds (CELF); :func:`_cascade` inlines the same call in its
+    general variant only (numba reference-counts the arrays an inlined
+    function uses, per call: inlined next to the lean sampler it slowed the
+    constant-probability path by half).
     """
     out_arc, out_level, perm, written, inverse, table = scratch
     if hazard.size > 1:
-        limit, first, has_sure = cap[u], none_below(d, cap[u]), sure[u]
+        limit, first, has_sure = cap[u, 0], np.uint64(cap[u, 1]), sure[u]
     else:
         first, has_sure = table[d], False
     return fired_levels(
@@ -91,17 +94,19 @@ def general_arcs(key, u, lo, d, limit, hazard, cap, sure, scratch):
 @njit(cache=True)
 def _cascade(
     indptr, indices, hazard, cap, sure, seeds, key, active, order, parent, step, arc, scratch,
-    record,
+    general, record,
 ):  # fmt: skip
     """One replicate. Fills ``order[:size]`` (activation order); returns ``(size, depth)``.
 
     With ``record`` it also fills ``parent``, ``step`` and ``arc`` (else
-    they are not touched and may be empty). ``active`` must be all False on
+    they are not touched and may be empty). ``general`` (per-arc hazards, or
+    every arc fires) is a compile-time constant: numba compiles a variant
+    with only the sampler it needs inlined. ``active`` must be all False on
     entry and is reset before returning.
     """
+    literally(general)
     out_arc, out_level, perm, written, inverse, table = scratch
     limit = hazard[0]
-    general = hazard.size > 1 or limit == np.inf  # per-arc hazards, or every arc fires
     size = 0
     for s in seeds:
         if not active[s]:
@@ -120,7 +125,14 @@ def _cascade(
         lo = indptr[u]
         d = indptr[u + 1] - lo
         if general:
-            fired = general_arcs(key, u, lo, d, limit, hazard, cap, sure, scratch)
+            if hazard.size > 1:
+                limit, first, has_sure = cap[u, 0], np.uint64(cap[u, 1]), sure[u]
+            else:
+                first, has_sure = table[d], False
+            fired = fired_levels(
+                key, u, lo, d, limit, first, hazard, has_sure, inverse, out_arc, out_level, perm,
+                written,
+            )  # fmt: skip
         else:
             fired = fired_arcs(key, u, lo, d, limit, table[d], inverse, out_arc, perm, written)
         for i in range(fired):
@@ -155,15 +167,22 @@ def _worker(indptr, indices, hazard, cap, sure, seeds, keys, bounds, first, stri
     step = np.empty(kept, np.int32)
     arc = np.empty(kept, np.int64)
     scratch = arc_scratch(max_out_degree(indptr), 0.0 if hazard.size > 1 else hazard[0])
+    general = hazard.size > 1 or hazard[0] == np.inf  # per-arc hazards, or every arc fires
     for b in range(first, bounds.size - 1, stride):
         lo, hi = bounds[b], bounds[b + 1]
         cols = empty_columns((hi - lo) * seeds.shape[1] * 4 if record else 0)
         total = 0
         for r in range(lo, hi):
-            size, d = _cascade(
-                indptr, indices, hazard, cap, sure, seeds[r], keys[r], active, order, parent,
-                step, arc, scratch, record,
-            )  # fmt: skip
+            if general:
+                size, d = _cascade(
+                    indptr, indices, hazard, cap, sure, seeds[r], keys[r], active, order, parent,
+                    step, arc, scratch, True, record,
+                )  # fmt: skip
+            else:
+                size, d = _cascade(
+                    indptr, indices, hazard, cap, sure, seeds[r], keys[r], active, order, parent,
+                    step, arc, scratch, False, record,
+                )  # fmt: skip
             reach[r], depth[r] = size, d
             if record:
                 cols, total = append_activations(cols, total, r, order, parent, step, arc, size)
