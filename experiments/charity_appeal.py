@@ -304,7 +304,8 @@ def counterfactual_figure(cf: pd.DataFrame, level: float = 0.95) -> Figure:
             ax.errorbar(mean, k, xerr=[[mean - lo], [hi - mean]], fmt="o", capsize=3)
         ax.set_yticks(range(cf["scenario"].nunique()), list(dict.fromkeys(cf["scenario"])))
         ax.invert_yaxis()
-        ax.set_xscale("symlog")
+        ax.set_xscale("symlog", linthresh=1.0)
+        ax.set_xlim(left=0.0)
         ax.set_xlabel(f"{metric} in 48 hours ({level:.0%} interval)")
     return fig
 
