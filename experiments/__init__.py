@@ -11,13 +11,16 @@ overlay, and one line below.
 
 from experiments import (
     cascades_from_data,
+    charity_appeal,
     contest,
     influence_project,
     influentials,
+    klout_vs_action,
     peerindex_perks,
     quickstart,
     referral_rewards,
     seeding_comparison,
+    six_factors,
     viral_coefficient,
 )
 from experiments.study import Study
@@ -36,5 +39,8 @@ STUDIES: dict[str, Study] = {
         contest.STUDY,
         influence_project.STUDY,
         referral_rewards.STUDY,
+        six_factors.STUDY,
+        klout_vs_action.STUDY,
+        charity_appeal.STUDY,
     )
 }

@@ -43,7 +43,7 @@ Examples
 ...     scene="small", particles=30, generations=2, predictive_draws=10,
 ...     counterfactual_draws=4, figures=False))
 >>> out = run(cfg, tempfile.mkdtemp())
->>> list(out["summary"].query("metric == 'final_amount'")["scenario"])
+>>> list(out["summary"].query("metric == 'final_amount'")["arm"])
 ['baseline']
 """
 
@@ -369,8 +369,11 @@ def run(cfg: Config, outdir) -> dict:
         for metric in ("donors", "amount", "tweets", "strong_donors", "weak_donors"):
             mean, lo, hi = _interval(part[metric].to_numpy(float), level)
             rows.append((v, metric, mean, lo, hi, len(part)))
-    summary = pd.DataFrame(rows, columns=["scenario", "metric", "mean", "ci_low", "ci_high", "n"])
-    results = pd.concat([pred, cf], ignore_index=True)
+    # arm = scenario (the baseline posterior predictive, or a counterfactual)
+    summary = pd.DataFrame(rows, columns=["arm", "metric", "mean", "ci_low", "ci_high", "n"])
+    results = pd.concat([pred.assign(scenario="baseline"), cf], ignore_index=True)
+    results.insert(0, "arm", results.pop("scenario"))
+    results.insert(1, "replicate", results.groupby("arm", sort=False).cumcount())
     results.insert(0, "experiment", exp.name)
     results["seed"] = cfg.seed
     tmp = outdir / "results.parquet.tmp"
@@ -417,4 +420,11 @@ STUDY = Study(
     "What do a charity appeal's 48-hour figures say about strong and weak ties, and what next?",
     schema=CharityAppealConfig,
     reads=(),
+    smoke=(
+        "experiment.scene=small",
+        "experiment.particles=30",
+        "experiment.generations=2",
+        "experiment.predictive_draws=10",
+        "experiment.counterfactual_draws=4",
+    ),
 )

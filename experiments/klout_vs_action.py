@@ -276,6 +276,10 @@ def run(cfg: Config, outdir) -> dict:
         frames.append(rows.assign(network_name=net.name))
         summaries.append(summary.assign(network_name=net.name))
     rows = pd.concat(frames, ignore_index=True)
+    # arm = the world (synthetic or real network); replicate = the sampled agent's row
+    arms = [name for f, name in zip(frames, worlds, strict=True) for _ in range(len(f))]
+    rows.insert(0, "arm", arms)
+    rows.insert(1, "replicate", rows.groupby("arm", sort=False).cumcount())
     rows.insert(0, "experiment", exp.name)
     rows["seed"] = cfg.seed
     rows.to_parquet(outdir / "results.parquet", index=False)
@@ -301,4 +305,10 @@ STUDY = Study(
     "Does a Klout-like score (cheap actions elicited) say who moves people to a costly action?",
     schema=KloutVsActionConfig,
     reads=("network", "population", "campaign"),
+    smoke=(
+        "experiment.agents=30",
+        "experiment.history_posts=3",
+        "experiment.conversion_rates=[0.2]",
+        "experiment.tie_exponents=[0.0,2.0]",
+    ),
 )

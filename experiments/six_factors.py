@@ -320,4 +320,5 @@ STUDY = Study(
     "Is each of Wu's six factors necessary, and none sufficient, to pick seeds that convert?",
     schema=SixFactorsConfig,
     reads=("network", "population", "campaign"),
+    smoke=("experiment.k=3",),
 )
