@@ -370,13 +370,13 @@ def goals_table(results: dict, quick: bool = False) -> Table:
         (f"W1 IC summary, {threads} threads", ("simulator (numba)", threads), 4.5),
         ("W1 IC with the event log, 1 thread", ("simulator (numba), event log", 1), 1.0),
     ):
-        ratio = w1[key] / peer if peer and key in w1 and (key[1] == 1 or threads > 1) else None
+        over = w1[key] / peer if peer and key in w1 and (key[1] == 1 or threads > 1) else None
         rows.append(
             [
                 f"{label}: replicates per second / cynetdiff's",
                 f">= {goal:g}x",
-                "-" if ratio is None else f"{ratio:.2f}x",
-                status(ratio, goal, False),
+                "-" if over is None else f"{over:.2f}x",
+                status(over, goal, False),
             ]
         )
     rows += [
