@@ -30,7 +30,9 @@ import numpy as np
 from numba import njit, prange
 
 from simulator import checks
-from simulator.engine.counter_rng import uniform
+from simulator.engine.buffers import max_out_degree
+from simulator.engine.counter_rng import arc_hazards, arc_scratch
+from simulator.engine.independent_cascade import general_arcs
 from simulator.engine.models import IndependentCascade, WeightedCascade
 from simulator.engine.run import run_cascades
 from simulator.rng import replicate_keys
@@ -137,30 +139,34 @@ def _spread_totals(network, model, seed_sets: np.ndarray, keys: np.ndarray) -> n
 
 
 @njit(cache=True)
-def _walk(indptr, indices, prob, key, covered, v, seen, queue, mark):
+def _walk(indptr, indices, hazard, cap, sure, key, covered, v, seen, queue, mark, scratch):
     """Nodes reached from ``v`` in one live-edge world, not counting ``covered`` ones.
 
-    The world is that of :mod:`simulator.engine.independent_cascade`: arc
-    ``a`` is live iff ``uniform(key, a) < prob[a]``. Nodes already covered
-    (reached by the chosen seeds) are skipped: whatever lies beyond them is
-    covered too. With ``mark`` the new nodes are added to ``covered``.
+    The world is that of :mod:`simulator.engine.independent_cascade`: the
+    live out-arcs of ``u`` are those :func:`~simulator.engine.independent_cascade.general_arcs`
+    draws from node ``u``'s stream (a function of ``key`` and ``u`` only).
+    Nodes already covered (reached by the chosen seeds) are skipped: whatever
+    lies beyond them is covered too. With ``mark`` the new nodes are added to
+    ``covered``.
     """
     if covered[v >> 6] >> np.uint64(v & 63) & np.uint64(1):
         return 0
+    out_arc = scratch[0]
     seen[v] = True
     queue[0] = v
     size, head = 1, 0
     while head < size:
         u = queue[head]
         head += 1
-        for a in range(indptr[u], indptr[u + 1]):
-            w = indices[a]
+        lo = indptr[u]
+        fired = general_arcs(key, u, lo, indptr[u + 1] - lo, hazard[0], hazard, cap, sure, scratch)
+        for i in range(fired):
+            w = indices[out_arc[i]]
             if seen[w] or covered[w >> 6] >> np.uint64(w & 63) & np.uint64(1):
                 continue
-            if uniform(key, np.uint64(a)) < prob[a]:
-                seen[w] = True
-                queue[size] = w
-                size += 1
+            seen[w] = True
+            queue[size] = w
+            size += 1
     for i in range(size):
         w = queue[i]
         seen[w] = False
@@ -170,17 +176,22 @@ def _walk(indptr, indices, prob, key, covered, v, seen, queue, mark):
 
 
 @njit(cache=True, parallel=True)
-def _marginal_total(indptr, indices, prob, keys, covered, v, mark, n_chunks):
+def _marginal_total(indptr, indices, hazard, cap, sure, keys, covered, v, mark, n_chunks):
     """New nodes reached from ``v`` summed over the replicates (and marked, if asked)."""
     n = indptr.size - 1
     reps = keys.size
     n_chunks = max(1, min(reps, n_chunks))
     totals = np.zeros(n_chunks, np.int64)
+    limit = hazard[0] if hazard.size == 1 else 0.0
     for c in prange(n_chunks):
         seen = np.zeros(n, np.bool_)
         queue = np.empty(n, np.int64)
+        scratch = arc_scratch(max_out_degree(indptr), limit)
         for r in range(c, reps, n_chunks):
-            totals[c] += _walk(indptr, indices, prob, keys[r], covered[r], v, seen, queue, mark)
+            totals[c] += _walk(
+                indptr, indices, hazard, cap, sure, keys[r], covered[r], v, seen, queue, mark,
+                scratch,
+            )  # fmt: skip
     return totals.sum()
 
 
@@ -196,7 +207,7 @@ class _Coverage:
         self.args = (
             network.indptr,
             network.indices,
-            np.ascontiguousarray(model.arc_probabilities(network), np.float64),
+            *arc_hazards(network.indptr, model.arc_probabilities(network)),
             keys,
         )
         self.covered = np.zeros((keys.size, (network.n + 63) // 64), np.uint64)
