@@ -214,3 +214,12 @@ def test_lean_and_general_samplers_draw_the_same_arcs():
         assert lean.tolist() == general.tolist() and clean
         assert len(set(lean.tolist())) == lean.size and ((lean >= 10) & (lean < 60)).all()
         assert (np.diff(level) >= 0).all() and (level < -np.log1p(-0.1)).all()
+
+
+def test_too_many_replicates_are_refused_before_any_allocation():
+    """The memory guard: 10^10 replicates stop at once with one line, not a MemoryError."""
+    from simulator.errors import MemoryLimitError
+
+    net = Network.from_edges([0, 0, 1], [1, 2, 3])
+    with pytest.raises(MemoryLimitError, match="the replicates' results needs .*: lower replicates"):
+        run_cascades(net, [0], IndependentCascade(0.1), replicates=10**10, seed=0)

@@ -9,6 +9,7 @@ import numpy as np
 from simulator import checks
 from simulator.cascade_log import CascadeLog
 from simulator.engine.result import ModelResult
+from simulator.errors import check_memory
 from simulator.rng import replicate_keys
 
 __all__ = ["CascadeResult", "run_cascades", "seed_matrix"]
@@ -113,6 +114,11 @@ def run_cascades(
     [1, 1]
     """
     replicates = checks.integer("replicates", replicates)
+    k = int(np.size(seeds)) if np.ndim(seeds) <= 1 else int(np.shape(seeds)[1])
+    # keys, the seed matrix, reach, depth and a few totals per replicate; with the log,
+    # at least one event (about 40 bytes) per seed per replicate
+    per_replicate = 8 * (k + 10) + (40 * max(k, 1) if log else 0)
+    check_memory("the replicates' results", replicates * per_replicate, "replicates")
     keys = replicate_keys(seed, replicates) if keys is None else np.asarray(keys, np.uint64)
     if keys.shape != (replicates,):
         raise ValueError(f"keys must have one entry per replicate ({replicates})")
