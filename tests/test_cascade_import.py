@@ -374,7 +374,10 @@ def test_study_settings_are_checked():
     register_configs()
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
         for bad, message in (
-            ("experiment.format=json", "experiment.format must be one of auto, events, parent_child"),
+            (
+                "experiment.format=json",
+                "experiment.format must be one of auto, events, parent_child",
+            ),
             ("experiment.step_seconds=0", "experiment.step_seconds must be > 0"),
             ("experiment.kinds=[]", "experiment.kinds must list interaction kinds"),
         ):

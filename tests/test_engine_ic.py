@@ -221,5 +221,7 @@ def test_too_many_replicates_are_refused_before_any_allocation():
     from simulator.errors import MemoryLimitError
 
     net = Network.from_edges([0, 0, 1], [1, 2, 3])
-    with pytest.raises(MemoryLimitError, match="the replicates' results needs .*: lower replicates"):
+    with pytest.raises(
+        MemoryLimitError, match="the replicates' results needs .*: lower replicates"
+    ):
         run_cascades(net, [0], IndependentCascade(0.1), replicates=10**10, seed=0)
