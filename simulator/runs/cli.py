@@ -278,23 +278,35 @@ def _one_line(err: Exception, overrides=()) -> str:
     return text
 
 
+def _key_value(arg: str) -> tuple[str, str]:
+    """``(key, value text)`` of a command-line override (prefixes dropped); ``("", "")``
+    for flags and for text the override parser rejects (Hydra reports those itself)."""
+    if arg.startswith("-") or "=" not in arg:
+        return "", ""
+    try:
+        parsed = sweep.parse_override(arg)
+    except ValueError:
+        return "", ""
+    return parsed.name, parsed.value
+
+
 def _check_dirs(argv: list[str]) -> None:
     """``hydra.run.dir`` / ``hydra.sweep.dir`` must not name an existing file."""
     for arg in argv:
-        key, _, value = arg.partition("=")
-        if key.lstrip("+") in ("hydra.run.dir", "hydra.sweep.dir") and value:
+        key, value = _key_value(arg)
+        if key in ("hydra.run.dir", "hydra.sweep.dir") and value:
             path = Path(value.strip("'\""))
             if path.exists() and not path.is_dir():
-                _fail(f"{key.lstrip('+')}: {path} is a file, not a directory")
+                _fail(f"{key}: {path} is a file, not a directory")
             if any(p.exists() and not p.is_dir() for p in path.parents):
-                _fail(f"{key.lstrip('+')}: {path} lies under a file, not a directory")
+                _fail(f"{key}: {path} lies under a file, not a directory")
 
 
 def _set_workers(argv: list[str]) -> None:
     """Divide the memory cap among ``hydra.launcher.n_jobs`` parallel workers."""
     for arg in argv:
-        key, _, value = arg.partition("=")
-        if key.lstrip("+") == "hydra.launcher.n_jobs" and value.strip().isdigit():
+        key, value = _key_value(arg)
+        if key == "hydra.launcher.n_jobs" and value.strip().isdigit():
             os.environ[WORKERS_ENV] = str(max(1, int(value)))
 
 

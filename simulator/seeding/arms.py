@@ -1,8 +1,8 @@
 """Run the arms of a seeding experiment with paired replicates.
 
 All arms share replicate ``r``'s key, so they see the same random numbers
-(common random numbers): the per-arc coin of arc ``a`` in replicate ``r`` is
-the same in every arm. Stochastic strategies (e.g. "random") draw their
+(common random numbers): the random numbers about node ``u`` in replicate ``r``
+(its own stream) are the same in every arm. Stochastic strategies (e.g. "random") draw their
 seeds from the stream ``("seeding.<name>", r)``, so adding or removing an
 arm changes no other arm's numbers.
 
