@@ -135,7 +135,7 @@ def concat_blocks(tables, sizes):
     )
     for b in prange(sizes.size):
         lo, hi = offsets[b], offsets[b + 1]
-        cols = tables[b]
+        cols = tables[np.int64(b)]  # typed-list index: the prange variable is unsigned
         out[0][lo:hi] = cols[0][: hi - lo]
         out[1][lo:hi] = cols[1][: hi - lo]
         out[2][lo:hi] = cols[2][: hi - lo]

@@ -46,6 +46,7 @@ from simulator.runs.compose import (
     checked_config,
     config_dir,
     config_run_id,
+    group_options,
     qualify_error,
     register_configs,
 )
@@ -404,36 +405,12 @@ LAUNCHER_LOGGERS = (
 )
 
 
-def _group_options() -> str:
-    """The config groups and their options, as ``campaign-sim --help`` lists them.
-
-    Read from the YAML files, so the typed ``*_schema`` entries of the
-    ConfigStore (which Hydra's own listing includes) stay out of the help.
-    """
-    root = Path(config_dir())
-    lines = []
-    for group in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "hydra"):
-        options = sorted(f.stem for f in group.glob("*.yaml"))
-        lines.append(f"{group.name}: {', '.join(options)}")
-    from hydra.core.config_store import ConfigStore
-
-    launchers = {f.stem for f in (root / "hydra" / "launcher").glob("*.yaml")}
-    try:  # the launcher plugins installed register their options here
-        launchers |= {
-            name.removesuffix(".yaml") for name in ConfigStore.instance().list("hydra/launcher")
-        }
-    except OSError:
-        pass
-    lines.append(f"hydra/launcher: {', '.join(sorted(launchers))}")
-    return "\n".join(lines)
-
-
 def main() -> None:
     """Console entry point."""
     from omegaconf import OmegaConf
 
     register_configs()
-    OmegaConf.register_new_resolver("campaign_sim_groups", _group_options, replace=True)
+    OmegaConf.register_new_resolver("campaign_sim_groups", group_options, replace=True)
     _precheck(sys.argv[1:])
     for name in LAUNCHER_LOGGERS:
         logging.getLogger(name).addFilter(_DropJobLines())

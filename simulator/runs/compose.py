@@ -46,6 +46,7 @@ __all__ = [
     "check_sizes",
     "qualify_error",
     "config_dir",
+    "group_options",
     "register_configs",
     "study_of",
     "check_study",
@@ -88,6 +89,30 @@ def _override_target(override: str) -> tuple[str, str | None]:
     parsed = parse_override(override)
     key = parsed.key_or_group.replace("/", ".")
     return key, (None if "." in key else parsed.value)
+
+
+def group_options() -> str:
+    """The config groups and their options, as ``campaign-sim --help`` lists them.
+
+    Read from the YAML files, so the typed ``*_schema`` entries of the
+    ConfigStore (which Hydra's own listing includes) stay out of the help.
+    """
+    root = Path(config_dir())
+    lines = []
+    for group in sorted(p for p in root.iterdir() if p.is_dir() and p.name != "hydra"):
+        options = sorted(f.stem for f in group.glob("*.yaml"))
+        lines.append(f"{group.name}: {', '.join(options)}")
+    from hydra.core.config_store import ConfigStore
+
+    launchers = {f.stem for f in (root / "hydra" / "launcher").glob("*.yaml")}
+    try:  # the launcher plugins installed register their options here
+        launchers |= {
+            name.removesuffix(".yaml") for name in ConfigStore.instance().list("hydra/launcher")
+        }
+    except OSError:
+        pass
+    lines.append(f"hydra/launcher: {', '.join(sorted(launchers))}")
+    return "\n".join(lines)
 
 
 def study_of(name: str) -> Study:
