@@ -393,3 +393,13 @@ def test_missing_data_file_is_one_line_naming_it(tmp_path):
         study.run(cfg, tmp_path)
     assert str(err.value).startswith("no/such/activity.txt.gz: data file not found")
     assert "\n" not in str(err.value)
+
+
+def test_missing_kind_message_stays_on_one_line():
+    """Found by the fuzzer: a kind holding a newline (a quoted field) broke the one-line error."""
+    from simulator.errors import DataError
+
+    table = pd.DataFrame({"source": ["a"], "target": ["b"], "time": [1.0], "kind": ["x\ny"]})
+    with pytest.raises(DataError) as err:
+        cascades_from_events(table, kinds=("RT",))
+    assert "\n" not in str(err.value) and "'x\\ny'" in str(err.value)

@@ -227,7 +227,9 @@ def cascades_from_events(
         use = df["kind"].isin(kinds).to_numpy()
         report.other_kinds = int((~use).sum())
         if not use.any():
-            present = ", ".join(sorted(map(str, df["kind"].dropna().unique()))) or "none"
+            kinds_seen = sorted(map(str, df["kind"].dropna().unique()))
+            # repr of odd values keeps the message on one line (a quoted field may hold "\n")
+            present = ", ".join(k if k.isprintable() else repr(k) for k in kinds_seen) or "none"
             raise DataError(f"no events of kind {', '.join(kinds)} (kinds present: {present})")
         df = df[use]
     data = pd.DataFrame(
