@@ -119,6 +119,22 @@ def block_tables(n_blocks):
     return tables, np.zeros(n_blocks, np.int64)
 
 
+@njit(cache=True)
+def run_outputs(reps, workers, record):
+    """What every parallel driver sets up: the replicate blocks, the outputs, the stride.
+
+    Returns ``(bounds, out, stride)``: ``bounds`` from :func:`replicate_blocks`;
+    ``out = (reach, depth, tables, sizes)`` with one set of activation columns
+    per block when ``record`` (else none); worker ``w`` of ``stride`` runs
+    blocks ``w, w + stride, ...``.
+    """
+    bounds = replicate_blocks(reps, workers)
+    n_blocks = bounds.size - 1
+    tables, sizes = block_tables(n_blocks if record else 0)
+    out = (np.zeros(reps, np.int64), np.zeros(reps, np.int64), tables, sizes)
+    return bounds, out, max(1, min(workers, n_blocks))
+
+
 @njit(cache=True, parallel=True)
 def concat_blocks(tables, sizes):
     """Join the first ``sizes[b]`` rows of each block's columns, in block order (in parallel)."""

@@ -56,11 +56,10 @@ from numba import literally, njit, prange
 
 from simulator.engine.buffers import (
     append_activations,
-    block_tables,
     concat_blocks,
     empty_columns,
     max_out_degree,
-    replicate_blocks,
+    run_outputs,
 )
 from simulator.engine.counter_rng import arc_scratch, fired_arcs, fired_levels
 
@@ -192,12 +191,7 @@ def _worker(indptr, indices, hazard, cap, sure, seeds, keys, bounds, first, stri
 
 @njit(cache=True, parallel=True)
 def _run(indptr, indices, hazard, cap, sure, seeds, keys, workers, record):
-    reps = keys.size
-    bounds = replicate_blocks(reps, workers)
-    n_blocks = bounds.size - 1
-    tables, sizes = block_tables(n_blocks if record else 0)
-    out = (np.zeros(reps, np.int64), np.zeros(reps, np.int64), tables, sizes)
-    stride = max(1, min(workers, n_blocks))
+    bounds, out, stride = run_outputs(keys.size, workers, record)
     for w in prange(stride):
         args = (indptr, indices, hazard, cap, sure, seeds, keys, bounds)
         _worker(*args, np.int64(w), stride, out, record)

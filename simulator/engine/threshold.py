@@ -77,11 +77,10 @@ from numba import njit, prange
 
 from simulator.engine.buffers import (
     append_activations,
-    block_tables,
     concat_blocks,
     empty_columns,
     max_out_degree,
-    replicate_blocks,
+    run_outputs,
 )
 from simulator.engine.counter_rng import arc_scratch, fired_arcs, node_uniform, node_uniforms
 from simulator.engine.independent_cascade import general_arcs
@@ -201,12 +200,7 @@ def _worker(args, seeds, keys, bounds, first, stride, out, record):
 
 @njit(cache=True, parallel=True)
 def _run(args, seeds, keys, workers, record):
-    reps = keys.size
-    bounds = replicate_blocks(reps, workers)
-    n_blocks = bounds.size - 1
-    tables, sizes = block_tables(n_blocks if record else 0)
-    out = (np.zeros(reps, np.int64), np.zeros(reps, np.int64), tables, sizes)
-    stride = max(1, min(workers, n_blocks))
+    bounds, out, stride = run_outputs(keys.size, workers, record)
     for w in prange(stride):
         _worker(args, seeds, keys, bounds, np.int64(w), stride, out, record)
     return out
