@@ -342,4 +342,9 @@ STUDY = Study(
     "How large, deep and viral are real cascades, and what is their K?",
     schema=CascadesFromDataConfig,
     reads=("data",),
+    # Nothing is simulated: a row is a cascade of the data, and experiment.replicates
+    # counts bootstrap resamples drawn one after another from one stream over all
+    # cascades, so there are no independent replicates to split.
+    unsharded="it simulates nothing: its rows are the data's cascades and its replicates "
+    "are bootstrap resamples of all of them, drawn from one stream",
 )

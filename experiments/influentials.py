@@ -75,7 +75,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study
+from experiments.study import Study, write_shard
 from simulator.analysis.cascade_window import (
     poisson_degree_law,
     top_degree_law,
@@ -135,14 +135,15 @@ def degree_key(mean_degree: float) -> int:
 
 
 def _arm_seeds(arm, network, exp, seed, key) -> np.ndarray:
-    """Each replicate's seed node for ``arm`` (one stream per replicate)."""
+    """Each replicate's seed node for ``arm`` (one stream per replicate; the
+    replicates of ``exp.replicate_range()``, all but in a shard)."""
     if arm == "influential":
         top = int(np.ceil(exp.top_fraction * network.n))
         pool = select_seeds("top_degree", network, top, stream(seed, "seeding.top_degree", key))
     else:
         pool = np.arange(network.n)
     draws = [
-        stream(seed, f"seeding.{arm}", key, r).integers(pool.size) for r in range(exp.replicates)
+        stream(seed, f"seeding.{arm}", key, r).integers(pool.size) for r in exp.replicate_range()
     ]
     return np.asarray(pool)[draws].astype(np.int64)
 
@@ -154,8 +155,8 @@ def _run_degree(network, model, exp, seed, z, keys) -> pd.DataFrame:
     for arm in ARMS:
         seeds = _arm_seeds(arm, network, exp, seed, degree_key(z))
         reach, depth = [], []
-        for lo in range(0, exp.replicates, BATCH):
-            hi = min(lo + BATCH, exp.replicates)
+        for lo in range(0, len(keys), BATCH):
+            hi = min(lo + BATCH, len(keys))
             res = run_cascades(
                 network, seeds[lo:hi, None], model, hi - lo, seed, log=False, keys=keys[lo:hi]
             )
@@ -167,7 +168,7 @@ def _run_degree(network, model, exp, seed, z, keys) -> pd.DataFrame:
                 {
                     "arm": arm,
                     "mean_degree": float(z),
-                    "replicate": np.arange(exp.replicates),
+                    "replicate": np.asarray(exp.replicate_range()),
                     "seed": seed,
                     "replicate_key": keys,
                     "seed_node": seeds,
@@ -344,7 +345,8 @@ def run(cfg: Config, outdir) -> dict:
         )
     n = cfg.network.n
     model = FractionalThreshold(exp.phi)
-    keys = replicate_keys(cfg.seed, exp.replicates)
+    span = exp.replicate_range()  # all replicates, or this shard's
+    keys = replicate_keys(cfg.seed, exp.replicates)[span.start : span.stop]
     frames, networks = [], {}
     for z in exp.mean_degrees:
         if z > n - 1:
@@ -357,8 +359,18 @@ def run(cfg: Config, outdir) -> dict:
     rows = pd.concat(frames, ignore_index=True)
     rows.insert(0, "experiment", exp.name)
     rows["model"] = f"fractional_threshold(phi={exp.phi:g})"
-    rows.to_parquet(outdir / "results.parquet", index=False)
+    if exp.shard is not None:
+        return write_shard(rows, cfg, outdir) | {"network": None, "networks": networks}
+    return finish(rows, cfg, outdir) | {"network": None, "networks": networks}
 
+
+def finish(rows, cfg: Config, outdir) -> dict:
+    """Write ``results.parquet`` and every table and figure derived from all the rows
+    (the end of :func:`run`; ``campaign-report`` calls it on the merged shards)."""
+    outdir = Path(outdir)
+    exp = cfg.experiment
+    n = cfg.network.n
+    rows.to_parquet(outdir / "results.parquet", index=False)
     summary, comparison = _summaries(rows, exp)
     summary.to_csv(outdir / "summary.csv", index=False)
     comparison.to_csv(outdir / "comparison.csv", index=False)
@@ -378,8 +390,6 @@ def run(cfg: Config, outdir) -> dict:
         "rows": rows,
         "summary": summary,
         "comparison": comparison,
-        "network": None,  # one network per mean degree: see "networks"
-        "networks": networks,
         "text": format_table(summary, comparison, exp.ci_level),
     }
 
@@ -391,4 +401,6 @@ STUDY = Study(
     "Are well-connected people more likely to start a global cascade (Watts-Dodds)?",
     schema=InfluentialsConfig,
     reads=("network.n",),
+    finish=finish,
+    order=("mean_degree", "arm"),
 )

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study
+from experiments.study import Study, write_shard
 from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.rng import stream
 from simulator.runs.config import Config, ExperimentConfig
@@ -158,17 +158,18 @@ def _arithmetic(exp: PerksConfig) -> pd.DataFrame:
 
 
 def run(cfg: Config, outdir) -> dict:
-    """Run the study described by ``cfg`` and write its outputs into ``outdir``."""
+    """Run the study described by ``cfg`` and write its outputs into ``outdir``.
+
+    With ``experiment.shard=I/N`` only that shard's replicates run and only their
+    rows are written (:func:`experiments.study.write_shard`).
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     exp: PerksConfig = cfg.experiment
-    arithmetic = _arithmetic(exp)
-    arithmetic.to_csv(outdir / "arithmetic.csv", index=False)
-
     rows = []
     for i, k in enumerate(exp.viral_coefficients):
         first = {"random": k, "influencers": exp.influencer_reach * k / exp.invites_per_person}
-        for r in range(exp.replicates):
+        for r in exp.replicate_range():
             for arm in ARMS:
                 rng = stream(cfg.seed, "branching", i, r)  # the same stream in both arms
                 sizes = branching(
@@ -190,6 +191,18 @@ def run(cfg: Config, outdir) -> dict:
                 )
     rows = pd.DataFrame(rows)
     rows.insert(0, "experiment", exp.name)
+    if exp.shard is not None:
+        return write_shard(rows, cfg, outdir)
+    return finish(rows, cfg, outdir)
+
+
+def finish(rows, cfg: Config, outdir) -> dict:
+    """Write ``results.parquet``, the arithmetic and every table and figure derived from
+    all the rows (the end of :func:`run`; ``campaign-report`` calls it on merged shards)."""
+    outdir = Path(outdir)
+    exp: PerksConfig = cfg.experiment
+    arithmetic = _arithmetic(exp)
+    arithmetic.to_csv(outdir / "arithmetic.csv", index=False)
     rows.to_parquet(outdir / "results.parquet", index=False)
 
     level = exp.ci_level
@@ -281,4 +294,6 @@ STUDY = Study(
     "Do influencers speed a campaign up, or does the viral coefficient decide?",
     schema=PerksConfig,
     reads=(),
+    finish=finish,
+    order=("viral_coefficient",),
 )

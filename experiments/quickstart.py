@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from experiments.study import Study
+from experiments.study import Study, write_shard
 from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.cascade_log import FUNNEL_TOTALS
 from simulator.plots.arms import arm_comparison
@@ -35,30 +35,42 @@ FUNNEL_METRICS = ["reach", *FUNNEL_TOTALS]
 
 
 def run(cfg: Config, outdir) -> dict:
-    """Run the study described by ``cfg`` and write its outputs into ``outdir``."""
+    """Run the study described by ``cfg`` and write its outputs into ``outdir``.
+
+    With ``experiment.shard=I/N`` only that shard's replicates run and only their
+    rows are written (:func:`experiments.study.write_shard`).
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     network = build_network(cfg.network, cfg.seed)
-    funnel = cfg.campaign.kind == "funnel"
     population = build_population(cfg.population, network, cfg.seed)
     model = build_model(cfg.campaign, population)
-    metrics = FUNNEL_METRICS if funnel else METRICS
-    strategies = list(cfg.seeding.strategies)
     rows = run_seeding_arms(
         network,
         model,
-        strategies,
+        list(cfg.seeding.strategies),
         cfg.seeding.k,
         cfg.experiment.replicates,
         cfg.seed,
         redraw=cfg.seeding.redraw,
         population=population,
+        replicate_range=cfg.experiment.replicate_range(),
     )
     rows.insert(0, "experiment", cfg.experiment.name)
     rows["network"] = network.name
     rows["model"] = cfg.campaign.kind
-    rows.to_parquet(outdir / "results.parquet", index=False)
+    if cfg.experiment.shard is not None:
+        return write_shard(rows, cfg, outdir) | {"network": network}
+    return finish(rows, cfg, outdir) | {"network": network}
 
+
+def finish(rows, cfg: Config, outdir) -> dict:
+    """Write ``results.parquet`` and every table and figure derived from all the rows
+    (the end of :func:`run`; ``campaign-report`` calls it on the merged shards)."""
+    outdir = Path(outdir)
+    rows.to_parquet(outdir / "results.parquet", index=False)
+    metrics = FUNNEL_METRICS if cfg.campaign.kind == "funnel" else METRICS
+    strategies = list(cfg.seeding.strategies)
     level = cfg.experiment.ci_level
     summary = summarize(rows, metrics, level=level)
     summary.to_csv(outdir / "summary.csv", index=False)
@@ -70,7 +82,7 @@ def run(cfg: Config, outdir) -> dict:
             summary,
             "reach",
             level=level,
-            title=f"{network.name}: {cfg.seeding.k} seeds, "
+            title=f"{rows['network'].iloc[0]}: {cfg.seeding.k} seeds, "
             f"{cfg.experiment.replicates} paired replicates",
         )
         fig.savefig(outdir / "reach.png", dpi=120)
@@ -78,7 +90,6 @@ def run(cfg: Config, outdir) -> dict:
         "rows": rows,
         "summary": summary,
         "comparison": comparison,
-        "network": network,
         "text": format_summary(summary, level),
     }
 
@@ -88,4 +99,6 @@ STUDY = Study(
     "quickstart",
     run,
     "Influencers (top degree) or random seeds: how far does the message reach?",
+    finish=finish,
+    order=("arm",),
 )

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.study import Study
+from experiments.study import Study, write_shard
 from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.cascade_log import FUNNEL_TOTALS
 from simulator.plots.arms import metric_curves
@@ -70,15 +70,17 @@ class SeedingComparisonConfig(ExperimentConfig):
 
 
 def run(cfg: Config, outdir) -> dict:
-    """Run the comparison described by ``cfg`` and write its outputs into ``outdir``."""
+    """Run the comparison described by ``cfg`` and write its outputs into ``outdir``.
+
+    With ``experiment.shard=I/N`` only that shard's replicates run and only their
+    rows are written (:func:`experiments.study.write_shard`).
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     exp = cfg.experiment
     network = build_network(cfg.network, cfg.seed)
-    funnel = cfg.campaign.kind == "funnel"
     population = build_population(cfg.population, network, cfg.seed)
     model = build_model(cfg.campaign, population)
-    strategies = list(cfg.seeding.strategies)
     by_budget = bool(exp.budgets)
     sizes = list(exp.budgets) if by_budget else (list(exp.ks) or [cfg.seeding.k])
     cost = seed_costs(network, exp.cost_per_seed, exp.cost_per_follower) if by_budget else None
@@ -88,7 +90,7 @@ def run(cfg: Config, outdir) -> dict:
         rows = run_seeding_arms(
             network,
             model,
-            strategies,
+            list(cfg.seeding.strategies),
             None if by_budget else size,
             exp.replicates,
             cfg.seed,
@@ -96,22 +98,35 @@ def run(cfg: Config, outdir) -> dict:
             budget=size if by_budget else None,
             population=population,
             cost=cost,
+            replicate_range=exp.replicate_range(),
         )
         if not by_budget:
             rows["k_target"] = size
         frames.append(rows)
     rows = pd.concat(frames, ignore_index=True)
-    metrics = ["reach", *FUNNEL] if funnel else ["reach"]
     if by_budget:
         for metric in ("reach", "conversions"):
             if metric in rows:
                 rows[f"{metric}_per_cost"] = rows[metric] / rows["spent"]
-        metrics += [f"{m}_per_cost" for m in ("reach", "conversions") if m in rows]
     rows.insert(0, "experiment", exp.name)
     rows["network"] = network.name
     rows["model"] = cfg.campaign.kind
-    rows.to_parquet(outdir / "results.parquet", index=False)
+    if exp.shard is not None:
+        return write_shard(rows, cfg, outdir) | {"network": network}
+    return finish(rows, cfg, outdir) | {"network": network}
 
+
+def finish(rows, cfg: Config, outdir) -> dict:
+    """Write ``results.parquet`` and every table and figure derived from all the rows
+    (the end of :func:`run`; ``campaign-report`` calls it on the merged shards)."""
+    outdir = Path(outdir)
+    exp = cfg.experiment
+    rows.to_parquet(outdir / "results.parquet", index=False)
+    strategies = list(cfg.seeding.strategies)
+    by_budget = bool(exp.budgets)
+    metrics = ["reach", *FUNNEL] if cfg.campaign.kind == "funnel" else ["reach"]
+    if by_budget:
+        metrics += [f"{m}_per_cost" for m in ("reach", "conversions") if m in rows]
     size_col = "budget" if by_budget else "k_target"
     summary = summarize(rows, metrics, by=("arm", size_col), level=exp.ci_level)
     summary = summary.rename(columns={"k_target": "k"})
@@ -134,17 +149,12 @@ def run(cfg: Config, outdir) -> dict:
                 x,
                 metric,
                 level=exp.ci_level,
-                title=f"{network.name}: {cfg.campaign.kind}, {exp.replicates} paired replicates",
+                title=f"{rows['network'].iloc[0]}: {cfg.campaign.kind}, "
+                f"{exp.replicates} paired replicates",
             )
             fig.savefig(outdir / f"{metric}.png", dpi=120)
     text = format_summary(summary[summary["metric"] == "reach"], exp.ci_level, group=x)
-    return {
-        "rows": rows,
-        "summary": summary,
-        "comparison": comparison,
-        "network": network,
-        "text": text,
-    }
+    return {"rows": rows, "summary": summary, "comparison": comparison, "text": text}
 
 
 #: The registry entry (experiments/__init__.py lists it).
@@ -153,4 +163,6 @@ STUDY = Study(
     run,
     "Which seeding strategy reaches most people, at equal seed counts or equal budgets?",
     schema=SeedingComparisonConfig,
+    finish=finish,
+    order=("k_target", "budget", "arm"),
 )

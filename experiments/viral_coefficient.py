@@ -388,4 +388,9 @@ STUDY = Study(
     "How many seeds reach a target share of the network, as the viral coefficient grows?",
     schema=ViralCoefficientConfig,
     reads=("network",),
+    # Which k the critical-mass bisection tries next depends on the success rate over
+    # all replicates, and Harris's bootstrap resamples all of them: a shard's share of
+    # the replicates would search other k's, so merged shards could not equal the run.
+    unsharded="the critical-mass search picks each next k from the success rate over "
+    "all replicates; sweep experiment.viral_coefficients across jobs instead",
 )

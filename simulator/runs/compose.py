@@ -26,6 +26,7 @@ experiment=influentials does not use campaign.p (it reads network.n)
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +39,8 @@ from simulator.runs.config import (
     CAMPAIGN_SCHEMAS,
     NETWORK_SCHEMAS,
     Config,
+    DataConfig,
+    SeedingConfig,
     to_config,
 )
 from simulator.runs.provenance import run_id
@@ -53,6 +56,7 @@ __all__ = [
     "checked_config",
     "study_view",
     "config_run_id",
+    "config_from_resolved",
     "load_config",
 ]
 
@@ -146,6 +150,10 @@ def check_study(conf: Config, overrides: Sequence[str] = ()) -> Study:
         reads = ", ".join(study.reads) or "only its experiment settings"
         what = key if value is None else f"{key}={value}"
         raise ConfigError(f"experiment={name} does not use {what} (it reads {reads})")
+    if conf.experiment.shard is not None and not study.shardable:
+        raise ConfigError(
+            f"experiment.shard: experiment={name} cannot run in shards ({study.unsharded})"
+        )
     return study
 
 
@@ -243,6 +251,9 @@ def study_view(resolved: dict, study: Study | str) -> dict:
             inner = {k: v for k, v in value.items() if study.uses(f"{key}.{k}")}
             if inner:
                 view[key] = inner
+    if isinstance(view.get("experiment"), dict) and "shard" in view["experiment"]:
+        # the shards of a run share its id (the sweep's job key adds the shard)
+        view["experiment"] = {k: v for k, v in view["experiment"].items() if k != "shard"}
     return view
 
 
@@ -255,8 +266,62 @@ def config_run_id(resolved: dict) -> str:
     ...      "experiment": {"name": "influentials"}}
     >>> config_run_id(a) == config_run_id({**a, "campaign": {"p": 0.2}})
     True
+    >>> config_run_id(a) == config_run_id({**a, "experiment": {**a["experiment"], "shard": "2/3"}})
+    True
     """
     return run_id(study_view(resolved, resolved["experiment"]["name"]))
+
+
+def config_from_resolved(resolved: dict) -> Config:
+    """The typed config of a resolved config (a manifest's ``config``), checked again.
+
+    Each group is merged over its schema (the network's and the campaign's chosen
+    by their ``kind``, the experiment's by its study); a value that holds an
+    interpolation is refused, so a crafted run directory cannot make a reader
+    resolve one.
+
+    Examples
+    --------
+    >>> from omegaconf import OmegaConf
+    >>> from simulator.runs.config import small_config
+    >>> plain = OmegaConf.to_container(OmegaConf.structured(small_config()))
+    >>> config_from_resolved(plain) == small_config()
+    True
+    """
+    from omegaconf import OmegaConf
+
+    if "${" in json.dumps(resolved, default=str):
+        raise ConfigError("config: holds an interpolation (${...}); not read")
+    if not isinstance(resolved, dict) or not isinstance(resolved.get("experiment"), dict):
+        raise ConfigError("config: not a campaign-sim config (no experiment settings)")
+    study = study_of(str(resolved["experiment"].get("name")))
+    kinds = {
+        "network": NETWORK_SCHEMAS,
+        "campaign": CAMPAIGN_SCHEMAS,
+    }
+    fixed = {
+        "population": PopulationSpec,
+        "seeding": SeedingConfig,
+        "experiment": study.schema,
+        "data": DataConfig,
+    }
+    cfg = OmegaConf.structured(Config)
+    for group, value in resolved.items():
+        if group == "seed":
+            cfg.seed = value
+            continue
+        if group in kinds and isinstance(value, dict):
+            schema = kinds[group].get(str(value.get("kind")))
+            if schema is None:
+                raise ConfigError(f"{group}.kind: unknown kind {value.get('kind')!r}")
+        elif group in fixed:
+            schema = fixed[group]
+        else:
+            raise ConfigError(f"{group}: not a config group")
+        if value is None and group in kinds:
+            continue
+        cfg[group] = OmegaConf.merge(OmegaConf.structured(schema), value)
+    return to_config(cfg)
 
 
 def load_config(*overrides: str) -> Config:

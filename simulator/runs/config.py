@@ -12,6 +12,10 @@ types are rejected by OmegaConf while the config is composed.
 Config groups (one per axis of variation): ``network``, ``population``,
 ``campaign``, ``seeding``, ``experiment``.
 
+This module is long because it is the one place of every group's schema and
+range checks (and of the replicate shards of ``experiment.shard``), so a
+key's type, default and allowed values are read in one file.
+
 Examples
 --------
 >>> from omegaconf import OmegaConf
@@ -51,6 +55,8 @@ __all__ = [
     "ExperimentConfig",
     "to_config",
     "small_config",
+    "parse_shard",
+    "shard_range",
 ]
 
 
@@ -312,6 +318,9 @@ class ExperimentConfig:
     ci_level: float = 0.95
     save_events: bool = False  # also write events.parquet (can be large)
     figures: bool = True
+    # "I/N": run only shard I of N of the replicates (one job of a run split across
+    # machines; campaign-report merges the shards). Not part of the run id.
+    shard: str | None = None
 
     def __post_init__(self):
         # Whether ``name`` is a study and these are its settings is checked by the
@@ -319,6 +328,51 @@ class ExperimentConfig:
         checks.integer("replicates", self.replicates)
         if not 0.5 <= self.ci_level < 1.0:
             raise ValueError(f"ci_level must be in [0.5, 1), got {self.ci_level}")
+        if self.shard is not None:
+            index, count = parse_shard(self.shard)
+            if count > self.replicates:
+                raise ValueError(
+                    f"shard {self.shard}: {count} shards of {self.replicates} replicates "
+                    "(at most one shard per replicate: lower N or raise experiment.replicates)"
+                )
+
+    def shard_of(self) -> tuple[int, int] | None:
+        """``(I, N)`` of ``shard = "I/N"``, or None for a whole run."""
+        return None if self.shard is None else parse_shard(self.shard)
+
+    def replicate_range(self) -> range:
+        """The replicates this run computes: all of them, or its shard's contiguous block.
+
+        >>> ExperimentConfig(replicates=10, shard="2/3").replicate_range()
+        range(3, 6)
+        """
+        return shard_range(self.replicates, self.shard_of())
+
+
+def parse_shard(text) -> tuple[int, int]:
+    """``"3/16"`` -> ``(3, 16)``: shard 3 of 16 (1 <= I <= N), or a ValueError naming ``shard``.
+
+    >>> parse_shard("3/16")
+    (3, 16)
+    """
+    index, sep, count = str(text).strip().partition("/")
+    if not (sep and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise ValueError(f"shard must be I/N with 1 <= I <= N (shard I of N), got {text!r}")
+    return int(index), int(count)
+
+
+def shard_range(replicates: int, shard: tuple[int, int] | None) -> range:
+    """Replicates ``[floor((I-1) R / N), floor(I R / N))`` of shard ``(I, N)`` (all without one).
+
+    The blocks of shards 1..N are contiguous and cover ``range(R)`` once, in order.
+
+    >>> [shard_range(10, (i, 3)) for i in (1, 2, 3)]
+    [range(0, 3), range(3, 6), range(6, 10)]
+    """
+    if shard is None:
+        return range(replicates)
+    index, count = shard
+    return range((index - 1) * replicates // count, index * replicates // count)
 
 
 # -------------------------------------------------------------------- data

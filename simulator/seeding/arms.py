@@ -18,6 +18,17 @@ Examples
 ...                         replicates=3, seed=7, progress=False)
 >>> rows.groupby("arm")["reach"].mean().to_dict()
 {'random': 4.0, 'top_degree': 4.0}
+
+``replicate_range`` runs a block of the replicates only (one shard of a run
+split across machines): the same rows as the whole run's for those replicates.
+
+>>> net = Network.from_edges(list(range(30)), list(range(1, 31)), directed=False)
+>>> whole = run_seeding_arms(net, IndependentCascade(0.5), ["random"], k=2, replicates=6,
+...                          seed=3, progress=False)
+>>> part = run_seeding_arms(net, IndependentCascade(0.5), ["random"], k=2, replicates=6,
+...                         seed=3, progress=False, replicate_range=range(2, 5))
+>>> part.equals(whole.iloc[2:5].reset_index(drop=True))
+True
 """
 
 from __future__ import annotations
@@ -66,21 +77,24 @@ def seeds_for_arm(
     budget: float | None = None,
     cost: np.ndarray | None = None,
     population=None,
+    replicate_range: range | None = None,
 ) -> list[np.ndarray]:
     """The seeds of strategy ``name`` in each replicate (a list of arrays).
 
     Deterministic strategies, expensive ones (CELF, IMM: an optimisation, not
     a draw of ordinary people) and stochastic ones with ``redraw=False`` pick
-    once and use the same seeds in every replicate.
+    once and use the same seeds in every replicate. ``replicate_range``: only
+    those replicates (each from its own stream, as in the whole run).
     """
+    span = range(replicates) if replicate_range is None else replicate_range
     strategy = STRATEGIES[name]
     if strategy.stochastic and redraw and not strategy.expensive:
         return [
             _pick(network, name, k, stream(seed, f"seeding.{name}", r), budget, cost, population)
-            for r in range(replicates)
+            for r in span
         ]
     chosen = _pick(network, name, k, stream(seed, f"seeding.{name}"), budget, cost, population)
-    return [chosen] * replicates
+    return [chosen] * len(span)
 
 
 def _seed_matrix(rows: list[np.ndarray]) -> np.ndarray:
@@ -105,6 +119,7 @@ def run_seeding_arms(
     budget: float | None = None,
     cost: np.ndarray | None = None,
     population=None,
+    replicate_range: range | None = None,
 ) -> pd.DataFrame:
     """Reach of each strategy over paired replicates: one row per arm x replicate.
 
@@ -113,16 +128,22 @@ def run_seeding_arms(
     ``impressions, clicks, shares, conversions, amount``); with a budget also
     ``budget`` and ``spent``. Strategies that read agent attributes
     (loyalists, six-factor) use ``population`` when given. ``progress=None``
-    shows a bar only on a terminal.
+    shows a bar only on a terminal. ``replicate_range`` (a block of
+    ``range(replicates)``) runs those replicates only, with the whole run's keys
+    and seeds: the rows equal the whole run's rows of those replicates.
     """
     if (budget is None) == (k is None):
         raise ValueError("give either k (seeds per arm) or a budget with costs")
     if budget is not None and cost is None:
         raise ValueError("a budget needs a cost per node (simulator.seeding.budgets.seed_costs)")
-    keys = replicate_keys(seed, replicates)
+    span = range(replicates) if replicate_range is None else replicate_range
+    if span.step != 1 or not 0 <= span.start <= span.stop <= replicates:
+        raise ValueError(f"replicate_range must be a block of range({replicates}), got {span}")
+    keys = replicate_keys(seed, replicates)[span.start : span.stop]
+    count = len(span)
     frames = []
     bar = tqdm(
-        total=len(strategies) * replicates,
+        total=len(strategies) * count,
         desc="replicates",
         unit="rep",
         disable=(not progress) if progress is not None else None,
@@ -131,14 +152,14 @@ def run_seeding_arms(
     with bar:
         for name in strategies:
             rows = seeds_for_arm(
-                network, name, k, replicates, seed, redraw, budget, cost, population
+                network, name, k, replicates, seed, redraw, budget, cost, population, span
             )
             if any(len(r) == 0 for r in rows):
                 raise ValueError(f"budget {budget} buys no seed for strategy {name!r}")
             seeds = _seed_matrix(rows)
             parts = []
-            for lo in range(0, replicates, BATCH):
-                hi = min(lo + BATCH, replicates)
+            for lo in range(0, count, BATCH):
+                hi = min(lo + BATCH, count)
                 res = run_cascades(
                     network, seeds[lo:hi], model, hi - lo, seed, log=False, keys=keys[lo:hi]
                 )
@@ -146,7 +167,7 @@ def run_seeding_arms(
                 bar.update(hi - lo)
             head = {
                 "arm": name,
-                "replicate": np.arange(replicates),
+                "replicate": np.arange(span.start, span.stop),
                 "seed": seed,
                 "replicate_key": keys,
                 "k": np.array([len(r) for r in rows]),
