@@ -4,8 +4,10 @@
 Large networks are drawn through a sample (:func:`sample_nodes`): the seeds,
 the nodes nearest to them (where the message goes first) and random others,
 at most ``limit`` in all; the layout (:func:`layout`) is computed once per
-model and cached on it. :func:`draw_network` and :func:`draw_funnel` return
-matplotlib figures (no pyplot), so they run in any process.
+model and cached on it. :func:`draw_network` (a campaign: seeds ringed),
+:func:`draw_contest` (a contest: players ringed, gamers as diamonds) and
+:func:`draw_funnel` return matplotlib figures (no pyplot), so they run in
+any process.
 
 Examples
 --------
@@ -32,7 +34,16 @@ from matplotlib.lines import Line2D
 from app.model import STATES, agent_states
 from simulator.rng import stream
 
-__all__ = ["COLOURS", "LIMIT", "draw_funnel", "draw_network", "layout", "sample_nodes"]
+__all__ = [
+    "COLOURS",
+    "GAMER",
+    "LIMIT",
+    "draw_contest",
+    "draw_funnel",
+    "draw_network",
+    "layout",
+    "sample_nodes",
+]
 
 #: Colour of each state of :data:`app.model.STATES`.
 COLOURS = {
@@ -44,6 +55,8 @@ COLOURS = {
 }
 #: Most nodes drawn.
 LIMIT = 300
+#: Edges drawn at full opacity; more are drawn fainter, as if this many.
+EDGES_SHOWN = 1500
 
 
 def sample_nodes(model, limit: int = LIMIT) -> np.ndarray:
@@ -114,34 +127,63 @@ def layout(model, limit: int = LIMIT):
     return model._view_layout[1]
 
 
-def draw_network(model, limit: int = LIMIT, size: tuple[float, float] = (6.0, 4.2)) -> Figure:
-    """The sampled network, nodes coloured by state, seeds ringed in black."""
+#: Mark of gamers in the contest picture (a colour no state uses).
+GAMER = "#c51b8a"
+
+
+def _draw(model, codes, marks, title, limit, size) -> Figure:
+    """Sampled nodes coloured by ``codes`` (indices into :data:`STATES`), with
+    ``marks``: ``(nodes, label, marker, edge colour)`` drawn larger on top."""
     nodes, xy, edges = layout(model, limit)
-    codes = agent_states(model)[nodes]
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     if edges.size:
-        ax.add_collection(LineCollection(xy[edges], colors="#bbbbbb", linewidths=0.4, zorder=0))
-    colours = np.array([COLOURS[s] for s in STATES])[codes]
-    is_seed = np.isin(nodes, model.seeds)
-    ax.scatter(*xy[~is_seed].T, c=colours[~is_seed], s=18, linewidths=0, zorder=1)
-    ax.scatter(
-        *xy[is_seed].T, c=colours[is_seed], s=70, edgecolors="black", linewidths=1.5, zorder=2
-    )
-    counts = np.bincount(agent_states(model), minlength=len(STATES))
+        # fainter the more edges, so a dense crowd (a follower graph) stays readable
+        alpha = min(1.0, EDGES_SHOWN / edges.shape[0])
+        ax.add_collection(
+            LineCollection(xy[edges], colors="#bbbbbb", linewidths=0.4, alpha=alpha, zorder=0)
+        )
+    colours = np.array([COLOURS[s] for s in STATES])[codes[nodes]]
+    marked = np.zeros(nodes.size, bool)
+    for group, *_ in marks:
+        marked |= np.isin(nodes, group)
+    ax.scatter(*xy[~marked].T, c=colours[~marked], s=18, linewidths=0, zorder=1)
+    counts = np.bincount(codes, minlength=len(STATES))
     handles = [
         Line2D([], [], ls="", marker="o", color=COLOURS[s], label=f"{s} ({counts[i]})")
         for i, s in enumerate(STATES)
     ]
-    handles.append(
-        Line2D([], [], ls="", marker="o", mfc="white", mec="black", mew=1.5, label="seed")
-    )
+    for z, (group, label, marker, edge) in enumerate(marks, start=2):
+        here = np.isin(nodes, group)
+        ax.scatter(*xy[here].T, c=colours[here], s=80, marker=marker, edgecolors=edge,
+                   linewidths=2.0, zorder=z)  # fmt: skip
+        handles.append(
+            Line2D([], [], ls="", marker=marker, mfc="white", mec=edge, mew=2.0, label=label)
+        )
     ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.8)
     shown = "all" if nodes.size == model.network.n else f"{nodes.size} of"
-    ax.set_title(f"step {model.steps}: {shown} {model.network.n} agents", fontsize=9)
+    ax.set_title(f"step {model.steps}: {shown} {model.network.n} {title}", fontsize=9)
     ax.set_axis_off()
     ax.autoscale_view()
     return fig
+
+
+def draw_network(model, limit: int = LIMIT, size: tuple[float, float] = (6.0, 4.2)) -> Figure:
+    """The sampled network, nodes coloured by state, seeds ringed in black."""
+    marks = [(model.seeds, "seed", "o", "black")]
+    return _draw(model, agent_states(model), marks, "agents", limit, size)
+
+
+def draw_contest(model, limit: int = LIMIT, size: tuple[float, float] = (6.0, 4.2)) -> Figure:
+    """A contest's sampled crowd coloured by state: honest players ringed in
+    black as seeds, gamers (strategy not declared honest) as diamonds edged
+    in :data:`GAMER`."""
+    players = np.asarray(model.players)
+    marks = [
+        (players[~model.gamer], f"honest player ({int((~model.gamer).sum())})", "o", "black"),
+        (players[model.gamer], f"gamer ({int(model.gamer.sum())})", "D", GAMER),
+    ]
+    return _draw(model, model.states(), marks, "people", limit, size)
 
 
 def draw_funnel(frame, names, title: str, size: tuple[float, float] = (6.0, 4.0)) -> Figure:

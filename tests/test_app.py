@@ -8,15 +8,26 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
 
 os.environ.setdefault("SOLARA_CHECK_HOOKS", "off")  # before solara is imported
 pytest.importorskip("solara", reason="solara is not installed (the .[app] extra)")
 
 from app.cli import command  # noqa: E402
+from app.contest import ContestViewModel, gamer_mix, leaderboard_html  # noqa: E402
 from app.model import SPLIT, STATES, ViewModel, agent_states  # noqa: E402
-from app.picture import draw_funnel, draw_network, layout, sample_nodes  # noqa: E402
+from app.picture import (  # noqa: E402
+    GAMER,
+    draw_contest,
+    draw_funnel,
+    draw_network,
+    layout,
+    sample_nodes,
+)
 from simulator.analysis.metrics import split  # noqa: E402
 from simulator.cascade_log import ACTION_CODE  # noqa: E402
+from simulator.contest import mesa_contest  # noqa: E402
+from simulator.contest.scoring import RULES  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -104,7 +115,61 @@ def test_library_never_imports_the_app_or_solara():
 
 
 def test_page_builds():
-    from app.viz import MODEL_PARAMS, Page, components
+    import inspect
+
+    import solara
+
+    from app.viz import CONTEST_PARAMS, MODEL_PARAMS, MODES, Page, components, contest_components
 
     assert {"network", "appeal", "trust", "tie_strength", "seeding"} <= set(MODEL_PARAMS)
     assert len(components()) == 4 and callable(Page)
+    assert MODES == ("campaign", "contest")
+    # every contest control is a parameter of the model Mesa's Reset builds
+    assert set(CONTEST_PARAMS) == set(inspect.signature(ContestViewModel).parameters)
+    assert len(contest_components(solara.reactive("naive_clicks"))) == 4
+
+
+@pytest.fixture(scope="module")
+def contest():
+    mdl = ContestViewModel(n=400, players=20, seed=3)
+    for _ in range(8):
+        mdl.step()
+    return mdl
+
+
+def test_contest_states_are_the_campaign_states(contest):
+    assert mesa_contest.STATES == STATES  # one colour key for both pictures
+    assert contest.states().shape == (contest.network.n,)
+    assert np.array_equal(contest.seeds, contest.players)
+
+
+def test_contest_controls_reach_the_model():
+    none = ContestViewModel(n=200, players=10, gamers=0.0, seed=2)
+    every = ContestViewModel(n=200, players=10, gamers=1.0, placement="random", seed=2)
+    assert not none.gamer.any() and every.gamer.all()
+    assert none.contest.settings.placement == "followers"
+    assert every.contest.settings.placement == "random"
+    assert sum(gamer_mix(0.35).values()) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="gamers must be a share"):
+        gamer_mix(1.5)
+    with pytest.raises(ValueError, match="unknown network"):
+        ContestViewModel(network="moon")
+
+
+def test_leaderboard_follows_the_rule(contest):
+    tables = {rule: leaderboard_html(contest, rule) for rule in RULES}
+    assert len(set(tables.values())) == len(RULES)  # each rule's own header and scores
+    html = tables["naive_clicks"]
+    assert html.count("<tr") == 1 + 10  # header and the top ten
+    top = contest.standings("naive_clicks").head(10)
+    assert html.count('class="gamer"') == int(top["gamer"].sum()) > 0
+    for strategy in top["strategy"]:
+        assert strategy in html
+
+
+def test_contest_picture_marks_gamers(contest):
+    fig = draw_contest(contest)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert f"gamer ({int(contest.gamer.sum())})" in labels
+    edges = [c.get_edgecolor() for c in fig.axes[0].collections if len(c.get_offsets())]
+    assert any(np.allclose(e, to_rgba(GAMER)) for e in edges if len(e))
