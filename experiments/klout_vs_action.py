@@ -12,13 +12,16 @@ campaign (``campaign``: donate or buy) that it starts alone
 replicate keys for every agent and every cost).
 
 The study reports the Spearman correlation of the two over the sampled
-agents with a 95% interval (Fisher's z with the variance 1.06 / (n - 3) of
-Fieller, Hartley & Pearson), a scatter plot, and a sweep over how costly
-the action is (``conversion_rates`` x ``tie_exponents``: conversions need
-``strength ** tie_exponent``), on the synthetic ``network`` and on the real
-network ``real_path`` (an undirected edge list; tie strength from
-neighbourhood overlap). Where the correlation falls below ``threshold``
-(0.3) the score no longer says who moves people to act.
+agents with a 95% interval (Fisher's z with the variance
+(1 + rho^2 / 2) / (n - 3) of Bonett & Wright,
+:func:`simulator.analysis.stats.spearman_ci`), a scatter plot, and a sweep
+over how costly the action is (``conversion_rates`` x ``tie_exponents``:
+conversions need ``strength ** tie_exponent``), on the synthetic
+``network`` and on the real network ``real_path`` (an undirected edge
+list; tie strength from neighbourhood overlap; found by the data-path rule
+of :func:`simulator.runs.build.resolve_data_path`, by default in the shared data folder).
+Where the correlation falls below ``threshold`` (0.3) the score no longer
+says who moves people to act.
 
 The credited conversions are estimates (``replicates`` runs), so the
 correlation is attenuated by their noise; ``reliability`` in summary.csv
@@ -31,8 +34,8 @@ A. Rao, N. Spasojevic, Z. Li, T. DSouza. Klout score: measuring influence
 across multiple social networks. IEEE Big Data 2015.
 M. Cha, H. Haddadi, F. Benevenuto, K. P. Gummadi. Measuring user influence
 in Twitter: the million follower fallacy. ICWSM 2010.
-E. C. Fieller, H. O. Hartley, E. S. Pearson. Tests for rank correlation
-coefficients. I. Biometrika 44(3/4), 470-481, 1957.
+D. G. Bonett, T. A. Wright. Sample size requirements for estimating
+Pearson, Kendall and Spearman correlations. Psychometrika 65(1), 23-28, 2000.
 J.-P. Onnela et al. Structure and tie strengths in mobile communication
 networks. PNAS 104(18), 2007 (overlap).
 
@@ -60,13 +63,17 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from experiments.study import Study
+from simulator.analysis.stats import spearman_ci
 from simulator.engine.run import run_cascades
 from simulator.network.ties import TieModel
 from simulator.rng import replicate_keys, stream
-from simulator.runs.build import build_model, build_network, build_population
+from simulator.runs.build import (
+    build_model,
+    build_network,
+    build_population,
+    resolve_data_path,
+)
 from simulator.runs.config import Config, ExperimentConfig, FileNetworkConfig
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -81,7 +88,8 @@ class KloutVsActionConfig(ExperimentConfig):
     conversion_rates: list[float] = field(default_factory=lambda: [0.05, 0.2, 0.6])
     tie_exponents: list[float] = field(default_factory=lambda: [0.0, 1.0, 2.0, 4.0])
     threshold: float = 0.3  # report where the correlation falls below this
-    real_path: str | None = "../shared/data/facebook_ego_combined/facebook_combined.txt"
+    # the real network, found by the data-path rule (simulator.runs.build); null: none
+    real_path: str | None = "facebook_ego_combined/facebook_combined.txt"
 
     def __post_init__(self):
         super().__post_init__()
@@ -99,6 +107,8 @@ class KloutVsActionConfig(ExperimentConfig):
             raise ValueError(f"tie_exponents must be >= 0, got {list(self.tie_exponents)}")
         if not -1.0 < self.threshold < 1.0:
             raise ValueError(f"threshold must be in (-1, 1), got {self.threshold}")
+        if self.real_path is not None and not str(self.real_path).strip():
+            raise ValueError("real_path must name a network file, or be null for none")
 
 
 def single_seed_totals(network, model, agents, runs, keys) -> dict[str, np.ndarray]:
@@ -128,24 +138,6 @@ def klout_like_scores(network, campaign, agents, posts, appeal, keys) -> np.ndar
     return totals["clicks"] + totals["shares"]
 
 
-def spearman_ci(x, y, level: float = 0.95) -> tuple[float, float, float]:
-    """Spearman's rho with the Fisher-z interval, variance 1.06 / (n - 3) (Fieller et al. 1957).
-
-    Examples
-    --------
-    >>> rho, lo, hi = spearman_ci(np.arange(50.0), np.arange(50.0) ** 2)
-    >>> round(rho, 6), bool(lo > 0.99)
-    (1.0, True)
-    """
-    n = len(x)
-    rho = float(stats.spearmanr(x, y).statistic)
-    if not np.isfinite(rho):
-        return float("nan"), float("nan"), float("nan")
-    z = np.arctanh(np.clip(rho, -1 + 1e-12, 1 - 1e-12))
-    half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(1.06 / (n - 3))
-    return rho, float(np.tanh(z - half)), float(np.tanh(z + half))
-
-
 def split_half_reliability(runs: np.ndarray) -> float:
     """Spearman-Brown reliability of the per-agent mean, from odd and even runs."""
     a, b = runs[:, 0::2].mean(axis=1), runs[:, 1::2].mean(axis=1)
@@ -153,19 +145,16 @@ def split_half_reliability(runs: np.ndarray) -> float:
     return 2 * r / (1 + r) if np.isfinite(r) and r > -1 else float("nan")
 
 
-def _world(cfg: Config, which: str):
-    exp = cfg.experiment
+def _world(cfg: Config, which: str, real_file: Path | None):
     if which == "synthetic":
         return build_network(cfg.network, cfg.seed)
-    path = Path(exp.real_path)
-    path = path if path.is_absolute() else REPO / path
-    real = FileNetworkConfig(path=str(path), directed=False, ties=TieModel(kind="overlap"))
+    real = FileNetworkConfig(path=str(real_file), directed=False, ties=TieModel(kind="overlap"))
     return build_network(real, cfg.seed)
 
 
-def _study_world(cfg, which):
+def _study_world(cfg, which, real_file=None):
     exp = cfg.experiment
-    network = _world(cfg, which)
+    network = _world(cfg, which, real_file)
     population = build_population(cfg.population, network, cfg.seed)
     base = build_model(cfg.campaign, population)
     eligible = np.flatnonzero(network.out_degree() > 0)
@@ -269,9 +258,13 @@ def run(cfg: Config, outdir) -> dict:
     if cfg.campaign.kind != "funnel":
         raise ValueError("klout_vs_action needs the campaign funnel: campaign=funnel")
     worlds = ["synthetic"] + ([] if exp.real_path is None else ["real"])
+    # found before the synthetic world runs, so a wrong path fails at once
+    real_file = None
+    if exp.real_path is not None:
+        real_file = resolve_data_path("experiment.real_path", exp.real_path)
     frames, summaries, network = [], [], None
     for which in worlds:
-        net, rows, summary = _study_world(cfg, which)
+        net, rows, summary = _study_world(cfg, which, real_file)
         network = network or net
         frames.append(rows.assign(network_name=net.name))
         summaries.append(summary.assign(network_name=net.name))

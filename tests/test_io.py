@@ -8,7 +8,6 @@ tests that need it are skipped when it is absent.
 from __future__ import annotations
 
 import gzip
-import os
 from pathlib import Path
 
 import networkx as nx
@@ -27,10 +26,9 @@ from simulator.network.io import (
     write_graphml,
 )
 from simulator.network.io_graph import graph_to_network, read_graphml_etree
+from simulator.runs.build import data_dir
 
-DATA = Path(
-    os.environ.get("CAMPAIGN_SIM_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
-)
+DATA = data_dir()  # the data folder of the data-path rule (simulator.runs.build)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from experiments.klout_vs_action import (
     klout_like_scores,
     run,
     single_seed_totals,
-    spearman_ci,
 )
 from simulator import Campaign
+from simulator.errors import NetworkFileError
 from simulator.network import generators as gen
 from simulator.network.ties import TieModel, apply_tie_model
 from simulator.population import Population, PopulationSpec
@@ -45,20 +45,6 @@ def test_single_seed_totals_pair_agents_by_keys(world):
     assert np.array_equal(one["conversions_runs"][0], two["conversions_runs"][1])
 
 
-def test_spearman_interval_covers_at_the_nominal_rate():
-    """Fisher-Fieller interval of rho: coverage within 4 SE of 95% over 400 samples."""
-    rng = np.random.default_rng(8)
-    cov = np.array([[1.0, 0.5], [0.5, 1.0]])
-    true = 6 / np.pi * np.arcsin(0.5 / 2)  # Spearman's rho of a binormal with r = 0.5
-    hits = 0
-    for _ in range(400):
-        x, y = rng.multivariate_normal([0, 0], cov, size=80).T
-        _, lo, hi = spearman_ci(x, y)
-        hits += lo <= true <= hi
-    se = np.sqrt(0.95 * 0.05 / 400)
-    assert abs(hits / 400 - 0.95) < 4 * se
-
-
 def test_costly_action_decouples_score_from_influence(tmp_path):
     cfg = small_config(
         network=HolmeKimConfig(n=1000, m=4, ties=TieModel(kind="beta", a=2.0, b=3.0)),
@@ -80,8 +66,50 @@ def test_costly_action_decouples_score_from_influence(tmp_path):
     assert (tmp_path / "results.parquet").exists() and (tmp_path / "summary.csv").exists()
 
 
+def _tiny(real_path, n=300):
+    return small_config(
+        network=HolmeKimConfig(n=n, m=3, ties=TieModel(kind="beta", a=2.0, b=3.0)),
+        campaign=FunnelConfig(appeal=0.4),
+        experiment=KloutVsActionConfig(
+            agents=20,
+            replicates=4,
+            history_posts=2,
+            conversion_rates=[0.5],
+            tie_exponents=[0.0],
+            real_path=real_path,
+            figures=False,
+        ),
+    )
+
+
+def test_real_network_found_by_the_data_path_rule(tmp_path, monkeypatch):
+    """A relative experiment.real_path is found in $CAMPAIGN_SIM_DATA (the rule of
+    simulator.runs.build), whatever the working directory."""
+    data = tmp_path / "data"
+    (data / "toy").mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    lines = {tuple(sorted(p)) for p in rng.integers(0, 120, size=(500, 2)) if p[0] != p[1]}
+    (data / "toy" / "edges.txt").write_text("".join(f"{a} {b}\n" for a, b in lines))
+    monkeypatch.setenv("CAMPAIGN_SIM_DATA", str(data))
+    monkeypatch.chdir(tmp_path)
+    out = run(_tiny("toy/edges.txt"), tmp_path / "run")
+    assert out["summary"]["network"].tolist() == ["synthetic", "real"]
+    assert set(out["rows"].loc[out["rows"]["arm"] == "real", "network_name"]) == {"edges"}
+
+
+def test_missing_real_network_fails_before_the_synthetic_world(tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMPAIGN_SIM_DATA", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    # n=10**6 would take minutes to build: the path is checked first
+    with pytest.raises(NetworkFileError, match=r"^experiment\.real_path: nope\.txt: no such file"):
+        run(_tiny("nope.txt", n=10**6), tmp_path / "run")
+    assert not (tmp_path / "run" / "results.parquet").exists()
+
+
 def test_bad_settings_are_named():
     with pytest.raises(ValueError, match="tie_exponents must be >= 0"):
         KloutVsActionConfig(tie_exponents=[-1.0])
     with pytest.raises(ValueError, match="agents must be an integer >= 2"):
         KloutVsActionConfig(agents=1)
+    with pytest.raises(ValueError, match="real_path must name a network file"):
+        KloutVsActionConfig(real_path=" ")
