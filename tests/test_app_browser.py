@@ -131,15 +131,16 @@ def wait_for_step(page, number: int) -> None:
     page.get_by_text(f"Step: {number}", exact=True).wait_for()
 
 
-def picture(page, name: str) -> bytes:
-    """A screenshot of one panel's image (``name``: network, funnel, amount).
+def picture(page, name: str, view: str = "campaign") -> bytes:
+    """A screenshot of one panel's image (``name``: network, funnel, amount in
+    the campaign view; network, clicks, cuts in the contest view).
 
     Solara replaces an image when it redraws it, so a screenshot that finds
     its element gone is taken again (within the wait limit).
     """
     from playwright.sync_api import Error
 
-    image = page.locator(f".campaign-{name} img")
+    image = page.locator(f".{view}-{name} img")
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     while True:
         try:
@@ -151,11 +152,11 @@ def picture(page, name: str) -> bytes:
             page.wait_for_timeout(250)
 
 
-def changed(page, name: str, before: bytes) -> bytes:
+def changed(page, name: str, before: bytes, view: str = "campaign") -> bytes:
     """Wait (bounded) until the panel's image differs from ``before``; return it."""
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     while True:
-        now = picture(page, name)
+        now = picture(page, name, view)
         if now != before or time.monotonic() > deadline:
             return now
         page.wait_for_timeout(250)
@@ -196,5 +197,63 @@ def test_reset_step_three_times_then_another_seeding(page, tmp_path):
     reset(page)
     assert changed(page, "network", top_degree) != top_degree, "same picture after reseeding"
     assert "random seeding" in page.locator(".campaign-ties").inner_text()
+    assert page.errors == [], page.errors
+    assert page.outside == [], f"requests beyond the app's server: {page.outside}"
+
+
+def gamer_pixels(png: bytes) -> int:
+    """Pixels of the gamers' mark colour (:data:`app.picture.GAMER`) in an image."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from app.picture import GAMER
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+    target = np.array([int(GAMER[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(rgb - target).max(axis=2) <= 12).sum())
+
+
+def text_changed(page, selector: str, before: str) -> str:
+    """Wait (bounded) until the element's text differs from ``before``; return it."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        now = page.locator(selector).inner_text()
+        if now != before or time.monotonic() > deadline:
+            return now
+        page.wait_for_timeout(250)
+
+
+def test_contest_mode_marks_gamers_and_ranks_by_the_rule(page, tmp_path):
+    reset(page)
+    assert gamer_pixels(picture(page, "network")) == 0  # a campaign has no gamers
+    choose(page, "Mode", "contest")
+    page.locator(".contest-network img").wait_for()
+    reset(page)  # a session starts from Reset
+    network0, clicks0 = picture(page, "network", "contest"), picture(page, "clicks", "contest")
+    board = ".contest-leaderboard-table"
+    board0 = page.locator(board).inner_text()
+    for number in (1, 2, 3, 4):
+        page.get_by_role("button", name="Step").click()
+        wait_for_step(page, number)
+    network4 = changed(page, "network", network0, "contest")
+    assert network4 != network0, "contest picture did not change"
+    assert changed(page, "clicks", clicks0, "contest") != clicks0, "clicks chart did not change"
+    assert gamer_pixels(network4) > 0, "no gamer marked in the contest picture"
+    # the leaderboard: the 2010 rule first, on the record of steps 0-3
+    naive = text_changed(page, board, board0)
+    assert naive != board0 and "naive_clicks" in naive
+    assert "\u25c6" in naive  # gamers' rows are marked
+    assert "public record of steps 0-3" in page.locator(".contest-leaderboard").inner_text()
+    page.screenshot(path=str(tmp_path / "contest_naive.png"))
+
+    choose(page, "Scoring rule", "trusted_voluntary")  # applies at once, no Reset
+    designed = text_changed(page, board, naive)
+    assert designed != naive and "trusted_voluntary" in designed
+    assert step_counter(page) == "Step: 4"  # the same contest, ranked again
+    strategies = ("honest", "enthusiast", "spammer", "deceiver", "sybil", "ring", "manipulator")
+    assert any(name in designed for name in strategies)  # each player's strategy shown
+    page.screenshot(path=str(tmp_path / "contest_designed.png"))
     assert page.errors == [], page.errors
     assert page.outside == [], f"requests beyond the app's server: {page.outside}"
