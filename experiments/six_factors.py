@@ -6,7 +6,9 @@ and bandwidth, the content's relevance to the target (``interest``), timing
 (the target's daily activity curve and time zone against the hour the seed
 posts, ``campaign.start_hour``), channel alignment (the arc's layer against
 ``campaign.channel``) and the target's confidence (trust). Each candidate
-seed ``u`` gets one number per factor (:func:`factor_table`):
+seed ``u`` gets one number per factor (:func:`factor_table`, which is
+:func:`simulator.seeding.social.six_factor_table`, the one definition the
+``six_factor`` seeding strategy ranks by):
 
 =============  =============================================================
 credibility    ``credibility[u] * expertise[u, topic]``
@@ -68,9 +70,14 @@ from simulator.rng import replicate_keys
 from simulator.runs.build import build_model, build_network, build_population
 from simulator.runs.config import Config, ExperimentConfig
 from simulator.seeding.arms import seeds_for_arm
-from simulator.seeding.common import ranked
+from simulator.seeding.social import (
+    SIX_FACTORS,
+    six_factor_seeds,
+    six_factor_strategy,
+    six_factor_table,
+)
 
-FACTORS = ("credibility", "bandwidth", "relevance", "timing", "channel", "confidence")
+FACTORS = SIX_FACTORS
 METRICS = ["reach", *FUNNEL_TOTALS]
 BASE = "six_factor"
 
@@ -98,27 +105,11 @@ class SixFactorsConfig(ExperimentConfig):
                 )
 
 
-def window_online(population, start_hour: int, window: int) -> np.ndarray:
-    """Each agent's chance to be online at least once in ``window`` steps from ``start_hour``.
-
-    Examples
-    --------
-    >>> from simulator.population import Population
-    >>> pop = Population(trust=[1.0], reciprocity=[0.5], bandwidth=[0.3], activity=[0.5],
-    ...                  credibility=[0.5], interest=[0.5], owed_to_originator=[0], favours=[])
-    >>> window_online(pop, 0, 2).tolist()
-    [0.75]
-    """
-    stay = np.ones(population.n)
-    for d in range(window):
-        stay *= 1.0 - population.online_chance(start_hour + d)
-    return 1.0 - stay
-
-
 def factor_table(network, population, campaign) -> pd.DataFrame:
     """The six factors of every node as a sender of ``campaign`` (one row per node).
 
-    Means over followers are 0 for a node without followers.
+    The one definition, :func:`simulator.seeding.social.six_factor_table`,
+    which the ``six_factor`` seeding strategy also ranks by.
 
     Examples
     --------
@@ -131,62 +122,35 @@ def factor_table(network, population, campaign) -> pd.DataFrame:
     >>> factor_table(net, pop, Campaign()).loc[0].round(2).tolist()
     [0.4, 1.0, 0.4, 1.0, 1.0, 0.75]
     """
-    n, src, dst = network.n, network.sources(), network.indices
-    followers = np.maximum(network.out_degree(), 1)
-
-    def follower_mean(per_arc):
-        return np.bincount(src, weights=per_arc, minlength=n) / followers
-
-    trust0 = population.trust[dst] * (1.0 if network.trust is None else network.trust)
-    fit = np.ones(network.m)
-    if campaign.channel is not None:
-        fits = network.layer == network.layer_names.index(campaign.channel)
-        fit = np.where(fits, 1.0, campaign.channel_mismatch)
-    online = window_online(
-        population, campaign.start_hour, min(campaign.attention_window, campaign.steps)
-    )
     return pd.DataFrame(
-        {
-            "credibility": population.domain_credibility(campaign.topic),
-            "bandwidth": population.bandwidth * network.out_degree(),
-            "relevance": follower_mean(population.interest[dst, campaign.topic]),
-            "timing": follower_mean(online[dst]),
-            "channel": follower_mean(fit),
-            "confidence": follower_mean(trust0),
-        },
-        index=pd.RangeIndex(n, name="node"),
+        six_factor_table(network, population, campaign),
+        columns=list(FACTORS),
+        index=pd.RangeIndex(network.n, name="node"),
     )
 
 
-def factor_seeds(table: pd.DataFrame, k: int, drop=(), only=None) -> np.ndarray:
-    """The ``k`` best candidates by the product of the factors.
+def factor_seeds(network, table: pd.DataFrame, k: int, drop=(), only=None) -> np.ndarray:
+    """The ``k`` best candidates by the six-factor score (:func:`six_factor_seeds`).
 
     ``drop``: factors replaced by their mean over the candidates (left out);
-    ``only``: rank by this factor alone. Candidates have a follower
-    (``bandwidth`` > 0 or a follower at all); ties go to more followers'
-    bandwidth, then the lower index.
+    ``only``: rank by this factor alone. Candidates have a follower; ties go
+    to more followers, then the lower index.
     """
-    eligible = table["channel"].to_numpy() > 0  # has a follower
-    if only is not None:
-        score = table[only].to_numpy()
-    else:
-        score = np.ones(len(table))
-        for name in FACTORS:
-            if name not in drop:
-                score = score * table[name].to_numpy()
-    return ranked(k, score, table["bandwidth"].to_numpy(), eligible=eligible)
+    return six_factor_seeds(network, table[list(FACTORS)].to_numpy(), k, drop, only)
 
 
-def _arms(table, network, population, exp, seed):
-    arms = {BASE: [factor_seeds(table, exp.k)] * exp.replicates}
+def _arms(table, network, population, campaign, exp, seed):
+    # the seeding strategy itself (the same score as the table's: tests/test_six_factors.py)
+    best = six_factor_strategy(population, campaign=campaign)(network, exp.k, None)
+    arms = {BASE: [best] * exp.replicates}
     for name in exp.baselines:
         arms[name] = seeds_for_arm(
             network, name, exp.k, exp.replicates, seed, population=population
         )
     for f in FACTORS:
-        arms[f"drop_{f}"] = [factor_seeds(table, exp.k, drop=(f,))] * exp.replicates
+        arms[f"drop_{f}"] = [factor_seeds(network, table, exp.k, drop=(f,))] * exp.replicates
     for f in FACTORS:
-        arms[f"only_{f}"] = [factor_seeds(table, exp.k, only=f)] * exp.replicates
+        arms[f"only_{f}"] = [factor_seeds(network, table, exp.k, only=f)] * exp.replicates
     return arms
 
 
@@ -266,7 +230,7 @@ def run(cfg: Config, outdir) -> dict:
     table = factor_table(network, population, model)
     keys = replicate_keys(cfg.seed, exp.replicates)
     frames = []
-    for arm, rows in _arms(table, network, population, exp, cfg.seed).items():
+    for arm, rows in _arms(table, network, population, model, exp, cfg.seed).items():
         res = run_cascades(
             network, np.array(rows), model, exp.replicates, cfg.seed, log=False, keys=keys
         )

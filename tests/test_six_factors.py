@@ -9,13 +9,18 @@ from experiments.six_factors import (
     factor_seeds,
     factor_table,
     run,
-    window_online,
 )
 from simulator import Campaign
 from simulator.distributions import Distribution
 from simulator.network import generators as gen
 from simulator.population import Population, PopulationSpec
 from simulator.runs.config import FollowerConfig, FunnelConfig, small_config
+from simulator.seeding.social import (
+    six_factor_score,
+    six_factor_strategy,
+    six_factor_table,
+    window_online,
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +59,43 @@ def test_factor_table_reads_each_mechanism(world):
     assert np.array_equal(night["relevance"], table["relevance"])
 
 
-def test_dropping_a_factor_is_replacing_it_by_a_constant(world):
+def test_dropping_a_factor_is_replacing_it_by_its_mean(world):
     net, pop = world
     table = factor_table(net, pop, Campaign(topic=1))
-    constant = table.assign(timing=table["timing"].mean())
-    assert np.array_equal(factor_seeds(constant, 10), factor_seeds(table, 10, drop=("timing",)))
-    only = factor_seeds(table, 10, only="bandwidth")
-    dropped_all_but = factor_seeds(table, 10, drop=tuple(f for f in FACTORS if f != "bandwidth"))
+    candidates = net.out_degree() > 0
+    mean = table.assign(timing=table["timing"][candidates].mean())
+    assert np.array_equal(
+        factor_seeds(net, mean, 10), factor_seeds(net, table, 10, drop=("timing",))
+    )
+    assert np.allclose(
+        six_factor_score(mean.to_numpy()), six_factor_score(table.to_numpy(), drop=("timing",))
+    )
+    only = factor_seeds(net, table, 10, only="bandwidth")
+    dropped_all_but = factor_seeds(
+        net, table, 10, drop=tuple(f for f in FACTORS if f != "bandwidth")
+    )
     assert np.array_equal(only, dropped_all_but)
+    with pytest.raises(ValueError, match="unknown factor 'reach'"):
+        six_factor_score(table.to_numpy(), drop=("reach",))
+
+
+@pytest.mark.parametrize("start_hour", [2, 9])
+def test_the_study_scores_with_the_seeding_strategy(world, start_hour):
+    """One six-factor score: the study's table and the strategy rank by the same numbers."""
+    net, pop = world
+    camp = Campaign(topic=1, channel="community", channel_mismatch=0.3, start_hour=start_hour)
+    study = factor_table(net, pop, camp)
+    assert np.array_equal(study.to_numpy(), six_factor_table(net, pop, camp))
+    strategy = six_factor_strategy(pop, campaign=camp)(net, 15, np.random.default_rng(0))
+    assert np.array_equal(strategy, factor_seeds(net, study, 15))
+    score = six_factor_score(study.to_numpy())
+    expected = np.prod(study.to_numpy(), axis=1)
+    assert np.allclose(score, expected)
+    # without a campaign, the strategy's topic and the Campaign defaults
+    assert np.array_equal(
+        six_factor_strategy(pop, 1)(net, 15, None),
+        factor_seeds(net, factor_table(net, pop, Campaign(topic=1)), 15),
+    )
 
 
 def test_study_end_to_end_paired_and_reproducible(tmp_path):
