@@ -8,6 +8,13 @@ layer code (-1 for seeds or networks without layers). Engines only append
 events; metrics (:mod:`simulator.analysis.metrics`) are pure functions of the log, so
 they never depend on which engine ran.
 
+A log of many campaigns spreading at once (the influence contest,
+:mod:`simulator.contest`) also carries ``link``: the personal link (the
+campaign) each event belongs to, ``0 .. links - 1``. Single-campaign logs
+have ``link = None``. :meth:`CascadeLog.by_link` makes every (replicate,
+link) pair a replicate of its own, so every metric works per link without a
+per-link variant: ``reach(log.by_link()).reshape(log.replicates, log.links)``.
+
 Examples
 --------
 >>> import numpy as np
@@ -74,12 +81,39 @@ class CascadeLog:
     amount: np.ndarray
     replicates: int
     layer_names: tuple[str, ...] = field(default=())
+    #: Per event, the link (campaign) it belongs to (int32), or None: one campaign.
+    link: np.ndarray | None = None
+    #: Number of links (``link`` values lie in ``[0, links)``); 0 without ``link``.
+    links: int = 0
+
+    def __post_init__(self):
+        if self.link is not None:
+            self.link = np.asarray(self.link, dtype=np.int32)
+            if self.link.shape != self.node.shape:
+                raise ValueError(f"link: one per event ({self.node.size}), got {self.link.size}")
+            if self.link.size and not 0 <= self.link.min() <= self.link.max() < self.links:
+                raise ValueError(f"link values must lie in [0, links = {self.links})")
 
     @classmethod
     def from_arcs(
-        cls, network, replicate, node, parent, step, action, arc, replicates, amount=None
+        cls,
+        network,
+        replicate,
+        node,
+        parent,
+        step,
+        action,
+        arc,
+        replicates,
+        amount=None,
+        link=None,
+        links=0,
     ) -> CascadeLog:
-        """Build from kernel output, where ``arc`` is the arc index (-1 for seeds)."""
+        """Build from kernel output, where ``arc`` is the arc index (-1 for seeds).
+
+        ``link`` (one per event) and ``links``: the link column of a log of
+        many campaigns (see :meth:`by_link`); None for one campaign.
+        """
         arc = np.asarray(arc, dtype=np.int64)
         via = arc >= 0
         tie = np.full(arc.size, np.nan, dtype=np.float32)
@@ -100,10 +134,49 @@ class CascadeLog:
             else np.asarray(amount, np.float32),
             replicates=int(replicates),
             layer_names=network.layer_names,
+            link=link,
+            links=int(links),
         )
 
     def __len__(self) -> int:
         return self.node.size
+
+    def by_link(self) -> CascadeLog:
+        """The same events with one replicate per (replicate, link) pair.
+
+        Replicate ``r``'s events of link ``l`` become replicate
+        ``r * links + l`` of a log of ``replicates * links`` replicates (and
+        no link column), so any metric of the log, a per-replicate array,
+        reshaped to ``(replicates, links)`` gives the metric per replicate and
+        link. Cascade trees are built per link: a person reached by two links
+        sits in both trees.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> ev = lambda *v: np.array(v)
+        >>> log = CascadeLog(ev(0, 0, 0, 0), ev(0, 1, 2, 3), ev(-1, 0, -1, 2), ev(0, 1, 0, 1),
+        ...                  ev(0, 1, 0, 1), ev(*[np.nan] * 4), ev(-1, -1, -1, -1),
+        ...                  np.zeros(4), replicates=1, link=ev(0, 0, 1, 1), links=3)
+        >>> flat = log.by_link()
+        >>> flat.replicates, flat.counts("activate").reshape(1, 3).tolist()
+        (3, [[1, 1, 0]])
+        """
+        if self.link is None:
+            raise ValueError("this log has no link column (one campaign): nothing to split")
+        replicate = self.replicate.astype(np.int64) * self.links + self.link
+        return CascadeLog(
+            replicate=replicate,
+            node=self.node,
+            parent=self.parent,
+            step=self.step,
+            action=self.action,
+            tie=self.tie,
+            layer=self.layer,
+            amount=self.amount,
+            replicates=self.replicates * self.links,
+            layer_names=self.layer_names,
+        )
 
     def counts(self, action: str) -> np.ndarray:
         """Number of events of ``action`` per replicate (length ``replicates``)."""
@@ -133,5 +206,6 @@ class CascadeLog:
                 "tie": self.tie,
                 "layer": layer_names[self.layer],  # -1 (no layer) maps to ""
                 "amount": self.amount,
+                **({} if self.link is None else {"link": self.link}),
             }
         )

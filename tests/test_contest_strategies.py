@@ -118,3 +118,51 @@ def test_more_players_than_people_is_an_error():
 
     with pytest.raises(ValueError, match=r"^players = 301 exceeds the 300 people"):
         Contest(NET, None, ContestSettings(players=301), seed=0)
+
+
+@pytest.mark.parametrize("name", sorted(STRATEGIES))
+def test_plans_that_do_not_draw_need_no_generator(name):
+    strategy, ctx = make_strategy(name), context(name)
+    if strategy.draws:
+        return
+    a, b = strategy.plan(ctx, None), strategy.plan(ctx, np.random.default_rng(1))
+    for field in vars(a):
+        assert np.array_equal(getattr(a, field), getattr(b, field)), field
+
+
+def test_strangers_are_keyed_per_post():
+    """A post's strangers depend only on (key, player, link, step, copy): posting more
+    often, or naming more strangers, leaves the others' mentions as they were."""
+    ctx = PlanContext(7, 0, NET, STEPS, TOL, key=99)
+    every2 = make_strategy("spammer", interval=2).plan(ctx, None)
+    every4 = make_strategy("spammer", interval=4).plan(ctx, None)
+    more = make_strategy("spammer", interval=4, strangers_per_post=21).plan(ctx, None)
+    per2, per4, per21 = (
+        dict(zip(p.step.tolist(), np.split(p.strangers, p.step.size), strict=True))
+        for p in (every2, every4, more)
+    )
+    for step, ids in per4.items():
+        assert np.array_equal(ids, per2[step])
+        assert set(ids.tolist()) < set(per21[step].tolist())
+    other_key = make_strategy("spammer", interval=4).plan(
+        PlanContext(7, 0, NET, STEPS, TOL, key=100), None
+    )
+    assert not np.array_equal(other_key.strangers, every4.strangers)
+
+
+def test_strangers_are_uniform_over_non_followers():
+    """Each eligible person is mentioned with probability k / eligible: the share of
+    mentions landing on the lower half of the eligible ids is 1/2 within 4 SE."""
+    from simulator.contest.strategies import strangers
+
+    ctx = PlanContext(0, 0, NET, 4000, TOL, key=3)  # node 0: a hub of the BA graph
+    eligible = np.setdiff1d(np.arange(NET.n), np.append(NET.out_neighbors(0), 0))
+    k, posts = 10, 4000
+    ids = np.concatenate(strangers(ctx, np.arange(posts), k))
+    assert np.isin(ids, eligible).all()
+    low = np.isin(ids, eligible[: eligible.size // 2]).mean()
+    p = (eligible.size // 2) / eligible.size
+    se = np.sqrt(p * (1 - p) / ids.size)  # draws within a post are without replacement:
+    assert abs(low - p) < 4 * se  # their covariance is negative, so this SE is conservative
+    everyone = strangers(ctx, [0], NET.n)[0]  # asking for more than exist gives all of them
+    assert np.array_equal(everyone, eligible)

@@ -7,7 +7,11 @@ changing one does not move the others:
 - ``contest.players``: which people are players (``placement``);
 - ``contest.assignment``: which player gets which strategy (``mix``);
 - ``contest.plans``, player ``i``: player ``i``'s own plan (so switching one
-  player's strategy leaves every other plan as it was).
+  player's strategy leaves every other plan as it was), made only for
+  strategies that draw (``Strategy.draws``);
+- ``contest.strangers``: the counter key of the strangers a post mentions
+  (:func:`~simulator.contest.strategies.strangers`: keyed by post, so adding
+  a post or a player changes no other post's strangers).
 
 Each person's attention budget (posts read per step) is
 ``floor(population.attention)`` (:class:`~simulator.population.Population`
@@ -35,18 +39,34 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numba
 import numpy as np
 import pandas as pd
 
-from simulator.contest.kernel import EVENT_COLUMNS, LINK_COLUMNS, contest_events, contest_summary
+from simulator.analysis.metrics import replicate_table
+from simulator.cascade_log import ACTION_CODE, CascadeLog
+from simulator.contest.kernel import (
+    ACTIONS,
+    EVENT_COLUMNS,
+    LINK_COLUMNS,
+    contest_events,
+    contest_summary,
+)
 from simulator.contest.settings import ContestSettings
 from simulator.contest.strategies import Plan, PlanContext, Strategy, make_strategy
 from simulator.population import Population
 from simulator.rng import replicate_keys, stream
 
-__all__ = ["Contest", "ContestRun", "contest_keys", "attention_budget"]
+__all__ = [
+    "Contest",
+    "ContestRun",
+    "LOG_ACTIONS",
+    "attention_budget",
+    "cascade_log",
+    "contest_keys",
+]
 
 
 def contest_keys(seed: int, replicates: int, purpose: str = "scored") -> np.ndarray:
@@ -98,14 +118,99 @@ def _assign(settings: ContestSettings, rng: np.random.Generator) -> list[str]:
     return [str(x) for x in labels[rng.permutation(settings.players)]]
 
 
+#: Contest actions that are cascade events, and their :class:`CascadeLog` action: a
+#: player's (or ring partner's) post starts the link's cascade, so it is a seed.
+#: Unfollows and reports are trust events, not cascade events: they stay in
+#: ``ContestRun.events`` and the public record.
+LOG_ACTIONS = {
+    "post": "seed",
+    "impression": "impression",
+    "click": "click",
+    "share": "share",
+    "convert": "convert",
+}
+
+
+def cascade_log(events: pd.DataFrame, network, replicates: int, links: int) -> CascadeLog:
+    """The cascade events of a contest's event table as a :class:`CascadeLog` with links.
+
+    Posts become ``seed`` events (parent -1), the crowd's reads, clicks,
+    reshares and conversions keep their names; ``parent`` is the account
+    whose post was read or clicked, ``tie`` and ``layer`` those of the arc it
+    travelled (NaN / -1 for posts, mentions of strangers and planned clicks).
+    Fake accounts keep their ids ``>= network.n``.
+    """
+    code = np.full(len(ACTIONS), -1, np.int8)
+    for name, action in LOG_ACTIONS.items():
+        code[ACTIONS.index(name)] = ACTION_CODE[action]
+    action = code[events["action"].to_numpy()]
+    keep = action >= 0
+    col = {c: events[c].to_numpy()[keep] for c in ("replicate", "node", "parent", "step", "arc")}
+    return CascadeLog.from_arcs(
+        network, col["replicate"], col["node"], col["parent"], col["step"], action[keep],
+        col["arc"], replicates, link=events["link"].to_numpy()[keep], links=links,
+    )  # fmt: skip
+
+
+def _copies(plan: Plan) -> np.ndarray:
+    """Per post, 1 + the number of earlier posts (in plan order) with the same
+    (poster, link, step): the post's copy number (0 is a crowd reshare)."""
+    order = np.lexsort((np.arange(plan.step.size), plan.step, plan.link, plan.poster))
+    keys = np.column_stack([plan.poster, plan.link, plan.step])[order]
+    new = np.ones(order.size, bool)
+    new[1:] = (keys[1:] != keys[:-1]).any(axis=1)
+    start = np.maximum.accumulate(np.where(new, np.arange(order.size), 0))
+    copy = np.empty(order.size, np.int64)
+    copy[order] = np.arange(order.size) - start + 1
+    return copy
+
+
 @dataclass(eq=False)
 class ContestRun:
-    """Kernel output: per-link totals ``(R, P, LINK_COLUMNS)`` and the events."""
+    """Kernel output: per-link totals ``(R, P, LINK_COLUMNS)`` and the events.
+
+    ``events`` (``record >= 1``) is the contest's own table, hidden flags
+    included; :attr:`log` holds its cascade events as a
+    :class:`~simulator.cascade_log.CascadeLog` with a ``link`` column, which
+    every metric of :mod:`simulator.analysis.metrics` reads, per link through
+    :meth:`~simulator.cascade_log.CascadeLog.by_link` (see :meth:`link_metrics`).
+    """
 
     contest: Contest
     keys: np.ndarray
     totals: np.ndarray
     events: pd.DataFrame | None
+
+    @cached_property
+    def log(self) -> CascadeLog:
+        """The cascade events as a :class:`CascadeLog` with links (needs ``record >= 1``).
+
+        Impressions are in it only with ``record=2``; with ``record=1`` the
+        reach it implies counts only the posters.
+        """
+        if self.events is None:
+            raise ValueError("run has no events: run the contest with record=1 or 2")
+        return cascade_log(
+            self.events, self.contest.network, self.keys.size, self.contest.players.size
+        )
+
+    def link_metrics(self, tie_threshold: float | None = None) -> pd.DataFrame:
+        """One row per replicate x link: the log's metrics per link, credited to its player.
+
+        The columns of :func:`~simulator.analysis.metrics.replicate_table`
+        (reach, impressions, clicks, shares, conversions, depth, ...) computed
+        on ``log.by_link()``, with ``replicate``, ``link``, ``player`` and
+        ``strategy``. Reach counts the link's posters (seeds) and every
+        person who read it (``record=2``).
+        """
+        table = replicate_table(self.log.by_link(), tie_threshold=tie_threshold)
+        r, p = self.keys.size, self.contest.players.size
+        flat = table.pop("replicate").to_numpy()
+        table.insert(0, "replicate", flat // p)
+        table.insert(1, "link", flat % p)
+        table.insert(2, "player", np.tile(self.contest.players, r))
+        table.insert(3, "strategy", np.tile(self.contest.strategy_names, r))
+        return table
 
     def per_link(self) -> pd.DataFrame:
         """One row per replicate x player: its node, link, strategy and totals."""
@@ -169,7 +274,8 @@ class Contest:
         self.players = np.asarray(players, np.int64)
         if strategies is None:
             names = _assign(settings, stream(seed, "contest.assignment"))
-            strategies = [settings.strategy(name) for name in names]
+            made = {name: settings.strategy(name) for name in set(names)}  # frozen: shared
+            strategies = [made[name] for name in names]
         if len(strategies) != self.players.size:
             raise ValueError(f"strategies: one per player ({self.players.size})")
         self.strategies: list[Strategy] = list(strategies)
@@ -235,31 +341,23 @@ class Contest:
     def _build_plans(self):
         n, s = self.network.n, self.settings
         rings = self._rings()
-        fake_base = n
-        self.fake_owner = []  # link index of each fake account n, n + 1, ...
+        key = int(contest_keys(self.seed, 1, "strangers")[0])
+        n_fakes = np.array([st.n_fakes for st in self.strategies], np.int64)
+        fake_base = n + np.concatenate([[0], np.cumsum(n_fakes)])
+        self.fake_owner = np.repeat(np.arange(n_fakes.size), n_fakes).tolist()
         plans: list[Plan] = []
         for i, strategy in enumerate(self.strategies):
-            fakes = tuple(range(fake_base, fake_base + strategy.n_fakes))
-            fake_base += strategy.n_fakes
-            self.fake_owner += [i] * strategy.n_fakes
             ctx = PlanContext(
                 int(self.players[i]), i, self.network, s.steps, s.fatigue_tolerance,
-                rings.get(i, ()), fakes,
+                rings.get(i, ()), tuple(range(fake_base[i], fake_base[i + 1])), key,
             )  # fmt: skip
-            plans.append(strategy.plan(ctx, stream(self.seed, "contest.plans", i)))
-        self.accounts = fake_base
-        plan = plans[0]
-        for other in plans[1:]:
-            plan = plan + other
-        self.plan = plan
-        seen: dict[tuple[int, int, int], int] = {}
-        copy = np.empty(plan.step.size, np.int64)
-        triples = zip(plan.poster.tolist(), plan.link.tolist(), plan.step.tolist(), strict=True)
-        for q, key in enumerate(triples):
-            copy[q] = seen[key] = seen.get(key, 0) + 1  # 0 is a crowd reshare
+            rng = stream(self.seed, "contest.plans", i) if strategy.draws else None
+            plans.append(strategy.plan(ctx, rng))
+        self.accounts = int(fake_base[-1])
+        self.plan = plan = Plan.concat(plans)
         hi = np.cumsum(plan.to_strangers)
         self._posts = np.column_stack(
-            [plan.step, plan.poster, plan.link, copy, plan.deceptive, plan.pressure,
+            [plan.step, plan.poster, plan.link, _copies(plan), plan.deceptive, plan.pressure,
              hi - plan.to_strangers, hi]
         ).astype(np.int64)  # fmt: skip
         order = np.argsort(plan.click_step, kind="stable")

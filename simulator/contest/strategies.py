@@ -45,8 +45,10 @@ from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 import numpy as np
+from numba import njit
 
 from simulator import checks
+from simulator.engine.counter_rng import GOLDEN, STEP_STRIDE, mix64, uniform
 
 __all__ = [
     "STRATEGIES",
@@ -55,6 +57,7 @@ __all__ = [
     "PlanContext",
     "Strategy",
     "make_strategy",
+    "strangers",
     "Honest",
     "Enthusiast",
     "Spammer",
@@ -74,7 +77,9 @@ class PlanContext:
 
     ``partners`` are the ``(node, link)`` pairs of the other members of the
     player's ring (empty unless it colludes); ``fakes`` the node ids of the
-    fake accounts the contest created for it (``Strategy.n_fakes`` of them).
+    fake accounts the contest created for it (``Strategy.n_fakes`` of them);
+    ``key`` the contest's counter key for choosing strangers
+    (:func:`strangers`; stream ``contest.strangers`` of the root seed).
     """
 
     player: int
@@ -84,6 +89,7 @@ class PlanContext:
     tolerance: int
     partners: tuple[tuple[int, int], ...] = ()
     fakes: tuple[int, ...] = ()
+    key: int = 0
 
 
 @dataclass
@@ -119,24 +125,26 @@ class Plan:
         """Posts at ``steps``; ``strangers``: one id array per post (empty: followers)."""
         steps = np.asarray(steps, np.int64).ravel()
         k = steps.size
-        lists = [np.asarray(s, np.int64) for s in strangers] or [np.empty(0, np.int64)] * k
+        lists = [np.asarray(s, np.int64) for s in strangers]
         return cls(
             step=steps,
-            poster=np.broadcast_to(np.asarray(poster, np.int64), k).copy(),
-            link=np.broadcast_to(np.asarray(link, np.int64), k).copy(),
+            poster=np.full(k, poster, np.int64),
+            link=np.full(k, link, np.int64),
             deceptive=np.full(k, bool(deceptive)),
             pressure=np.full(k, bool(pressure)),
             boost=np.full(k, float(boost)),
-            to_strangers=np.array([s.size for s in lists], np.int64),
-            strangers=np.concatenate(lists) if k else np.empty(0, np.int64),
+            to_strangers=np.array([s.size for s in lists] or np.zeros(k), np.int64),
+            strangers=np.concatenate([np.empty(0, np.int64), *lists]),
         )
 
     def __add__(self, other: Plan) -> Plan:
-        return Plan(
-            **{
-                f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
-                for f in fields(Plan)
-            }
+        return Plan.concat([self, other])
+
+    @classmethod
+    def concat(cls, plans) -> Plan:
+        """The plans one after the other (one copy per column, however many plans)."""
+        return cls(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in plans]) for f in fields(cls)}
         )
 
     def with_clicks(self, step, clicker, link, via, fake) -> Plan:
@@ -162,20 +170,63 @@ def _spaced(count: int, interval: int, steps: int, start: int = 0) -> np.ndarray
     return at[at < steps]
 
 
-def _strangers(ctx: PlanContext, k: int, rng: np.random.Generator) -> np.ndarray:
-    """``k`` distinct people the player has no arc to (not itself), uniformly."""
+def strangers(ctx: PlanContext, step, k: int, link=None) -> list[np.ndarray]:
+    """For each post at ``step`` (by ``ctx.player``): ``k`` distinct people it has no arc to.
+
+    Uniform over the people who are neither the player nor its followers (all
+    of them when fewer than ``k``), sorted. Draw ``a`` of the post
+    ``(player, link, step, copy)`` (``copy``: its rank among this call's posts
+    at the same step) is the counter-based uniform number
+    ``(ctx.key, post, a)``, so a post's strangers depend on nothing else:
+    adding a post, a player or a stranger to another post changes none of
+    them, and asking for ``k + 1`` keeps the first ``k`` draws.
+
+    Examples
+    --------
+    >>> from simulator.network import Network
+    >>> net = Network.from_edges([0, 0], [1, 2], n=10)
+    >>> ctx = PlanContext(player=0, link=0, network=net, steps=4, tolerance=3, key=7)
+    >>> a, b = strangers(ctx, [0, 2], 3)
+    >>> bool(set(a.tolist()) & {0, 1, 2}), b.size, strangers(ctx, [2], 3)[0].tolist() == b.tolist()
+    (False, 3, True)
+    """
+    step = np.asarray(step, np.int64).ravel()
+    link = np.full(step.size, ctx.link if link is None else link, np.int64)
+    order = np.lexsort((np.arange(step.size), step))
+    copy = np.empty(step.size, np.int64)
+    ranks = np.arange(step.size) - np.searchsorted(step[order], step[order])
+    copy[order] = ranks
     net = ctx.network
-    own = set(net.indices[net.indptr[ctx.player] : net.indptr[ctx.player + 1]].tolist())
-    own.add(ctx.player)
-    k = min(k, net.n - len(own))
-    out: list[int] = []
-    chosen: set[int] = set()
-    while len(out) < k:  # rejection: followers are a small share of the crowd
-        for v in rng.integers(net.n, size=2 * (k - len(out)) + 4).tolist():
-            if v not in own and v not in chosen and len(out) < k:
-                chosen.add(v)
-                out.append(v)
-    return np.array(sorted(out), np.int64)
+    ids = _choose_strangers(
+        net.indptr, net.indices, net.n, np.uint64(ctx.key), int(ctx.player), link, step, copy,
+        int(checks.integer("strangers", k, 0)),
+    )  # fmt: skip
+    return list(ids)
+
+
+@njit(cache=True)
+def _choose_strangers(indptr, indices, n, key, u, link, step, copy, k):
+    """``k`` strangers of ``u`` per post (rows of the output), by rejection."""
+    row = np.unique(indices[indptr[u] : indptr[u + 1]])  # sorted, distinct
+    k = min(k, n - 1 - np.sum(row != u))
+    out = np.empty((step.size, k), np.int64)
+    for q in range(step.size):
+        c = mix64(np.uint64(u) * GOLDEN + np.uint64(link[q]))
+        c = mix64(mix64(c ^ (np.uint64(step[q]) * STEP_STRIDE)) + np.uint64(copy[q]) * GOLDEN)
+        got, attempt = 0, 0
+        while got < k:  # rejection: followers are a small share of the crowd
+            v = min(int(uniform(key, c + np.uint64(attempt)) * n), n - 1)
+            attempt += 1
+            if v == u:
+                continue
+            h = np.searchsorted(row, v)
+            if h < row.size and row[h] == v:
+                continue
+            if not (out[q, :got] == v).any():
+                out[q, got] = v
+                got += 1
+        out[q] = np.sort(out[q])
+    return out
 
 
 @dataclass(frozen=True)
@@ -189,6 +240,8 @@ class Strategy:
     pressures: ClassVar[bool] = False
     fake_accounts: ClassVar[bool] = False
     colludes: ClassVar[bool] = False
+    #: Whether :meth:`plan` draws from its generator (others get ``rng=None``).
+    draws: ClassVar[bool] = False
 
     def __post_init__(self):
         for f in fields(self):
@@ -266,7 +319,7 @@ class Spammer(Strategy):
 
     def plan(self, ctx, rng):
         at = _spaced(ctx.steps, max(self.interval, 1), ctx.steps)
-        lists = [_strangers(ctx, self.strangers_per_post, rng) for _ in at]
+        lists = strangers(ctx, at, self.strangers_per_post)
         return Plan.posts(at, ctx.player, ctx.link, strangers=lists)
 
 
@@ -304,6 +357,7 @@ class Sybil(Strategy):
 
     name: ClassVar[str] = "sybil"
     fake_accounts: ClassVar[bool] = True
+    draws: ClassVar[bool] = True
     fakes: int = 20
     clicks_per_fake: int = 1
 
