@@ -60,7 +60,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy import stats
 
 from experiments.study import Study
 from simulator.analysis.stats import spearman_ci
@@ -141,7 +140,7 @@ def klout_like_scores(network, campaign, agents, posts, appeal, keys) -> np.ndar
 def split_half_reliability(runs: np.ndarray) -> float:
     """Spearman-Brown reliability of the per-agent mean, from odd and even runs."""
     a, b = runs[:, 0::2].mean(axis=1), runs[:, 1::2].mean(axis=1)
-    r = float(stats.spearmanr(a, b).statistic)
+    r = spearman_ci(a, b)[0]  # NaN, not a warning, when a half is constant (no conversions)
     return 2 * r / (1 + r) if np.isfinite(r) and r > -1 else float("nan")
 
 

@@ -10,6 +10,7 @@ from experiments.klout_vs_action import (
     klout_like_scores,
     run,
     single_seed_totals,
+    split_half_reliability,
 )
 from simulator import Campaign
 from simulator.errors import NetworkFileError
@@ -104,6 +105,20 @@ def test_missing_real_network_fails_before_the_synthetic_world(tmp_path, monkeyp
     with pytest.raises(NetworkFileError, match=r"^experiment\.real_path: nope\.txt: no such file"):
         run(_tiny("nope.txt", n=10**6), tmp_path / "run")
     assert not (tmp_path / "run" / "results.parquet").exists()
+
+
+def test_split_half_reliability():
+    """Spearman-Brown of odd vs even runs; NaN (no warning) when a half is constant."""
+    rng = np.random.default_rng(2)
+    signal = rng.normal(size=(200, 1))
+    runs = signal + rng.normal(size=(200, 40))  # each run: signal + unit noise
+    # each half's mean: signal variance 1, noise 1/20 -> Pearson r = 20/21 between halves;
+    # binormal Spearman 6/pi asin(r/2); Spearman-Brown 2 rho / (1 + rho). SE of rho at
+    # 200 agents (Bonett-Wright) ~0.0085, times d(SB)/d(rho) = 2 / (1 + rho)^2 ~0.53.
+    rho = 6 / np.pi * np.arcsin(20 / 21 / 2)
+    se = np.sqrt((1 + rho**2 / 2) * (1 - rho**2) ** 2 / 197) * 2 / (1 + rho) ** 2
+    assert split_half_reliability(runs) == pytest.approx(2 * rho / (1 + rho), abs=4 * se)
+    assert np.isnan(split_half_reliability(np.zeros((5, 4))))
 
 
 def test_bad_settings_are_named():
