@@ -144,6 +144,14 @@ def _network_info(network) -> dict | None:
     }
 
 
+def _shard_info(conf) -> dict:
+    """What the manifest of a shard records: ``shard`` ("I/N") and its replicates [lo, hi)."""
+    if conf.experiment.shard is None:
+        return {}
+    span = conf.experiment.replicate_range()
+    return {"shard": conf.experiment.shard, "replicates": [span.start, span.stop]}
+
+
 def _already_complete(job: _Sweep, key: str, outdir: Path) -> bool:
     """Skip a sweep job whose results exist (this directory, or linked from another)."""
     if os.environ.get("CAMPAIGN_SIM_RERUN"):
@@ -180,8 +188,9 @@ def _app(cfg: DictConfig) -> None:
     outdir = Path(hydra_cfg.runtime.output_dir)
     resolved = OmegaConf.to_container(cfg, resolve=True)
     # The key: what the study reads of the config (seed included), and the code.
-    run = config_run_id(resolved)
-    key = sweep.job_key(run, code_version())
+    run = config_run_id(resolved)  # a shard's run id is its whole run's
+    shard = conf.experiment.shard
+    key = sweep.job_key(run, code_version(), shard)
     if job is not None:
         job.begin()
         if _already_complete(job, key, outdir):
@@ -224,6 +233,7 @@ def _app(cfg: DictConfig) -> None:
         started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         experiment=conf.experiment.name,
         network=_network_info(network),
+        **_shard_info(conf),
     )
     os.replace(staging_manifest, outdir / sweep.MANIFEST)
     _write_page(outdir)

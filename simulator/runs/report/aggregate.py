@@ -2,14 +2,16 @@
 
 :func:`collect` reads every complete job's ``results.parquet`` with the job's
 parameters as columns and, per parameter combination, the study's own
-``summary.csv`` and ``comparison.csv``; :func:`summary_table` summarises the
-long table again (Student-t intervals) when replicates are pooled across
-jobs or another CI level is asked for.
+``summary.csv`` and ``comparison.csv`` (a run split into shards is merged
+first and read as the whole run, :mod:`~simulator.runs.report.shards`);
+:func:`summary_table` summarises the long table again (Student-t intervals)
+when replicates are pooled across jobs or another CI level is asked for.
 """
 
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ import pandas as pd
 
 from simulator.analysis.stats import t_half_width
 from simulator.runs.report.discover import Job, find_jobs, is_parameter
+from simulator.runs.report.shards import MergedRun, merge_shards
 from simulator.runs.sweep.overrides import parse_override
 
 __all__ = ["SweepData", "collect", "summary_table", "jobs_frame"]
@@ -39,6 +42,8 @@ class SweepData:
     level: float
     expected_known: bool
     ignored: list[Path] = field(default_factory=list)
+    merged: dict[str, MergedRun] = field(default_factory=dict)  # run id -> merged shards
+    workdir: object = field(default=None, repr=False)  # keeps the merged runs' files
 
     @property
     def missing(self) -> list[Job]:
@@ -150,22 +155,36 @@ def collect(
             if key not in params and is_parameter(key):
                 params.append(key)
     swept = [k for k in params if len({j.override(k) for j in jobs}) > 1]
+    # Runs split into shards (experiment.shard): merged first, each read once as a whole
+    # run, in the place of its first shard.
+    workdir = tempfile.TemporaryDirectory(prefix="campaign-report-merged-")
+    merged = merge_shards(jobs, path, Path(workdir.name))
     seen: dict[str, int] = {}
     long_parts, frames, summaries, study_summaries, comparisons = [], [], [], [], []
     for job in jobs:
         if job.state != "complete":
             continue
+        run = merged.get(str(job.run_id)) if job.shard is not None else None
+        if job.shard is not None and (run is None or job is not run.jobs[0]):
+            continue  # read with its run's first shard
         if job.run_id in seen:
-            job.state = "duplicate"
+            for other in run.jobs if run is not None else [job]:
+                other.state = "duplicate"
+            if run is not None:
+                merged.pop(run.run_id)
             continue
+        job_dir = run.dir if run is not None else job.dir
         try:
-            rows, layout, own_summary, own_comparison = _read_job(job.dir)
+            rows, layout, own_summary, own_comparison = _read_job(job_dir)
         except Exception as err:  # noqa: BLE001 - a damaged file: the job is listed, not read
             job.state, job.problem = "damaged", _problem(err)
             continue
         seen[job.run_id] = job.num
         by, from_rows, from_summary = layout
-        label = str(job.dir.relative_to(path)) if job.dir != path else "."
+        if run is not None:
+            label = run.label
+        else:
+            label = str(job.dir.relative_to(path)) if job.dir != path else "."
         values = {k: job.params.get(k) for k in params if k not in rows.columns}
         front = pd.DataFrame({"job": label, "run_id": job.run_id, **values}, index=rows.index)
         rows = pd.concat([front, rows], axis=1)
@@ -212,6 +231,8 @@ def collect(
         level=level,
         expected_known=expected_known,
         ignored=ignored,
+        merged=merged,
+        workdir=workdir,
     )
 
 
@@ -269,5 +290,6 @@ def jobs_frame(data: SweepData) -> pd.DataFrame:
             "run_id": [j.run_id for j in data.jobs],
             "code_version": [j.code_version for j in data.jobs],
             "wall_time_s": [j.wall_time_s for j in data.jobs],
+            "shard": [j.shard or "" for j in data.jobs],
         }
     )

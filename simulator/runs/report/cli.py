@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +53,9 @@ def _write_all(data: SweepData, outdir: Path, figures: bool) -> dict[str, Path]:
     paths = sweep_figures(data, outdir / "figures") if figures else []
     (outdir / "report.md").write_text(report_markdown(data, paths, outdir))  # relative links
     written["report"] = outdir / "report.md"
+    for run_id, run in data.merged.items():  # the whole runs put together from shards
+        shutil.copytree(run.dir, outdir / "runs" / run_id)
+        written[f"run {run_id}"] = outdir / "runs" / run_id
     from simulator.runs.page import write_sweep_page  # here: page imports runs.report
 
     written["html"] = write_sweep_page(data, paths, outdir)  # report.html, self-contained
@@ -107,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"campaign-report: {complete} of {len(data.jobs)} jobs complete, "
         f"{len(data.missing)} missing; {len(data.rows)} rows; report in {written['report']}"
     )
+    if data.merged:
+        shards = sum(len(run.jobs) for run in data.merged.values())
+        print(
+            f"  merged {shards} shards into {len(data.merged)} whole run(s): "
+            f"{out / 'runs'}/RUN_ID/ (the files the unsharded run writes)"
+        )
     if len(data.code_versions) > 1:
         print(f"  warning: {mixed_code_warning(data)}")
     for job in data.missing[:20]:

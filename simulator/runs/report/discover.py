@@ -37,6 +37,8 @@ class Job:
     params: dict = field(default_factory=dict)
     ci_level: float = 0.95
     problem: str | None = None  # why a damaged job cannot be read (one line)
+    shard: str | None = None  # "I/N" for one shard of a run (experiment.shard)
+    config: dict = field(default_factory=dict, repr=False)  # the manifest's resolved config
 
     def override(self, key: str) -> str | None:
         """The text of this job's override of ``key`` (its ``+``/``~`` prefix ignored), or None.
@@ -54,9 +56,18 @@ class Job:
         return None
 
 
+#: Override keys that say how a run is split, not what it computes.
+NOT_PARAMETERS = ("experiment.shard",)
+
+
 def is_parameter(key: str) -> bool:
-    """Whether an override key is a parameter of the run (not Hydra's, not a group path)."""
-    return not key.startswith("hydra") and "/" not in key
+    """Whether an override key is a parameter of the run (not Hydra's, not a group path,
+    not the shard of a run split across jobs).
+
+    >>> is_parameter("campaign.p"), is_parameter("experiment.shard"), is_parameter("hydra.job")
+    (True, False, False)
+    """
+    return not key.startswith("hydra") and "/" not in key and key not in NOT_PARAMETERS
 
 
 def _is_job_dir(path: Path) -> bool:
@@ -190,6 +201,11 @@ def find_jobs(path: Path, skip: Path | None = None) -> tuple[list[Job], bool, li
             if not isinstance(job.run_id, str | None):
                 job.state, job.problem = "damaged", f"{MANIFEST}: run_id is not a string"
             config = data.get("config") if isinstance(data.get("config"), dict) else {}
+            job.config = config
+            shard = data.get("shard")
+            if shard is not None and not isinstance(shard, str):
+                job.state, job.problem = "damaged", f"{MANIFEST}: shard is not a string"
+            job.shard = shard if isinstance(shard, str) else None
             experiment = config.get("experiment") if isinstance(config, dict) else None
             level = experiment.get("ci_level") if isinstance(experiment, dict) else None
             try:

@@ -7,7 +7,8 @@ a sweep *resumable and exact*:
 - A job's **key** (:func:`job_key`) is the run id of its resolved config
   (:func:`simulator.runs.compose.config_run_id`: what its study reads, the
   root seed included; Hydra's own settings, such as the run directory, are
-  not part of it) and the
+  not part of it), its shard (``experiment.shard``, which the run id leaves
+  out so that the shards of a run share it) and the
   :func:`simulator.runs.provenance.code_version` that computed it. Same key = same
   results, whatever the launcher; after a code change every job runs again.
 - A job writes its files into a staging directory ``.partial-*`` inside its
@@ -169,12 +170,16 @@ def staged(job_dir: Path) -> Iterator[Path]:
 
 
 # ----------------------------------------------------------------- resuming
-def job_key(run_id: str, code_version: str | None = None) -> str:
-    """The key of a job: its config's run id and the code version, if known.
+def job_key(run_id: str, code_version: str | None = None, shard: str | None = None) -> str:
+    """The key of a job: its config's run id, its shard if any, and the code version.
 
-    >>> job_key("3f2a", "9c1d")
-    '3f2a-9c1d'
+    The shards of one run share its run id; the key tells them apart.
+
+    >>> job_key("3f2a", "9c1d"), job_key("3f2a", "9c1d", shard="2/3")
+    ('3f2a-9c1d', '3f2a_s2of3-9c1d')
     """
+    if shard:
+        run_id = f"{run_id}_s{str(shard).replace('/', 'of')}"
     return f"{run_id}-{code_version}" if code_version else run_id
 
 
@@ -185,7 +190,7 @@ def _manifest_key(path: Path) -> str | None:
         return None
     if not isinstance(manifest, dict) or "run_id" not in manifest:
         return None
-    return job_key(manifest["run_id"], manifest.get("code_version"))
+    return job_key(manifest["run_id"], manifest.get("code_version"), manifest.get("shard"))
 
 
 def find_completed(sweep_dir: Path, key: str, job_dir: Path) -> Path | None:
