@@ -117,3 +117,39 @@ def test_coverage_of_the_normal_mean_over_40_datasets():
         lo, hi = fit.interval(0)
         hits += lo <= mu <= hi
     assert stats.binomtest(hits, 40, 0.95, alternative="less").pvalue > 1e-3
+
+
+def test_fit_is_the_same_for_any_number_of_workers(tmp_path):
+    """Proposals are simulated by worker processes; the fit does not depend on how many."""
+    prior = Prior(("mu", "log_sd"), (-4.0, 0.1), (4.0, 10.0), log=(False, True))
+
+    def two(theta, rng):
+        x = rng.normal(theta[0], theta[1], 25)
+        return np.array([x.mean(), x.std()])
+
+    obs = np.array([0.7, 1.5])
+    kw = dict(seed=4, particles=60, generations=4, progress=False)
+    one = abc_smc(two, obs, prior, workers=1, **kw)
+    many = abc_smc(two, obs, prior, workers=3, **kw)
+    for key in ("theta", "weights", "summaries", "distances"):
+        assert np.array_equal(getattr(one, key), getattr(many, key)), key
+    assert one.epsilons == many.epsilons and one.simulations == many.simulations
+    # an interrupted fit with one worker resumed with two equals both
+    ck = tmp_path / "ck.npz"
+    abc_smc(two, obs, prior, workers=1, checkpoint=ck, **{**kw, "generations": 2})
+    resumed = abc_smc(two, obs, prior, workers=2, checkpoint=ck, **kw)
+    assert np.array_equal(resumed.theta, one.theta)
+    assert np.array_equal(resumed.weights, one.weights)
+    with pytest.raises(ValueError, match="workers must be"):
+        abc_smc(two, obs, prior, workers=-1, **kw)
+
+
+def test_local_kernels_keep_the_weights_finite_and_positive():
+    """Filippi et al.'s local covariances: each proposal's weight is a finite positive number."""
+    prior = Prior(("mu",), (-4.0,), (4.0,))
+    fit = abc_smc(
+        normal_mean, np.array([0.3]), prior, seed=8, particles=200, generations=4, progress=False
+    )
+    assert np.all(np.isfinite(fit.weights)) and np.all(fit.weights > 0)
+    ess = 1.0 / np.sum(fit.weights**2)
+    assert ess > 0.3 * fit.weights.size  # weights not degenerate

@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ from tqdm.auto import tqdm
 from simulator import checks
 from simulator.rng import stream
 
-__all__ = ["Prior", "SMCResult", "abc_smc", "weighted_quantile"]
+__all__ = ["Prior", "SMCResult", "abc_smc", "available_workers", "weighted_quantile"]
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,7 @@ def abc_smc(
     min_acceptance: float = 0.02,
     checkpoint: str | os.PathLike | None = None,
     progress: bool | None = None,
+    workers: int | None = None,
 ) -> SMCResult:
     """ABC-SMC fit of ``prior`` to ``observed`` summaries (see the module docstring).
 
@@ -237,13 +239,18 @@ def abc_smc(
         checkpoint holds (a different fit raises).
     progress : bool or None
         A progress bar per generation (None: only on a terminal).
+    workers : int or None
+        Processes that simulate proposals in parallel (forked from this one,
+        so ``simulate`` may close over a large model; it should not start
+        threads of its own). None or 0: every available core. The result is
+        the same for any number (proposal ``i`` has its own stream and the
+        first ``particles`` accepted in index order are kept).
     """
     checks.integer("particles", particles, 2)
     checks.integer("generations", generations, 1)
     if not 0.0 < quantile < 1.0:
         raise ValueError(f"quantile must be in (0, 1), got {quantile!r}")
     observed = np.asarray(observed, float)
-    d = prior.dim
     tag = hashlib.sha256(
         json.dumps(
             [
@@ -266,96 +273,93 @@ def abc_smc(
         if str(state["tag"]) != tag:
             raise ValueError(f"checkpoint {path} belongs to another fit; remove it to start over")
 
-    def run_proposal(g, i, propose):
-        rng = stream(seed, "abc", g, i)
-        theta = propose(rng)
-        if theta is None:
-            return None
-        return theta, np.asarray(simulate(theta, rng), float)
-
-    if state is None:  # generation 0: the prior
-        rng0 = stream(seed, "abc.prior")
-        draws = prior.sample(rng0, particles)
-        sims = []
-        for i in tqdm(range(particles), desc="ABC gen 0 (prior)", disable=_off(progress)):
-            sims.append(run_proposal(0, i, lambda rng, t=draws[i]: t)[1])
-        summaries = np.array(sims)
-        mad = np.median(np.abs(summaries - np.median(summaries, axis=0)), axis=0)
-        scale = np.where(mad > 0, mad, np.maximum(np.abs(observed), 1.0)) * 1.4826
-        state = dict(
-            tag=tag,
-            gen=np.array(0),
-            theta=draws,
-            weights=np.full(particles, 1.0 / particles),
-            summaries=summaries,
-            distances=_dist(summaries, observed, scale),
-            scale=scale,
-            epsilons=np.array([np.inf]),
-            acceptance=np.array([1.0]),
-            sims=np.array(particles),
-        )
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _save(path, state)
-    while int(state["gen"]) + 1 < generations and state["acceptance"][-1] >= min_acceptance:
-        g = int(state["gen"]) + 1
-        theta0, w0 = state["theta"], state["weights"]
-        z0 = prior.to_work(theta0)
-        cov = 2.0 * np.atleast_2d(np.cov(z0.T, aweights=w0)) + 1e-12 * np.eye(d)
-        chol = np.linalg.cholesky(cov)
-        inv = np.linalg.inv(cov)
-        # adaptive distance (Prangle 2017): rescale the summaries by the current population's
-        # spread, so a summary already fitted keeps weight as the tolerance shrinks
-        summ = state["summaries"]
-        mad = 1.4826 * np.median(np.abs(summ - np.median(summ, axis=0)), axis=0)
-        state["scale"] = np.where(mad > 0, mad, state["scale"])
-        state["distances"] = _dist(summ, observed, state["scale"])
-        eps = float(weighted_quantile(state["distances"], np.ones(particles), quantile))
-
-        def propose(rng, z0=z0, w0=w0, chol=chol):
-            z = z0[rng.choice(particles, p=w0)] + chol @ rng.standard_normal(d)
-            return prior.from_work(z) if prior.inside(z) else None
-
-        acc_theta, acc_sum, acc_dist = [], [], []
-        attempt, simulated = 0, 0  # proposals drawn (stream index); simulations run
-        bar = tqdm(total=particles, desc=f"ABC gen {g} (eps {eps:.3g})", disable=_off(progress))
-        with bar:
-            while len(acc_theta) < particles:
-                out = run_proposal(g, attempt, propose)
-                attempt += 1
-                if out is None:
-                    continue  # outside the prior's support: prior density 0, not simulated
-                simulated += 1
-                dist = float(_dist(out[1][None, :], observed, state["scale"])[0])
-                if dist <= eps:
-                    acc_theta.append(out[0])
-                    acc_sum.append(out[1])
-                    acc_dist.append(dist)
-                    bar.update(1)
-                if simulated > particles / max(min_acceptance, 1e-3):
-                    break  # acceptance below the floor: stop with the previous generation
-        if len(acc_theta) < particles:
-            state["acceptance"] = np.append(state["acceptance"], len(acc_theta) / simulated)
-            break
-        theta = np.array(acc_theta)
-        z = prior.to_work(theta)
-        diff = z[:, None, :] - z0[None, :, :]
-        kern = np.exp(-0.5 * np.einsum("ijk,kl,ijl->ij", diff, inv, diff))
-        w = 1.0 / (kern @ w0)
-        state = dict(
-            tag=tag,
-            gen=np.array(g),
-            theta=theta,
-            weights=w / w.sum(),
-            summaries=np.array(acc_sum),
-            distances=np.array(acc_dist),
-            scale=state["scale"],
-            epsilons=np.append(state["epsilons"], eps),
-            acceptance=np.append(state["acceptance"], particles / simulated),
-            sims=np.array(int(state["sims"]) + simulated),
-        )
-        if path is not None:
-            _save(path, state)
+    workers = (
+        available_workers() if workers in (None, 0) else checks.integer("workers", workers, 1)
+    )
+    with _Pool(simulate, seed, workers) as pool:
+        if state is None:  # generation 0: the prior
+            draws = prior.sample(stream(seed, "abc.prior"), particles)
+            bar = tqdm(total=particles, desc="ABC gen 0 (prior)", disable=_off(progress))
+            with bar:
+                out = pool.run(0, 0, particles, ("prior", draws), bar)
+            summaries = np.array([o[1] for o in out])
+            mad = np.median(np.abs(summaries - np.median(summaries, axis=0)), axis=0)
+            scale = np.where(mad > 0, mad, np.maximum(np.abs(observed), 1.0)) * 1.4826
+            state = dict(
+                tag=tag,
+                gen=np.array(0),
+                theta=draws,
+                weights=np.full(particles, 1.0 / particles),
+                summaries=summaries,
+                distances=_dist(summaries, observed, scale),
+                scale=scale,
+                epsilons=np.array([np.inf]),
+                acceptance=np.array([1.0]),
+                sims=np.array(particles),
+            )
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _save(path, state)
+        while int(state["gen"]) + 1 < generations and state["acceptance"][-1] >= min_acceptance:
+            g = int(state["gen"]) + 1
+            theta0, w0 = state["theta"], state["weights"]
+            z0 = prior.to_work(theta0)
+            # adaptive distance (Prangle 2017): rescale the summaries by the current population's
+            # spread, so a summary already fitted keeps weight as the tolerance shrinks
+            summ = state["summaries"]
+            mad = 1.4826 * np.median(np.abs(summ - np.median(summ, axis=0)), axis=0)
+            state["scale"] = np.where(mad > 0, mad, state["scale"])
+            state["distances"] = _dist(summ, observed, state["scale"])
+            eps = float(weighted_quantile(state["distances"], np.ones(particles), quantile))
+            kernel = _kernel(z0, w0, state["distances"], eps)
+            budget = particles / max(min_acceptance, 1e-3)  # simulations before giving up
+            acc_theta, acc_sum, acc_dist = [], [], []
+            attempt, simulated = 0, 0  # proposals drawn (stream index); simulations run
+            rate = max(float(state["acceptance"][-1]) * quantile, min_acceptance, 1e-3)
+            bar = tqdm(
+                total=particles, desc=f"ABC gen {g} (eps {eps:.3g})", disable=_off(progress)
+            )
+            with bar:
+                while len(acc_theta) < particles and simulated <= budget:
+                    # a batch of proposals, simulated in parallel, then read in index order:
+                    # the first `particles` accepted ones are the same for any worker count
+                    size = int(np.clip((particles - len(acc_theta)) / rate, 4 * workers, budget))
+                    for theta, summary in pool.run(
+                        g, attempt, attempt + size, ("kernel", prior, kernel), None
+                    ):
+                        attempt += 1
+                        if theta is None:
+                            continue  # outside the prior's support: density 0, not simulated
+                        simulated += 1
+                        dist = float(_dist(summary[None, :], observed, state["scale"])[0])
+                        if dist <= eps:
+                            acc_theta.append(theta)
+                            acc_sum.append(summary)
+                            acc_dist.append(dist)
+                            bar.update(1)
+                            if len(acc_theta) == particles:
+                                break
+                        if simulated > budget:
+                            break  # acceptance below the floor: stop with the previous generation
+            if len(acc_theta) < particles:
+                state["acceptance"] = np.append(state["acceptance"], len(acc_theta) / simulated)
+                break
+            theta = np.array(acc_theta)
+            w = prior_density_ratio(prior, theta, z0, w0, kernel)
+            state = dict(
+                tag=tag,
+                gen=np.array(g),
+                theta=theta,
+                weights=w / w.sum(),
+                summaries=np.array(acc_sum),
+                distances=np.array(acc_dist),
+                scale=state["scale"],
+                epsilons=np.append(state["epsilons"], eps),
+                acceptance=np.append(state["acceptance"], particles / simulated),
+                sims=np.array(int(state["sims"]) + simulated),
+            )
+            if path is not None:
+                _save(path, state)
     return SMCResult(
         theta=state["theta"],
         weights=state["weights"],
@@ -366,6 +370,127 @@ def abc_smc(
         acceptance=state["acceptance"].tolist(),
         names=tuple(prior.names),
     )
+
+
+def available_workers() -> int:
+    """Cores this process may run on (its CPU affinity; all cores where that is unknown)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _kernel(z0, w0, distances, eps):
+    """Gaussian kernels with an optimal local covariance per particle (Filippi et al. 2013).
+
+    Particle ``j``'s covariance is ``sum_k v_k (z_k - z_j)(z_k - z_j)^T`` over
+    the previous particles ``k`` already within the new tolerance (weights
+    ``v`` renormalised among them): the kernel of particle ``j`` reaches
+    towards the region the next generation accepts, which raises the
+    acceptance rate over the global ``2 x covariance`` kernel of Beaumont et
+    al. at the same tolerance.
+    """
+    n, d = z0.shape
+    inside = distances <= eps
+    if inside.sum() < d + 1:  # too few to estimate a covariance: the global kernel
+        inside = np.ones(n, bool)
+    v = w0 * inside
+    v = v / v.sum()
+    mean = v @ z0
+    cov = (z0 - mean).T @ ((z0 - mean) * v[:, None])
+    jitter = 1e-10 * np.maximum(np.diag(np.atleast_2d(np.cov(z0.T, aweights=w0))), 1e-12)
+    off = mean - z0  # (n, d): each particle's offset to the accepted region's mean
+    covs = cov[None] + off[:, :, None] * off[:, None, :] + np.diag(jitter)[None]
+    chol = np.linalg.cholesky(covs)
+    inv = np.linalg.inv(covs)
+    logdet = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+    return dict(z0=z0, w0=w0, chol=chol, inv=inv, logdet=logdet)
+
+
+def prior_density_ratio(prior: Prior, theta, z0, w0, kernel) -> np.ndarray:
+    """Importance weights ``prior(theta) / sum_j w_j K_j(theta | theta_j)`` (unnormalised).
+
+    The prior is uniform in the working space, hence constant on its support.
+    """
+    z = prior.to_work(theta)
+    diff = z[:, None, :] - z0[None, :, :]  # (i, j, d)
+    quad = np.einsum("ijk,jkl,ijl->ij", diff, kernel["inv"], diff)
+    logk = -0.5 * (quad + kernel["logdet"][None, :])
+    top = logk.max(axis=1, keepdims=True)  # log-sum-exp: kernels may be narrow
+    return np.exp(-top[:, 0]) / (np.exp(logk - top) @ w0)
+
+
+def _proposals(simulate, seed, g, lo, hi, how):
+    """Proposals ``lo .. hi - 1`` of generation ``g``: ``(theta or None, summaries)`` each."""
+    out = []
+    for i in range(lo, hi):
+        rng = stream(seed, "abc", g, i)
+        if how[0] == "prior":
+            theta = how[1][i - lo]
+        else:
+            prior, k = how[1], how[2]
+            j = rng.choice(k["w0"].size, p=k["w0"])
+            z = k["z0"][j] + k["chol"][j] @ rng.standard_normal(k["z0"].shape[1])
+            if not prior.inside(z):
+                out.append((None, None))
+                continue
+            theta = prior.from_work(z)
+        out.append((theta, np.asarray(simulate(theta, rng), float)))
+    return out
+
+
+# The simulator of the pool's worker processes: set before they are forked, so they inherit
+# it (a closure over a built model is never pickled); one pool at a time per process.
+_WORKER = {}
+
+
+def _work(task):
+    return _proposals(_WORKER["simulate"], _WORKER["seed"], *task)
+
+
+class _Pool:
+    """Worker processes (fork) that simulate chunks of proposals; in-process with 1 worker.
+
+    Proposal ``i`` draws from its own stream whatever process runs it, and
+    :meth:`run` returns the results in index order, so the fit does not
+    depend on the number of workers.
+    """
+
+    def __init__(self, simulate, seed, workers):
+        self.simulate, self.seed, self.workers = simulate, seed, workers
+        self.pool = None
+
+    def __enter__(self):
+        if self.workers > 1 and "fork" in mp.get_all_start_methods():
+            _WORKER.update(simulate=self.simulate, seed=self.seed)
+            self.pool = mp.get_context("fork").Pool(self.workers)
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            _WORKER.clear()
+
+    def run(self, g, lo, hi, how, bar):
+        """Proposals ``lo .. hi - 1`` of generation ``g``, in index order."""
+        if self.pool is None:
+            out = _proposals(self.simulate, self.seed, g, lo, hi, how)
+            if bar is not None:
+                bar.update(hi - lo)
+            return out
+        step = max(1, -(-(hi - lo) // (4 * self.workers)))
+        tasks = []
+        for a in range(lo, hi, step):
+            b = min(a + step, hi)
+            part = ("prior", how[1][a - lo : b - lo]) if how[0] == "prior" else how
+            tasks.append((g, a, b, part))
+        out = []
+        for chunk in self.pool.imap(_work, tasks):
+            out.extend(chunk)
+            if bar is not None:
+                bar.update(len(chunk))
+        return out
 
 
 def _dist(summaries, observed, scale):
