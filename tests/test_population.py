@@ -285,3 +285,26 @@ def test_timezone_and_expertise_have_own_streams_and_defaults(net):
 def test_bad_daily_activity_is_a_one_line_error(curve):
     with pytest.raises(ValueError, match="daily_activity must be 24 finite values >= 0"):
         PopulationSpec(daily_activity=curve)
+
+
+def test_the_attribute_lists_agree():
+    """One list of attributes (population.spec); bounds, spec, arrays and view follow it."""
+    from simulator.population.spec import DISTRIBUTED
+
+    assert set(BOUNDS) == set(DISTRIBUTED)
+    spec_fields = {f.name for f in dataclasses.fields(PopulationSpec)}
+    array_fields = {f.name for f in dataclasses.fields(Population)}
+    assert set(DISTRIBUTED) <= spec_fields and set(DISTRIBUTED) <= array_fields
+    view_properties = {k for k, v in vars(AgentView).items() if isinstance(v, property)}
+    assert view_properties == {*NODE_ATTRIBUTES, "interest"}
+
+
+def test_public_names_import_from_the_package():
+    """The split into spec / core / agent keeps ``from simulator.population import ...``."""
+    import simulator.population as package
+    from simulator.population import HOURS, TOPIC_ATTRIBUTES
+
+    assert HOURS == 24 and TOPIC_ATTRIBUTES == ("interest", "expertise")
+    assert all(hasattr(package, name) for name in package.__all__)
+    homes = {cls.__module__ for cls in (Population, PopulationSpec, AgentView)}
+    assert homes == {f"simulator.population.{m}" for m in ("core", "spec", "agent")}
