@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from simulator.runs.build import data_dir
-
 # Property tests and fuzzing draw their examples from a fixed seed, so a run is
 # reproducible and CI cannot pass or fail by the luck of the draw.
 settings.register_profile("deterministic", derandomize=True, database=None)
@@ -38,6 +36,8 @@ def run_module(module: str, *args, env=None, timeout=300, **kwargs):
 def shared_data_dir() -> Path:
     """The data folder of the data-path rule: $CAMPAIGN_SIM_DATA, else ../shared/data
     beside the repository (:func:`simulator.runs.build.data_dir`)."""
+    from simulator.runs.build import data_dir  # here: collecting tests stays light
+
     return data_dir()
 
 
