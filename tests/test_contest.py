@@ -246,3 +246,13 @@ def test_true_influence_uses_disjoint_keys_and_all_honest_players():
 @pytest.mark.parametrize("purpose", ["true_influence", "reference"])
 def test_key_streams_are_disjoint(purpose):
     assert not set(contest_keys(1, 200).tolist()) & set(contest_keys(1, 200, purpose).tolist())
+
+
+def test_copies_share_the_crowds_tables_and_run_as_fresh_contests():
+    game = contest(players=20, seed=6)
+    honest, switched = game.all_honest(), game.with_strategy(0, "spammer")
+    keys = contest_keys(6, 2)
+    game.run(keys)  # builds the kernel inputs once, for the copies too
+    assert honest._inputs is game._inputs and switched._inputs[0] is not None
+    fresh = Contest(NET, POP, game.settings, 6, game.players, switched.strategies)
+    assert np.array_equal(switched.run(keys).totals, fresh.run(keys).totals)

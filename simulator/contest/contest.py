@@ -287,6 +287,7 @@ class Contest:
         if sorted(i for g in self.rings for i in g) != colluders:
             raise ValueError("rings must group exactly the colluding players, each once")
         self.budget = attention_budget(population, network.n)
+        self._inputs = [None]  # kernel_inputs(), made on the first run; copies share it
         self._build_plans()
 
     # ------------------------------------------------------------- set-up
@@ -319,17 +320,22 @@ class Contest:
         else:
             size = self.settings.ring_size
             rings += [new[lo : lo + size] for lo in range(0, len(new), size)]
-        return Contest(
+        return self._sharing_inputs(Contest(
             self.network, self.population, self.settings, self.seed, self.players, strategies,
             [g for g in rings if g],
-        )  # fmt: skip
+        ))  # fmt: skip
 
     def all_honest(self) -> Contest:
         """The same players, every one playing ``honest`` (for true influence)."""
         honest = [make_strategy("honest")] * self.players.size
-        return Contest(
-            self.network, self.population, self.settings, self.seed, self.players, honest
+        return self._sharing_inputs(
+            Contest(self.network, self.population, self.settings, self.seed, self.players, honest)
         )
+
+    def _sharing_inputs(self, other: Contest) -> Contest:
+        """``other`` (same crowd and settings) sharing this contest's kernel inputs."""
+        other._inputs = self._inputs
+        return other
 
     def _rings(self) -> dict[int, tuple[tuple[int, int], ...]]:
         partners = {}
@@ -393,7 +399,9 @@ class Contest:
         replicates), 1 events without impressions, 2 all events."""
         keys = np.asarray(keys, np.uint64)
         s = self.settings
-        node_f, arc_f = self.kernel_inputs()
+        if self._inputs[0] is None:  # the crowd's tables: once for a contest and its copies
+            self._inputs[0] = self.kernel_inputs()
+        node_f, arc_f = self._inputs[0]
         net = (self.network.indptr, self.network.indices)
         plan = (self._posts, self.plan.boost.astype(np.float64), self.plan.strangers, self._clicks)
         fl = np.array(s.crowd_floats())

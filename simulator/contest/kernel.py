@@ -246,6 +246,7 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
     vk, vids = new_table(1024)
     n_vl = 0
     v_flags = np.zeros(1024, np.int64)
+    has_cut = np.zeros(node_f.shape[0], np.bool_)  # people with a pair below the cut
     pend, pend_l, n_pend = np.empty((64, 2), np.int64), np.empty(64), 0
     rows, sort_key = np.empty(64, np.int64), np.empty(64, np.int64)
     ci = 0
@@ -277,9 +278,10 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
                     a, v, p_deliver = -1, strangers[lo + x - indptr[u + 1]], stranger_delivery
                 if v == owner[link] or v >= node_f.shape[0]:
                     continue
-                pid = find(pk, pids, v * width + u)
-                if pid >= 0 and p_t0[pid] - p_loss[pid] < cut:
-                    continue  # unfollowed or blocked
+                if has_cut[v]:  # else no pair of v is cut: skip the lookup
+                    pid = find(pk, pids, v * width + u)
+                    if pid >= 0 and p_t0[pid] - p_loss[pid] < cut:
+                        continue  # unfollowed or blocked
                 act = node_f[v, ACTIVITY]
                 imps, imp_b, n_imp = _offer(
                     imps, imp_b, imp_head, n_imp, v, u, a, link, t, copy, dec, pres, b,
@@ -315,6 +317,7 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
                     p_arc, p_v, p_u = grow(p_arc, n_new), grow(p_v, n_new), grow(p_u, n_new)
                 p_exp[pid], p_loss[pid], p_arc[pid], p_v[pid], p_u[pid] = 0, 0.0, a, v, u
                 p_t0[pid] = arc_f[a, 1] if a >= 0 else node_f[v, TRUST] * stranger_trust
+                has_cut[v] |= p_t0[pid] < cut
                 n_pairs = n_new
             if p_t0[pid] - p_loss[pid] < cut:
                 continue  # cut after the post was made: no longer shown
@@ -398,6 +401,7 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
             totals[link, T_TRUST] += min(loss, max(before, 0.0))
             if before >= cut > before - loss:
                 v, u = p_v[pid], p_u[pid]
+                has_cut[v] = True
                 if p_arc[pid] >= 0:
                     totals[link, T_UNFOLLOWS] += 1
                     if record:
