@@ -25,7 +25,11 @@ means of clicks, conversions, genuine actions and true influence (Student-t
 CI over replicates), plus one row ``arm = all, metric = reference_tau``.
 ``players.csv``: per player, strategy, mean clicks, conversions, genuine
 actions and true influence. ``contest.png``: clicks against true influence
-per player, coloured by strategy.
+per player, coloured by strategy. With ``save_events``, the first scored
+contest's events: ``events.parquet`` (the contest's table, hidden flags
+included), ``clicks.parquet`` (its public record's clicks) and
+``cascade_log.parquet`` (its :class:`~simulator.cascade_log.CascadeLog`,
+with the ``link`` each post, click, reshare and conversion belongs to).
 
 Examples
 --------
@@ -154,6 +158,7 @@ def run(cfg: Config, outdir) -> dict:
         events = contest.run(keys[:1], record=1)
         public_record(events).clicks.to_parquet(outdir / "clicks.parquet", index=False)
         events.events.to_parquet(outdir / "events.parquet", index=False)
+        events.log.to_frame().to_parquet(outdir / "cascade_log.parquet", index=False)
     if exp.figures:
         fig = contest_figure(
             players,

@@ -69,3 +69,15 @@ def test_settings_round_trip():
     settings = exp.settings()
     assert settings.players == 7 and settings.strategy("spammer").interval == 3
     assert np.isclose(sum(settings.mix.values()), 1.0)
+
+
+def test_saved_events_include_the_cascade_log_with_links(tmp_path):
+    run(small(figures=False, save_events=True), tmp_path)
+    log = pd.read_parquet(tmp_path / "cascade_log.parquet")
+    events = pd.read_parquet(tmp_path / "events.parquet")
+    assert {"replicate", "node", "parent", "step", "action", "link"} <= set(log.columns)
+    assert log["link"].between(0, 39).all()
+    clicks = log[log["action"] == "click"].groupby("link").size()
+    from simulator.contest.kernel import ACTIONS
+
+    assert clicks.sum() == (events["action"] == ACTIONS.index("click")).sum()
