@@ -390,13 +390,13 @@ class Ring(Strategy):
     interval: int = 8
 
     def plan(self, ctx, rng):
-        plan = Plan.posts(_spaced(1, 1, ctx.steps), ctx.player, ctx.link)
-        for when in _spaced(self.rounds, max(self.interval, 1), ctx.steps, self.at):
-            for _, link in ctx.partners:
-                plan = plan + Plan.posts([when], ctx.player, link)
-                via = [node for node, lk in ctx.partners if lk == link][0]
-                plan = plan.with_clicks([when], [ctx.player], link, via, False)
-        return plan
+        rounds = _spaced(self.rounds, max(self.interval, 1), ctx.steps, self.at)
+        via, link = np.array(ctx.partners, np.int64).reshape(-1, 2).T
+        when, k = np.repeat(rounds, via.size), rounds.size  # each round, every partner
+        via, link = np.tile(via, k), np.tile(link, k)
+        own = Plan.posts(_spaced(1, 1, ctx.steps), ctx.player, ctx.link)
+        plan = own + Plan.posts(when, ctx.player, link)
+        return plan.with_clicks(when, np.full(when.size, ctx.player), link, via, False)
 
 
 @dataclass(frozen=True)
