@@ -57,9 +57,10 @@ from simulator.analysis.stats import summarize
 from simulator.contest import Contest, contest_keys
 from simulator.contest.attack import attack_search, best_ranks
 from simulator.contest.evaluation import (
-    GAMING,
     HONEST,
-    gaming_premiums,
+    adaptive_premiums,
+    joint_premiums,
+    premium_summary,
     ranks,
     rule_metrics,
     score_runs,
@@ -89,9 +90,12 @@ class InfluenceProjectConfig(ContestConfig):
     players: int = 1000
     replicates: int = 10  # scored contests (every rule scores the same ones)
     true_replicates: int = 100
-    premium_players: int = 5  # honest players switched to each gaming strategy
-    premium_replicates: int = 3  # replicate keys per batch of the premium runs
-    premium_max_replicates: int = 6  # more batches until every half-width <= 2 ranks
+    premium_players: int = 20  # honest players switched to each gaming strategy
+    premium_design: str = "joint"  # "joint": all sampled players switched at once; "single"
+    premium_replicates: int = 4  # replicate keys per batch of the premium runs
+    premium_max_replicates: int = 24  # cap: batches stop here if not precise enough yet
+    premium_half_width: float = 2.0  # stop when every target premium's CI is this narrow
+    premium_rules: list[str] = field(default_factory=lambda: ["trusted_voluntary"])
     attack_trials: int = 20
     attack_replicates: int = 2
     attack_players: int = 3  # honest players an attacker may be
@@ -107,6 +111,21 @@ class InfluenceProjectConfig(ContestConfig):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if self.premium_design not in ("joint", "single"):
+            raise ValueError(
+                f"premium_design must be 'joint' or 'single', got {self.premium_design!r}"
+            )
+        if not float(self.premium_half_width) > 0:
+            raise ValueError(
+                f"premium_half_width must be positive, got {self.premium_half_width!r}"
+            )
+        from simulator.contest.scoring import RULES
+
+        for rule in self.premium_rules:
+            if rule not in RULES:
+                raise ValueError(
+                    f"premium_rules: unknown rule {rule!r}; choose from {', '.join(RULES)}"
+                )
         for share in self.shares:
             if not 0.0 <= float(share) <= 1.0:
                 raise ValueError(f"shares must lie in [0, 1], got {share!r}")
@@ -117,13 +136,6 @@ def mix_with_share(share: float) -> dict[str, float]:
     gamers = [k for k in DEFAULT_MIX if not STRATEGIES[k].honest]
     return {"honest": (1 - share) * 5 / 8, "enthusiast": (1 - share) * 3 / 8,
             **{g: share / len(gamers) for g in gamers}}  # fmt: skip
-
-
-def _half_width(x, level=0.95) -> float:
-    from simulator.analysis.stats import t_half_width
-
-    x = np.asarray(x, float)
-    return float(t_half_width(x.std(ddof=1), x.size, level)) if x.size > 1 else np.inf
 
 
 def _sample_honest(contest, k, name, seed):
@@ -166,25 +178,25 @@ def run(cfg: Config, outdir) -> dict:
                                          "score", "true_influence"])  # fmt: skip
     board.to_csv(outdir / "leaderboard.csv", index=False)
 
-    # gaming premiums on common random numbers, in batches until half-widths <= 2 ranks
-    sample = _sample_honest(contest, exp.premium_players, "contest.premium.sample", cfg.seed)
-    ring_sample = _sample_honest(contest, contest.settings.ring_size, "contest.premium.ring",
-                                 cfg.seed)  # fmt: skip
+    # gaming premiums on common random numbers, in batches until the target rules'
+    # half-widths are <= premium_half_width ranks (or the cap)
+    size = exp.premium_players
+    if exp.premium_design == "joint":  # the sample also forms the new rings: at least one
+        size = max(size, contest.settings.ring_size)
+    sample = _sample_honest(contest, size, "contest.premium.sample", cfg.seed)
     prem_keys = contest_keys(cfg.seed, exp.premium_max_replicates, "premium")
-    premiums, used = [], 0
-    while used < exp.premium_max_replicates:
-        batch = prem_keys[used : used + exp.premium_replicates]
-        single = [g for g in GAMING if g != "ring"]
-        part = gaming_premiums(contest, sample, batch, single)
-        part = pd.concat([part, gaming_premiums(contest, ring_sample, batch, ["ring"])])
-        part["replicate"] += used
-        premiums.append(part)
-        used += batch.size
-        per_rep = pd.concat(premiums).groupby(["arm", "strategy", "replicate"])["premium"].mean()
-        half = per_rep.groupby(["arm", "strategy"]).agg(_half_width)
-        if (half <= 2.0).all():
-            break
-    premiums = pd.concat(premiums, ignore_index=True)
+    if exp.premium_design == "joint":
+        premiums = adaptive_premiums(
+            contest, sample, None, prem_keys, exp.premium_replicates, exp.premium_rules,
+            exp.premium_half_width, exp.ci_level, estimator=joint_premiums,
+        )  # fmt: skip
+    else:
+        ring_sample = _sample_honest(contest, contest.settings.ring_size,
+                                     "contest.premium.ring", cfg.seed)  # fmt: skip
+        premiums = adaptive_premiums(
+            contest, sample, ring_sample, prem_keys, exp.premium_replicates,
+            exp.premium_rules, exp.premium_half_width, exp.ci_level,
+        )  # fmt: skip
     premiums.to_csv(outdir / "premiums.csv", index=False)
 
     # adaptive attackers
@@ -209,16 +221,16 @@ def run(cfg: Config, outdir) -> dict:
 
     # summary: arm = rule
     summary = summarize(rows, [*METRICS, "true_top10_gamers", "reference_tau"], level=exp.ci_level)
-    per_rep = premiums.groupby(["arm", "strategy", "replicate"], as_index=False)["premium"].mean()
-    per_rep["metric"] = "gaming_premium_" + per_rep["strategy"]
-    wide = per_rep.pivot_table(index=["arm", "replicate"], columns="metric", values="premium")
-    prem = summarize(wide.reset_index(), list(wide.columns), level=exp.ci_level)
+    prem = premium_summary(premiums, exp.ci_level)
+    prem["metric"] = "gaming_premium_" + prem["strategy"]
     att = best.assign(metric="attacker_best_rank", mean=best["attacker_best_rank"],
                       ci_low=np.nan, ci_high=np.nan, n=exp.attack_replicates)  # fmt: skip
     summary = pd.concat(
-        [summary, prem, att[["arm", "metric", "mean", "ci_low", "ci_high", "n"]]],
+        [summary, prem[["arm", "metric", "mean", "ci_low", "ci_high", "n"]],
+         att[["arm", "metric", "mean", "ci_low", "ci_high", "n"]]],
         ignore_index=True,
-    )
+    )  # fmt: skip
+    summary["half_width"] = (summary["ci_high"] - summary["ci_low"]) / 2
     summary.to_csv(outdir / "summary.csv", index=False)
     # the tidy rows: one per rule (arm) x scored contest, with the study and seed on each
     results = rows.assign(seed=cfg.seed)

@@ -77,3 +77,35 @@ def test_trust_rank_zero_for_fresh_accounts_nobody_follows():
     fakes = RECORD.accounts["account"].to_numpy() >= NET.n
     old = RECORD.accounts["age_days"].to_numpy() >= 365
     assert fakes.any() and (w[fakes] == 0).all() and (w[old] == 1).all()
+
+
+def _record(clicks, unfollows):
+    """A hand-made record: player 0 with followers 1-5 (established accounts, reshares by 1
+    and 2) and a fake account 99 (one day old) that follows it."""
+    ages = np.zeros(100)
+    ages[:6], ages[99] = 900.0, 1.0
+    return PublicRecord(
+        players=pd.DataFrame({"link": [0], "account": [0]}),
+        posts=pd.DataFrame({"account": [0], "step": [0], "link": [0], "mentions": [0]}),
+        clicks=pd.DataFrame(clicks, columns=["clicker", "step", "link", "via"]),
+        shares=pd.DataFrame({"account": [1, 2], "step": [0, 0], "link": [0, 0], "via": [0, 0]}),
+        conversions=pd.DataFrame(columns=["person", "step", "link"]),
+        follows=pd.DataFrame({"follower": [1, 2, 3, 4, 5, 99], "account": [0] * 6}),
+        accounts=pd.DataFrame({"account": np.arange(100), "age_days": ages, "activity": 1}),
+        unfollows=pd.DataFrame(unfollows, columns=["person", "account", "step"]),
+        reports=pd.DataFrame(columns=["person", "account", "step"]),
+    )
+
+
+def test_fake_clickers_do_not_dilute_the_audience_verdict():
+    """Four trusted clickers, one of whom unfollows after clicking: the designed rule scales
+    by exp(-10 * 1/4) whatever number of fake accounts (trust 0) also click."""
+    clicks = [(p, 0, 0, 0) for p in (1, 2, 3, 4)]
+    cut = [(4, 0, 1)]
+    rule = RULES["trusted_voluntary"]
+    plain = rule(_record(clicks, cut))
+    faked = rule(_record(clicks + [(99, 0, 0, 0)] * 20, cut))
+    assert plain[0] > 0
+    assert np.isclose(plain[0], faked[0])
+    uncut = rule(_record(clicks, []))
+    assert np.isclose(plain[0] / uncut[0], np.exp(-10 * 0.25))

@@ -6,7 +6,14 @@ import pytest
 
 from experiments.influence_project import InfluenceProjectConfig, mix_with_share, run
 from simulator.contest import Contest, ContestSettings, contest_keys
-from simulator.contest.evaluation import gaming_premiums, ranks, score_runs
+from simulator.contest.evaluation import (
+    adaptive_premiums,
+    gaming_premiums,
+    joint_premiums,
+    premium_summary,
+    ranks,
+    score_runs,
+)
 from simulator.contest.scoring import RULES
 from simulator.network.generators import follower_graph
 from simulator.population import Population, PopulationSpec
@@ -77,7 +84,7 @@ def test_bad_settings_are_refused():
 
 
 def test_ranks_put_the_best_first_and_share_ties():
-    assert ranks(np.array([0.0, 3.0, 3.0])).tolist() == [3.0, 1.5, 1.5]
+    assert ranks(np.array([0.0, 3.0, 3.0])).tolist() == [3.0, 1.0, 1.0]
 
 
 def test_premium_of_an_identical_switch_is_zero():
@@ -98,3 +105,72 @@ def test_ring_premium_keeps_other_rings():
     assert switched.rings[:-1] == game.rings and switched.rings[-1] == honest
     scored = score_runs(switched, contest_keys(4, 1))
     assert scored.scores[0].shape == (30, len(RULES))
+
+
+def test_competition_ranks_count_the_players_strictly_above():
+    s = np.array([0.0, 0.0, 2.0, 1.0, 0.0])
+    assert ranks(s).tolist() == [3.0, 3.0, 1.0, 2.0, 3.0]
+    # leaving the block tied at 0 by a hair overtakes nobody who was above
+    lifted = s.copy()
+    lifted[0] = 1e-9
+    assert ranks(lifted)[0] == ranks(s)[0]
+
+
+GAME = Contest(NET, POP, ContestSettings(players=30, placement="followers"), seed=4)
+SAMPLE = [i for i, s in enumerate(GAME.strategies) if s.name == "honest"][:5]
+
+
+def test_joint_premium_of_an_identical_switch_is_zero():
+    keys = contest_keys(4, 2)
+    prem = joint_premiums(GAME, SAMPLE, keys, gaming=["honest"])
+    assert len(prem) == len(SAMPLE) * 2 * len(RULES)
+    best_is_honest = prem["honest_strategy"] == "honest"
+    assert best_is_honest.any()
+    assert (prem.loc[best_is_honest, "premium"] == 0).all()
+    assert (prem["premium"] <= 0).all()
+
+
+def test_joint_premiums_agree_with_one_switch_at_a_time():
+    """Switching the sample together changes each premium only through the crowd the
+    switched players share: the mean paired difference from one switch at a time is within
+    4 standard errors of 0 (naive clicks, spammers, 5 players x 6 keys)."""
+    keys = contest_keys(4, 6, "premium")
+    rules = {"naive_clicks": RULES["naive_clicks"]}
+    one = gaming_premiums(GAME, SAMPLE, keys, ["spammer"], rules)
+    joint = joint_premiums(GAME, SAMPLE, keys, ["spammer"], rules)
+    both = one.merge(joint, on=["strategy", "link", "replicate", "arm"])
+    assert len(both) == 30 and (one["premium"] > 0).mean() > 0.5  # spam pays under clicks
+    diff = both["premium_x"] - both["premium_y"]
+    se = diff.std(ddof=1) / np.sqrt(diff.size)
+    assert abs(diff.mean()) <= 4 * se + 0.5, (diff.mean(), se)
+
+
+def test_adaptive_premiums_stop_when_precise_enough_or_at_the_cap():
+    keys = contest_keys(4, 6, "premium")
+    rules = {"naive_clicks": RULES["naive_clicks"]}
+    args = dict(gaming=["spammer"], rules=rules, estimator=joint_premiums)
+    loose = adaptive_premiums(GAME, SAMPLE, None, keys, 2, half_width=1e9, **args)
+    assert loose["replicate"].nunique() == 2
+    strict = adaptive_premiums(GAME, SAMPLE, None, keys, 2, half_width=1e-9, **args)
+    assert strict["replicate"].nunique() == 6
+    table = premium_summary(strict)
+    assert table.loc[0, "n"] == 6 and table.loc[0, "players"] == 5
+    row = table.iloc[0]
+    assert np.isclose(row["half_width"], (row["ci_high"] - row["ci_low"]) / 2)
+
+
+def test_summary_reports_half_width_and_n_per_premium(tmp_path):
+    out = run(small(figures=False, premium_players=5, premium_replicates=2,
+                    premium_max_replicates=4, premium_half_width=1e-9), tmp_path)  # fmt: skip
+    prem = out["summary"][out["summary"]["metric"].str.startswith("gaming_premium_")]
+    assert (prem["n"] == 4).all()
+    assert np.allclose(prem["half_width"], (prem["ci_high"] - prem["ci_low"]) / 2)
+
+
+def test_premium_settings_are_checked():
+    with pytest.raises(ValueError, match="premium_design must be"):
+        InfluenceProjectConfig(premium_design="both")
+    with pytest.raises(ValueError, match="premium_rules: unknown rule 'klout'"):
+        InfluenceProjectConfig(premium_rules=["klout"])
+    with pytest.raises(ValueError, match="premium_half_width must be positive"):
+        InfluenceProjectConfig(premium_half_width=0.0)

@@ -5,7 +5,9 @@ scores it with the rules of :mod:`simulator.contest.scoring` and compares the
 ranking with true influence (:mod:`simulator.contest.influence`), which the
 rules never see.
 
-- :func:`ranks`: rank 1 is the highest score; ties share their mean rank.
+- :func:`ranks`: rank 1 is the highest score; a player's rank is 1 + the
+  number of players with a strictly higher score (standard competition
+  ranking: tied players share the best rank of their block).
 - :func:`rule_metrics`: per rule and replicate, ``kendall_tau_honest``,
   ``gamers_in_top10``, ``precision_at_10``, ``crowd_trust_lost``,
   ``spam_impressions``.
@@ -14,11 +16,23 @@ rules never see.
   average) to a gaming one, everything else equal, on common random numbers
   (the same replicate keys; :meth:`Contest.with_strategies`). Ring premiums
   switch ``ring_size`` sampled players together and are per member.
+- :func:`premium_summary`: mean and CI of each premium over replicate keys
+  (the per-key mean over the sampled players), with its half-width and n;
+  :func:`adaptive_premiums` adds batches of keys until the premiums of the
+  chosen rules are as precise as asked, or the keys run out.
+
+Why competition ranks: most players of a contest score exactly 0 under the
+strict rules (86% under ``trusted_voluntary`` at the study's defaults). With
+mean ranks, a player of that block sits mid-block (rank ~570 of 1,000) and
+one counted action moves it past half the block at once, so a premium is a
+sum of jumps of hundreds of ranks. "Ranks gained" is meant as players
+overtaken: with competition ranks a player tied at 0 has rank 1 + (players
+above 0), and leaving the block by a hair overtakes nobody who beat it.
 
 Examples
 --------
 >>> ranks(np.array([5.0, 1.0, 5.0, 0.0])).tolist()
-[1.5, 3.0, 1.5, 4.0]
+[1.0, 3.0, 1.0, 4.0]
 >>> top_k(np.array([5.0, 1.0, 5.0, 0.0]), 2).tolist()
 [0, 2]
 """
@@ -43,6 +57,9 @@ __all__ = [
     "score_runs",
     "rule_metrics",
     "gaming_premiums",
+    "joint_premiums",
+    "premium_summary",
+    "adaptive_premiums",
     "Scored",
 ]
 
@@ -52,8 +69,9 @@ HONEST = ("honest", "enthusiast")
 
 
 def ranks(scores: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest score; tied scores share the mean of their ranks."""
-    return rankdata(-np.asarray(scores, float), method="average")
+    """Rank 1 = highest score; rank = 1 + players with a strictly higher score (ties share
+    the best rank of their block: standard competition ranking, "1224")."""
+    return rankdata(-np.asarray(scores, float), method="min").astype(np.float64)
 
 
 def top_k(scores: np.ndarray, k: int = 10) -> np.ndarray:
@@ -164,3 +182,131 @@ def gaming_premiums(contest, sample, keys, gaming=GAMING, rules=None) -> pd.Data
     return pd.DataFrame(
         rows, columns=["strategy", "link", "replicate", "arm", "premium", "honest_strategy"]
     )
+
+
+def _field_rank(scores: np.ndarray, index: int, switched: np.ndarray) -> float:
+    """Rank of player ``index`` among the players not in ``switched`` (and itself)."""
+    others = np.delete(scores, switched)
+    return 1.0 + float((others > scores[index]).sum())
+
+
+def joint_premiums(contest, sample, keys, gaming=GAMING, rules=None) -> pd.DataFrame:
+    """:func:`gaming_premiums` with every sampled player switched in the same contest.
+
+    One contest per strategy (and per honest strategy) instead of one per
+    player and strategy: the sampled players all play ``honest``, then all
+    ``enthusiast``, then all each gaming strategy (colluding strategies: rings
+    of ``ring_size`` consecutive sampled players). Each switched player is
+    ranked against the players that were not switched (plus itself), so the
+    other switched players' scores never enter its rank; what remains of their
+    presence is their load on the shared crowd (attention, trust), small when
+    the sample is a small share of the players and the crowd is large
+    (tests/test_influence_project.py compares it with one switch at a time).
+    Same columns as :func:`gaming_premiums`.
+    """
+    sample = [int(i) for i in sample]
+    switched = np.asarray(sample, np.int64)
+
+    def field_ranks(game):
+        scored = score_runs(game, keys, rules)
+        return {
+            rule: np.array([[_field_rank(t[rule].to_numpy(), i, switched) for i in sample]
+                            for t in scored.scores])
+            for rule in scored.scores[0].columns
+        }  # fmt: skip
+
+    base = {h: field_ranks(contest.with_strategies({i: h for i in sample})) for h in HONEST}
+    rows = []
+    for strategy in gaming:
+        if contest.settings.strategy(strategy).colludes:
+            size = contest.settings.ring_size
+            groups = [sample[lo : lo + size] for lo in range(0, len(sample) - size + 1, size)]
+            members = [i for g in groups for i in g]
+            game = contest
+            for group in groups:  # one new ring per group, the other rings untouched
+                game = game.with_strategies({i: strategy for i in group}, ring=group)
+        else:
+            game, members = contest.with_strategies({i: strategy for i in sample}), sample
+        gamed = field_ranks(game)
+        for rule, table in gamed.items():
+            for col, i in enumerate(sample):
+                if i not in members:
+                    continue
+                best = min(HONEST, key=lambda h: base[h][rule][:, col].mean())
+                diff = base[best][rule][:, col] - table[:, col]
+                rows += [(strategy, i, r, rule, float(d), best) for r, d in enumerate(diff)]
+    return pd.DataFrame(
+        rows, columns=["strategy", "link", "replicate", "arm", "premium", "honest_strategy"]
+    )
+
+
+def premium_summary(premiums: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Mean premium per rule (``arm``) and strategy, with its CI over replicate keys.
+
+    Each replicate key gives one value, the mean premium over the sampled
+    players (all switched on the same keys: common random numbers); the CI is
+    Student's t over those values. Columns: ``arm``, ``strategy``, ``mean``,
+    ``ci_low``, ``ci_high``, ``half_width``, ``n`` (replicate keys) and
+    ``players`` (switched players averaged per key). One key gives an
+    infinite half-width.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"strategy": "spammer", "link": [1, 2, 1, 2], "replicate": [0, 0, 1, 1],
+    ...                   "arm": "r", "premium": [1.0, 3.0, 2.0, 2.0]})
+    >>> premium_summary(p)[["mean", "half_width", "n", "players"]].values.tolist()
+    [[2.0, 0.0, 2, 2]]
+    """
+    from simulator.analysis.stats import mean_ci
+
+    per_key = premiums.groupby(["arm", "strategy", "replicate"], sort=False)
+    per_key = per_key.agg(premium=("premium", "mean"), players=("link", "nunique")).reset_index()
+    out = []
+    for (arm, strategy), part in per_key.groupby(["arm", "strategy"], sort=False):
+        x = part["premium"].to_numpy()
+        mean, lo, hi = mean_ci(x, level) if x.size > 1 else (float(x.mean()), -np.inf, np.inf)
+        out.append((arm, strategy, mean, lo, hi, (hi - lo) / 2, x.size,
+                    int(part["players"].max())))  # fmt: skip
+    return pd.DataFrame(
+        out,
+        columns=["arm", "strategy", "mean", "ci_low", "ci_high", "half_width", "n", "players"],
+    )
+
+
+def adaptive_premiums(
+    contest, sample, ring_sample, keys, batch, target_rules=None, half_width=2.0, level=0.95,
+    gaming=GAMING, rules=None, estimator=None,
+) -> pd.DataFrame:  # fmt: skip
+    """Premiums in batches of ``batch`` keys until every premium of ``target_rules``
+    (default: every rule) has a CI half-width of at most ``half_width`` ranks, or
+    ``keys`` run out (the cap).
+
+    ``estimator`` None is :func:`gaming_premiums` (one switch at a time):
+    ``sample`` plays each non-colluding gaming strategy in turn and
+    ``ring_sample`` (``ring_size`` players) forms one new ring. With
+    ``estimator=joint_premiums`` the whole ``sample`` switches at once (rings:
+    consecutive groups of it) and ``ring_sample`` is unused. Replicate numbers
+    run on across batches. Returns the rows of :func:`gaming_premiums`.
+    """
+    keys = np.asarray(keys)
+    single = [g for g in gaming if not contest.settings.strategy(g).colludes]
+    ring = [g for g in gaming if contest.settings.strategy(g).colludes]
+    parts, used = [], 0
+    while used < keys.size:
+        chunk = keys[used : used + batch]
+        if estimator is not None:
+            part = estimator(contest, sample, chunk, gaming, rules)
+        else:
+            part = [gaming_premiums(contest, sample, chunk, single, rules)] if single else []
+            if ring:
+                part.append(gaming_premiums(contest, ring_sample, chunk, ring, rules))
+            part = pd.concat(part, ignore_index=True)
+        part["replicate"] += used
+        parts.append(part)
+        used += chunk.size
+        table = premium_summary(pd.concat(parts, ignore_index=True), level)
+        if target_rules is not None:
+            table = table[table["arm"].isin(list(target_rules))]
+        if used > 1 and (table["half_width"] <= half_width).all():
+            break
+    return pd.concat(parts, ignore_index=True)

@@ -137,6 +137,28 @@ def _cuts_after_clicks(record: PublicRecord) -> tuple[np.ndarray, np.ndarray]:
     return out[0], out[1]
 
 
+def _trusted_cuts(record: PublicRecord, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per link: the trust-weighted distinct clickers (contestants excluded), and those
+    of them who then unfollowed or reported the account they clicked the link on.
+
+    Weighting by trust keeps fake accounts (weight 0) from diluting the share
+    of clickers who cut: twenty sock puppets that click and never cut would
+    otherwise hide a deceiver's or manipulator's cuts."""
+    owner = record.players["account"].to_numpy(np.int64)
+    clicks = record.clicks[~record.clicks["clicker"].isin(owner)]
+    first = clicks.sort_values("step", kind="stable").drop_duplicates(["clicker", "link"])
+    clickers = _per_link(record, first["link"], weight[first["clicker"].to_numpy(np.int64)])
+    cuts = pd.concat([record.unfollows, record.reports], ignore_index=True)
+    if cuts.empty or clicks.empty:
+        return clickers, np.zeros(len(record.players))
+    joined = cuts.rename(columns={"step": "cut_step"}).merge(
+        clicks.rename(columns={"clicker": "person", "via": "account"}), on=["person", "account"]
+    )
+    joined = joined[joined["step"] <= joined["cut_step"]].drop_duplicates(["person", "link"])
+    cutters = _per_link(record, joined["link"], weight[joined["person"].to_numpy(np.int64)])
+    return clickers, cutters
+
+
 # -------------------------------------------------------------- plain rules
 def naive_clicks(record: PublicRecord) -> np.ndarray:
     """Clicks on the link, by anyone, by any means: the 2010 Influence Project's rule.
@@ -305,8 +327,10 @@ class TrustedVoluntary:
        ``exp(-penalty * r)``, where ``r`` is the share of the link's distinct
        clickers who then unfollowed or reported the account they clicked it
        on (bait and pressure cost trust; honest posts within tolerance almost
-       never draw a cut). ``penalty=10``: a cut rate of 10% (one clicker in
-       ten felt tricked or pressured) divides the score by e.
+       never draw a cut), each clicker weighted by its trust rank and
+       contestants left out (so fake clickers cannot dilute the share).
+       ``penalty=10``: a cut rate of 10% (one clicker in ten felt tricked or
+       pressured) divides the score by e.
 
     References
     ----------
@@ -357,9 +381,8 @@ class TrustedVoluntary:
         j = _push_index(record, acts, "via") if len(acts) else np.zeros(0)
         w = weight[actor] * (j <= self.k) * counted
         score = _per_link(record, link, w)
-        unf, rep = _cuts_after_clicks(record)
-        cutters = _per_link(record, clicks.drop_duplicates(["clicker", "link"])["link"])
-        rate = np.divide(unf + rep, cutters, out=np.zeros(n_links), where=cutters > 0)
+        clickers, cutters = _trusted_cuts(record, weight)
+        rate = np.divide(cutters, clickers, out=np.zeros(n_links), where=clickers > 0)
         return score * np.exp(-self.penalty * np.minimum(rate, 1.0))
 
 
