@@ -484,6 +484,32 @@ def test_ray_cluster_on_loopback_gives_the_same_table(reference, tmp_path):
         )
         stdout, stderr = driver["proc"].communicate(timeout=240)
         assert driver["proc"].returncode == 0, stderr
+        # one run split into shards on the cluster, and a sweep with a failing job
+        sharded, failing = tmp_path / "sharded", tmp_path / "failing"
+        edges = tmp_path / "edges.csv"
+        edges.write_text("source,target\n0,1\n1,2\n2,3\n3,0\n0,2\n")
+        commands = {
+            sharded: ["experiment.shard=1/3,2/3,3/3", *SMALL],
+            failing: [
+                "network=file",
+                f"network.path={tmp_path / 'missing.csv'},{edges}",
+                "seeding.k=1",
+                "experiment.replicates=4",
+                "experiment.figures=false",
+            ],
+        }
+        ended = {}
+        for where, args in commands.items():
+            driver["proc"] = subprocess.Popen(
+                [sys.executable, "-m", "simulator.runs.cli", "-m", *args, *launcher]
+                + [f"hydra.sweep.dir={where}"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            _, err = driver["proc"].communicate(timeout=240)
+            ended[where] = (driver["proc"].returncode, err)
         time.sleep(0.5)
     finally:
         stop.set()
@@ -499,6 +525,20 @@ def test_ray_cluster_on_loopback_gives_the_same_table(reference, tmp_path):
                 pass
         shutil.rmtree(ray_tmp, ignore_errors=True)
     pd.testing.assert_frame_equal(table(reference[0]), table(out))
+    # the shards merge into the run made in one piece (basic launcher)
+    assert ended[sharded][0] == 0, ended[sharded][1]
+    whole = tmp_path / "whole"
+    proc = campaign_sim("-m", *SMALL, f"hydra.sweep.dir={whole}")
+    assert proc.returncode == 0, proc.stderr
+    merged = collect(sharded)
+    assert len(merged.merged) == 1 and not merged.missing
+    pd.testing.assert_frame_equal(
+        merged.rows.drop(columns="job"), collect(whole).rows.drop(columns="job")
+    )
+    # a failed job under Ray: one line naming it, exit 1, no traceback
+    code, err = ended[failing]
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("campaign-sim: error: job 1/2 [network.path=") and "no such file" in err
     assert seen, "no Ray socket was seen"
     listening = [(c, who) for c, who in seen if c.status == psutil.CONN_LISTEN]
     assert listening

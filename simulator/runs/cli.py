@@ -47,10 +47,11 @@ from simulator.runs.compose import (
     config_dir,
     config_run_id,
     group_options,
+    hydra_error_line,
     qualify_error,
     register_configs,
 )
-from simulator.runs.provenance import code_version
+from simulator.runs.provenance import code_version, shard_record
 
 __all__ = ["main"]
 
@@ -62,13 +63,11 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
-class JobFailed(RuntimeError):
-    """A sweep job stopped on a bad value or input; the other jobs go on."""
-
-
 #: Launchers whose jobs run on this machine: a failed job is noted in the file
 #: ``$CAMPAIGN_SIM_FAILURES`` and the sweep exits 1 at the end with one line; on
-#: cluster launchers a failed job raises :class:`JobFailed` for the launcher to see.
+#: cluster launchers a failed job raises :class:`~simulator.runs.sweep.JobFailed`
+#: (the launcher records the job as failed) and hands it back to this command,
+#: which prints its one line (:func:`simulator.runs.sweep.launcher_error`).
 LOCAL_LAUNCHERS = ("basic", "joblib")
 FAILURES_ENV = "CAMPAIGN_SIM_FAILURES"
 
@@ -80,7 +79,11 @@ def _job_failed(job: _Sweep, text: str) -> None:
         with open(where, "a") as fh:
             fh.write(f"{job.num}\t{text}\n")
         return
-    raise JobFailed(text) from None
+    info = sweep.sweep_info(job.dir)
+    total = f"/{info.total}" if info is not None and info.total else ""
+    raise sweep.JobFailed(
+        f"job {job.num + 1}{total} [{job.overrides}]: {text}", str(job.dir)
+    ) from None
 
 
 class _Sweep:
@@ -142,14 +145,6 @@ def _network_info(network) -> dict | None:
         "undirected": network.undirected,
         "cleaning": asdict(network.cleaning),
     }
-
-
-def _shard_info(conf) -> dict:
-    """What the manifest of a shard records: ``shard`` ("I/N") and its replicates [lo, hi)."""
-    if conf.experiment.shard is None:
-        return {}
-    span = conf.experiment.replicate_range()
-    return {"shard": conf.experiment.shard, "replicates": [span.start, span.stop]}
 
 
 def _already_complete(job: _Sweep, key: str, outdir: Path) -> bool:
@@ -233,7 +228,7 @@ def _app(cfg: DictConfig) -> None:
         started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         experiment=conf.experiment.name,
         network=_network_info(network),
-        **_shard_info(conf),
+        **shard_record(conf.experiment),
     )
     os.replace(staging_manifest, outdir / sweep.MANIFEST)
     _write_page(outdir)
@@ -262,31 +257,6 @@ def _write_page(outdir: Path) -> None:
         print(
             f"campaign-sim: warning: report.html not written: {_error_text(err)}", file=sys.stderr
         )
-
-
-def _one_line(err: Exception, overrides=()) -> str:
-    """Hydra's and OmegaConf's multi-line errors as ``KEY: first line; choose from ...``
-    (with a hint to quote a value Hydra's lexer could not read)."""
-    cause = err.__cause__ if err.__cause__ is not None else err
-    key = getattr(cause, "full_key", None)
-    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
-    text = lines[0] if lines else type(cause).__name__
-    if any(line.startswith("Available options") for line in lines):
-        start = next(i for i, line in enumerate(lines) if line.startswith("Available"))
-        options = []
-        for line in lines[start + 1 :]:
-            if line.startswith("Config search path"):
-                break
-            if not line.endswith("_schema"):
-                options.append(line)
-        text += "; choose from " + ", ".join(options)
-    text = f"{key}: {text}" if key else text
-    if "token recognition error" in text or "mismatched input" in text or "extraneous" in text:
-        odd = [o for o in overrides if not o.isascii() or any(c in o for c in "()[]{},'\" ")]
-        if odd:
-            key, _, value = odd[0].partition("=")
-            text += f" (quote the value: {key}='{value}')"
-    return text
 
 
 def _key_value(arg: str) -> tuple[str, str]:
@@ -356,13 +326,13 @@ def _precheck(argv: list[str]) -> None:
         except ValueError:
             return
         except HydraException as err:
-            _fail(_one_line(err, overrides))
+            _fail(hydra_error_line(err, overrides))
     groups = {p.name for p in Path(config_dir()).iterdir() if p.is_dir()}
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
         try:
             base = compose(config_name="config", overrides=jobs[0])
         except (HydraException, OmegaConfBaseException) as err:
-            _fail(_one_line(err, jobs[0]))
+            _fail(hydra_error_line(err, jobs[0]))
         _validate(base, jobs[0])
         for job in jobs[1:]:
             changed = next(a for a, b in zip(job, jobs[0], strict=True) if a != b)
@@ -371,7 +341,7 @@ def _precheck(argv: list[str]) -> None:
                 try:  # another option of a group: compose it
                     cfg = compose(config_name="config", overrides=job)
                 except (HydraException, OmegaConfBaseException) as err:
-                    _fail(_one_line(err, job))
+                    _fail(hydra_error_line(err, job))
                 _validate(cfg, job)
             else:  # another value of one key: set it on the base config (much faster)
                 _validate_value(base, key, changed, job)
@@ -393,7 +363,7 @@ def _validate_value(cfg: DictConfig, key: str, override: str, overrides: list[st
     try:
         OmegaConf.update(cfg, key, value, merge=False)
     except OmegaConfBaseException as err:
-        _fail(_one_line(err, overrides))
+        _fail(hydra_error_line(err, overrides))
     try:
         _validate(cfg, overrides)
     finally:
@@ -415,8 +385,29 @@ LAUNCHER_LOGGERS = (
 )
 
 
+class _WithoutHydraJobError:
+    """``sys.stderr`` without Hydra's "Error executing job with overrides: [...]" line
+    (a failed job handed back by a cluster launcher): the job's own line says it."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if text.startswith("Error executing job with overrides:"):
+            return len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main() -> None:
     """Console entry point."""
+    with sweep.quiet_broken_pipe():  # `campaign-sim --help | head` ends quietly
+        _main()
+
+
+def _main() -> None:
     from omegaconf import OmegaConf
 
     register_configs()
@@ -429,10 +420,22 @@ def main() -> None:
     fd, failures = tempfile.mkstemp(prefix="campaign-sim-failures-", suffix=".txt")
     os.close(fd)
     os.environ[FAILURES_ENV] = failures
+    # Hydra prints a traceback for an error that leaves the app (a failed job handed
+    # back by a cluster launcher); with this it raises it instead, for one line here.
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    stderr, sys.stderr = sys.stderr, _WithoutHydraJobError(sys.stderr)
     try:
         _app()
         lines = Path(failures).read_text().splitlines()
+    except (BrokenPipeError, KeyboardInterrupt):
+        raise
+    except Exception as err:  # noqa: BLE001 - the contract: one line, never a traceback
+        if os.environ.get("CAMPAIGN_SIM_DEBUG"):
+            raise
+        sys.stderr = stderr
+        _fail(sweep.launcher_error(err), 1)
     finally:
+        sys.stderr = stderr
         os.unlink(failures)
     if lines:
         _fail(f"{len(lines)} job(s) failed (their lines above; campaign-report lists them)", 1)

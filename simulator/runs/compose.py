@@ -57,6 +57,7 @@ __all__ = [
     "study_view",
     "config_run_id",
     "config_from_resolved",
+    "hydra_error_line",
     "load_config",
 ]
 
@@ -328,6 +329,35 @@ def config_from_resolved(resolved: dict) -> Config:
             continue
         cfg[group] = OmegaConf.merge(OmegaConf.structured(schema), value)
     return to_config(cfg)
+
+
+def hydra_error_line(err: Exception, overrides: Sequence[str] = ()) -> str:
+    """Hydra's and OmegaConf's multi-line errors as ``KEY: first line; choose from ...``
+    (with a hint to quote a value Hydra's lexer could not read).
+
+    >>> hydra_error_line(ValueError("mismatched input '('\\nmore"), ["network.path=a(b).csv"])
+    "mismatched input '(' (quote the value: network.path='a(b).csv')"
+    """
+    cause = err.__cause__ if err.__cause__ is not None else err
+    key = getattr(cause, "full_key", None)
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    text = lines[0] if lines else type(cause).__name__
+    if any(line.startswith("Available options") for line in lines):
+        start = next(i for i, line in enumerate(lines) if line.startswith("Available"))
+        options = []
+        for line in lines[start + 1 :]:
+            if line.startswith("Config search path"):
+                break
+            if not line.endswith("_schema"):
+                options.append(line)
+        text += "; choose from " + ", ".join(options)
+    text = f"{key}: {text}" if key else text
+    if "token recognition error" in text or "mismatched input" in text or "extraneous" in text:
+        odd = [o for o in overrides if not o.isascii() or any(c in o for c in "()[]{},'\" ")]
+        if odd:
+            key, _, value = odd[0].partition("=")
+            text += f" (quote the value: {key}='{value}')"
+    return text
 
 
 def load_config(*overrides: str) -> Config:

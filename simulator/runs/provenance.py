@@ -18,7 +18,14 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["run_id", "package_versions", "code_version", "git_commit", "write_manifest"]
+__all__ = [
+    "run_id",
+    "package_versions",
+    "code_version",
+    "git_commit",
+    "write_manifest",
+    "shard_record",
+]
 
 
 def run_id(config: dict) -> str:
@@ -119,3 +126,17 @@ def write_manifest(
     }
     Path(path).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
     return manifest
+
+
+def shard_record(experiment) -> dict:
+    """What the manifest of a shard records beside the run id it shares with its run:
+    ``shard`` ("I/N") and its ``replicates`` ``[lo, hi)``; nothing for a whole run.
+
+    >>> from simulator.runs.config import ExperimentConfig
+    >>> shard_record(ExperimentConfig(replicates=10, shard="2/3"))
+    {'shard': '2/3', 'replicates': [3, 6]}
+    """
+    if experiment.shard is None:
+        return {}
+    span = experiment.replicate_range()
+    return {"shard": experiment.shard, "replicates": [span.start, span.stop]}

@@ -15,6 +15,7 @@ from simulator.runs.report.aggregate import SweepData, collect, jobs_frame
 from simulator.runs.report.figures import sweep_figures
 from simulator.runs.report.markdown import mixed_code_warning, report_markdown
 from simulator.runs.sweep.jobs import staged
+from simulator.runs.sweep.progress import quiet_broken_pipe
 
 __all__ = ["write_report", "main"]
 
@@ -65,7 +66,16 @@ def _write_all(data: SweepData, outdir: Path, figures: bool) -> dict[str, Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Console entry point: ``campaign-report PATH [--out DIR] [--pool KEY] ...``."""
+    """Console entry point: ``campaign-report PATH [--out DIR] [--pool KEY] ...``.
+
+    Exits quietly (status 141) when the reader of its output goes away
+    (``campaign-report SWEEP | head``), as Unix tools do.
+    """
+    with quiet_broken_pipe():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="campaign-report",
         description="Aggregate a campaign-sim run or sweep directory: one long table "

@@ -36,9 +36,11 @@ ParsedOverride(key='campaign.p', value='0.1')
 from simulator.runs.sweep.jobs import (
     INDEX,
     MANIFEST,
+    JobFailed,
     atomic_write_text,
     find_completed,
     job_key,
+    launcher_error,
     mark_done,
     prepare_job_dir,
     reuse_results,
@@ -52,16 +54,20 @@ from simulator.runs.sweep.overrides import (
     parse_override,
 )
 from simulator.runs.sweep.progress import (
+    EXIT_BROKEN_PIPE,
     PROGRESS,
     SweepInfo,
     format_eta,
     progress_line,
+    quiet_broken_pipe,
     record_progress,
     sweep_info,
 )
 
 __all__ = [
     # jobs
+    "JobFailed",
+    "launcher_error",
     "MANIFEST",
     "INDEX",
     "atomic_write_text",
@@ -84,4 +90,6 @@ __all__ = [
     "record_progress",
     "format_eta",
     "progress_line",
+    "quiet_broken_pipe",
+    "EXIT_BROKEN_PIPE",
 ]

@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -56,6 +57,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = [
+    "JobFailed",
+    "launcher_error",
     "MANIFEST",
     "INDEX",
     "atomic_write_text",
@@ -259,3 +262,39 @@ def reuse_results(src: Path, dst: Path, key: str, sweep_dir: Path | None = None)
     if sweep_dir is not None and Path(sweep_dir, STASH).resolve() in src.resolve().parents:
         shutil.rmtree(src, ignore_errors=True)  # a set-aside copy: dst holds it now
     return True
+
+
+# ------------------------------------------------------------ failed jobs
+class JobFailed(RuntimeError):
+    """A sweep job stopped on a bad value or input (cluster launchers; the other jobs go on).
+
+    ``args``: the job's one line (``job 2/4 [overrides]: why``) and the sweep
+    directory, plain strings, so the exception pickles between nodes.
+    """
+
+
+def launcher_error(err: BaseException) -> str:
+    """The one line for an error a launcher handed back to ``campaign-sim``.
+
+    A failed job's own line (:class:`JobFailed`, also when it came back from
+    another process as another class, or only inside the launcher's error
+    text), else the error's first line.
+
+    >>> print(launcher_error(JobFailed("job 2/4 [seed=1]: x.csv: no such file", "sw")))
+    job 2/4 [seed=1]: x.csv: no such file (campaign-report sw lists every failed job)
+    >>> launcher_error(RuntimeError("trace:\\nTraceback...\\nJobFailed: job 1/2 [a=1]: bad"))
+    'job 1/2 [a=1]: bad'
+    """
+    seen: BaseException | None = err
+    while seen is not None:
+        if type(seen).__name__ == "JobFailed" and seen.args:
+            where = seen.args[1] if len(seen.args) > 1 else None
+            report = f"campaign-report {where}" if where else "campaign-report SWEEP_DIR"
+            return f"{seen.args[0]} ({report} lists every failed job)"
+        seen = seen.__cause__ or seen.__context__
+    match = re.search(r"JobFailed: (.+)", str(err))
+    if match:
+        return match.group(1).strip()
+    from simulator.errors import one_line
+
+    return f"the launcher failed: {one_line(err)} (CAMPAIGN_SIM_DEBUG=1 shows the traceback)"

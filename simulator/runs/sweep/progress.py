@@ -22,8 +22,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from simulator.runs.sweep.overrides import expand_overrides, parse_override
@@ -35,6 +38,8 @@ __all__ = [
     "record_progress",
     "format_eta",
     "progress_line",
+    "quiet_broken_pipe",
+    "EXIT_BROKEN_PIPE",
 ]
 
 PROGRESS = Path(".campaign-sim") / "progress"
@@ -151,3 +156,29 @@ def progress_line(sweep_dir: Path, num: int, what: str) -> str:
         elapsed = time.time() - info.started
         tail += f", ~{format_eta(elapsed / ran * (total - ended))} left"
     return f"{head}: {what} ({tail})"
+
+
+#: The exit status of a command whose reader went away (128 + SIGPIPE, as a shell
+#: reports a Unix tool killed by the signal).
+EXIT_BROKEN_PIPE = 141
+
+
+@contextlib.contextmanager
+def quiet_broken_pipe() -> Iterator[None]:
+    """Exit quietly (status 141) when the reader of stdout goes away, as Unix tools do.
+
+    ``campaign-sim --help | head`` closes the pipe after ten lines: the next
+    write, or the interpreter's last flush, fails with ``BrokenPipeError``.
+    Inside this block such an error ends the command with no traceback and
+    no "Exception ignored" message (stdout is pointed at ``/dev/null`` first).
+    """
+    try:
+        try:
+            yield
+        finally:
+            sys.stdout.flush()  # here, not at exit, where the error could not be caught
+    except BrokenPipeError:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
