@@ -23,7 +23,9 @@ steps, set-up s, run s, impressions, impressions/s, peak RSS, load):
   resident memory (crowd, contest state and the per-pair hash tables of
   every thread);
 - ``load``: the 1-minute load average before and after the timed runs (the
-  machine is shared, so a timing means little without it).
+  machine is shared, so a timing means little without it); the JSON line
+  also gives the CPU seconds (all threads) of the set-up and per replicate,
+  which other jobs inflate less than wall times.
 
 Goal on the 2-core reference machine: set-up plus one contest under 120 s,
 peak memory under 8 GB, at 30,000 players on 1,000,000 people.
@@ -72,12 +74,12 @@ def measure(players: int, people: int, replicates: int) -> dict:
     build_s = time.perf_counter() - t0
     settings = ContestSettings(players=players)
     load_before = os.getloadavg()[0]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     contest = Contest(net, pop, settings, SEED)
-    setup_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    setup_s, setup_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     run = contest.run(contest_keys(SEED, replicates))
-    run_s = time.perf_counter() - t0
+    run_s, run_cpu = time.perf_counter() - t0, time.process_time() - c0
     load_after = os.getloadavg()[0]
     table = run.per_link()
     impressions = table.groupby("replicate")["impressions"].sum().to_numpy()
@@ -91,6 +93,8 @@ def measure(players: int, people: int, replicates: int) -> dict:
         "build_s": build_s,
         "setup_s": setup_s,
         "run_s": run_s / replicates,
+        "setup_cpu_s": setup_cpu,
+        "run_cpu_s": run_cpu / replicates,
         "impressions": float(impressions.mean()),
         "impressions_per_s": float(impressions.sum() / run_s),
         "clicks": float(table["clicks"].sum() / replicates),
