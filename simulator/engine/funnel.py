@@ -1,5 +1,10 @@
 """Compiled kernel of the campaign funnel (see :class:`simulator.engine.campaign.Campaign`).
 
+This module is long because the funnel is one kernel: its state, its buffers,
+the per-run tables and the three phases of a step share layouts and
+counters that only make sense together (and numba needs them in one place to
+inline the step into the replicate loop).
+
 One replicate is a loop over steps ``t = 0 .. steps - 1``; each step runs
 these phases in order:
 
@@ -23,13 +28,41 @@ these phases in order:
 Every decision draws its own counter-based uniform keyed by the post
 (its step and arc) and the decision, so arms share random numbers and the
 result does not depend on the order in which impressions are visited.
+
+Data layout (the cost is memory traffic, not arithmetic: a read at a
+random address of a table larger than the CPU's cache costs as much as a
+hundred multiplications). What does not change during a run is computed
+once per run, per node, by :func:`prepare` (O(n), not O(m): gathering per
+arc would cost more than the run's deliveries read): a receiver's row holds
+its chance to stay offline one more step, its relevance, reciprocity and
+favours owed, a sender's row its bandwidth and source factor (appeal,
+credibility, deception boost), so a delivery reads one row about its
+target. A post walks its sender's arcs in CSR order in two passes: a short
+one that draws the deliveries and copies the targets' rows (their reads
+overlap), then one that draws when each target opens the post. A delivered
+impression carries what its decisions need (trust, and the products of the
+click and conversion factors that do not change, ``strength **
+tie_exponent`` among them) in its own row, so deciding reads no table at
+random. The per-arc state of a replicate (exposures, trust lost) lives in a
+small table of *slots*, one per arc that delivered something, found through
+``slot_of``: its size follows what the replicate touched, not ``m``. The
+probabilities are those of :func:`~simulator.behavior.attention_delay`,
+:func:`~simulator.behavior.click_probability` and
+:func:`~simulator.behavior.convert_probability` (the delay inverted by
+products instead of logarithms, the factors multiplied in another order:
+equal up to rounding, which moves a decision with probability about
+1e-16); the random numbers are the same, so results are too.
+
 Per-replicate state (:class:`FunnelState`, fixed-size arrays updated in
 place) is reset through lists of what was touched, so the cost grows with the
 arcs examined, not with the network size; the buffers that grow
-(:class:`FunnelBuffers`) are handed back by each phase. One replicate loop
-serves the event log and the summary mode (``record``, a constant of each
-entry point). The Mesa model (:mod:`simulator.mesa_model`) drives the same
-:func:`start` and :func:`step` one step at a time.
+(:class:`FunnelBuffers`) are made large enough before each loop that
+writes them (no buffer is replaced inside a loop: numba would count
+references on every pass) and handed back by each phase. One replicate
+loop serves the event log and the summary mode (``record``, a constant of
+each entry point). The Mesa model (:mod:`simulator.mesa_model`) drives the
+same :func:`start` and :func:`step` one step at a time (the state prepares
+its per-node tables at the first step).
 
 Examples
 --------
@@ -67,16 +100,14 @@ __all__ = [
     "funnel_summary",
     "new_buffers",
     "new_state",
+    "prepare",
     "reset",
     "start",
     "step",
     "step_arrays",
 ]
 
-_attention_delay = njit(cache=True)(behavior.attention_delay)
 _online_delay = njit(cache=True)(behavior.online_delay)
-_click_probability = njit(cache=True)(behavior.click_probability)
-_convert_probability = njit(cache=True)(behavior.convert_probability)
 _conversion_amount = njit(cache=True)(behavior.conversion_amount)
 _trust_penalty = njit(cache=True)(behavior.trust_penalty)
 
@@ -99,47 +130,68 @@ TIMEZONE = 6  # column of node_f: the local clock offset, whole hours
 CURVE = 12  # msg[CURVE:CURVE + 24]: the daily activity curve, mean 1
 START_HOUR, CURVED, FIRST_REMINDER = 6, 7, 8  # ints: hour of step 0, curve not flat, reminders
 
+# per-run node tables (prepare): as a receiver, as a sender
+STAY, RELEVANCE, RECIPROCITY, OWED = 0, 1, 2, 3  # STAY: 1 - activity (1: never online)
+BANDWIDTH, SOURCE = 0, 1  # bandwidth; appeal * (1 + credibility) / 2 * deception boost
+# columns of a delivered post's candidate row (phase 1): arc, target, then receiver's row
+C_ARC, C_TARGET, C_RECEIVER = 0, 1, 2
+# columns of an impression row (float64; integers are exact below 2**53): target, sender,
+# decision counter base, next impression of the same step, slot, trust0, click and
+# conversion weights
+I_TARGET, I_SENDER, I_BASE, I_NEXT, I_SLOT, I_TRUST0, I_CLICK, I_CONVERT = range(8)
+# columns of a slot (the state of one arc in a replicate): arc, exposures, trust lost
+S_ARC, S_EXPOSED, S_LOSS = 0, 1, 2
+
 # counters kept in one int64 array so the kernels can update them in place
-N_POSTS, N_IMPS, N_TOUCHED_NODES, N_TOUCHED_ARCS, N_EVENTS = 0, 1, 2, 3, 4
+N_POSTS, N_IMPS, N_TOUCHED_NODES, N_SLOTS, N_EVENTS, PREPARED = 0, 1, 2, 3, 4, 5
+N_COUNTERS = 6
 
 
 class FunnelState(NamedTuple):
     """Per-replicate state of fixed size, updated in place by the kernel.
 
     ``seen``, ``shares``, ``converted`` are per node (reached; shares made;
-    converted), ``exposures`` and ``trust_loss`` per arc; ``touched_nodes``
-    and ``touched_arcs`` list what a replicate changed (for :func:`reset`);
-    ``post_head`` and ``imp_head`` are the heads, per step, of the linked
-    lists of posts and impressions; ``cnt`` holds the counters ``N_POSTS``,
-    ``N_IMPS``, ``N_TOUCHED_NODES``, ``N_TOUCHED_ARCS``, ``N_EVENTS``;
-    ``totals`` the running totals, in the order of
-    :data:`~simulator.cascade_log.FUNNEL_COLUMNS`.
+    converted); ``slot_of`` is per arc, the arc's row in the buffer
+    ``slots`` (-1: none yet in this replicate); ``touched_nodes`` lists the
+    nodes a replicate changed (for :func:`reset`); ``post_head`` and
+    ``imp_head`` are the heads, per step, of the linked lists of posts and
+    impressions, ``imp_count`` the impressions filed per step; ``cnt`` holds
+    the counters ``N_POSTS``, ``N_IMPS``, ``N_TOUCHED_NODES``, ``N_SLOTS``,
+    ``N_EVENTS`` and ``PREPARED`` (1 once ``receiver`` and ``sender`` hold
+    this run's :func:`prepare`); ``totals`` the running totals, in the order
+    of :data:`~simulator.cascade_log.FUNNEL_COLUMNS`. ``receiver`` (n, 4) and
+    ``sender`` (n, 2) are the per-run node tables of :func:`prepare`, shared
+    (not copied) by the states of one run's worker threads.
     """
 
     seen: np.ndarray
     shares: np.ndarray
     converted: np.ndarray
-    exposures: np.ndarray
-    trust_loss: np.ndarray
+    slot_of: np.ndarray
     touched_nodes: np.ndarray
-    touched_arcs: np.ndarray
     post_head: np.ndarray
     imp_head: np.ndarray
+    imp_count: np.ndarray
     cnt: np.ndarray
     totals: np.ndarray
+    receiver: np.ndarray
+    sender: np.ndarray
 
 
 class FunnelBuffers(NamedTuple):
     """Buffers that grow (and are then replaced) while a replicate runs.
 
     ``posts`` rows (poster, next post of the same step); ``imps`` rows
-    (target, sender, arc, step posted, next impression of the same step);
-    ``pend`` rows (arc, trust loss) of one step; ``events`` rows
-    :data:`EVENT_COLUMNS` and ``amounts`` the amount of each event.
+    (target, sender, arc, step posted, next impression of the same step,
+    slot, trust0, click weight), float64; ``slots`` rows (arc, exposures,
+    trust lost); ``pend`` rows (slot, trust loss) of one step; ``events``
+    rows :data:`EVENT_COLUMNS` and ``amounts`` the amount of each event.
     """
 
     posts: np.ndarray
+    cand: np.ndarray
     imps: np.ndarray
+    slots: np.ndarray
     pend: np.ndarray
     events: np.ndarray
     amounts: np.ndarray
@@ -157,6 +209,16 @@ def _push(events, amounts, cnt, rep, node, parent, step, code, arc, amount):
     return events, amounts
 
 
+@njit(inline="always", cache=True)
+def _put(events, amounts, cnt, rep, node, parent, step, code, arc, amount):
+    """Append an event to buffers with room for it (made before the loop)."""
+    i = cnt[N_EVENTS]
+    events[i, 0], events[i, 1], events[i, 2] = rep, node, parent
+    events[i, 3], events[i, 4], events[i, 5] = step, code, arc
+    amounts[i] = amount
+    cnt[N_EVENTS] = i + 1
+
+
 @njit(cache=True)
 def _schedule(posts, post_head, cnt, node, step):
     i = cnt[N_POSTS]
@@ -168,7 +230,7 @@ def _schedule(posts, post_head, cnt, node, step):
     return posts
 
 
-@njit(cache=True)
+@njit(inline="always", cache=True)
 def _rand(key, step, m, arc, decision):
     return uniform(key, np.uint64((step * m + arc) * 8 + decision))
 
@@ -177,21 +239,83 @@ _N_STATE = len(FunnelState._fields)
 
 
 @njit(cache=True)
-def new_state(n, m, steps):
-    """A fresh :class:`FunnelState` for ``n`` agents, ``m`` arcs and ``steps`` steps."""
+def _prepare_nodes(node_f, msg, ints, receiver, sender, lo, hi):
+    """:func:`prepare` for the nodes ``lo .. hi - 1``."""
+    appeal = msg[0]
+    boost = msg[8] if ints[4] != 0 else 1.0
+    for u in range(lo, hi):
+        act = node_f[u, 1]
+        # attention_delay's chance to stay offline one more step (1: never online)
+        receiver[u, STAY] = 1.0 - min(max(act, 0.0), 1.0)
+        receiver[u, RELEVANCE] = node_f[u, 3]
+        receiver[u, RECIPROCITY], receiver[u, OWED] = node_f[u, 4], node_f[u, 5]
+        sender[u, BANDWIDTH] = node_f[u, 0]
+        sender[u, SOURCE] = appeal * (0.5 * (1.0 + node_f[u, 2])) * boost
+
+
+@njit(cache=True)
+def prepare(node_f, msg, ints, receiver, sender):
+    """Fill the per-run node tables ``receiver`` (n, 4) and ``sender`` (n, 2); O(n).
+
+    ``receiver[v]``: ``1 - activity`` (the chance to stay offline one more
+    step, 1 when never online), the relevance of the topic to ``v``, its
+    reciprocity and the favours it owes the originator.
+    ``sender[u]``: bandwidth, and the factors of
+    :func:`~simulator.behavior.click_probability` that belong to the sender
+    and the message (appeal, ``(1 + credibility) / 2``, the deception boost).
+    Everything here is fixed for a run, so the kernel reads it instead of
+    recomputing it per delivery.
+
+    Examples
+    --------
+    >>> node_f = np.array([[0.8, 0.5, 0.6, 0.9, 0.0, 0.0, 0.0]])
+    >>> msg = np.r_[0.5, 1.0, 0.2, 2.0, 1.0, 0.0, 1.0, 0.0, 2.0, 0.2, 0.5, 0.05, np.ones(24)]
+    >>> receiver, sender = np.empty((1, 4)), np.empty((1, 2))
+    >>> prepare(node_f, msg, np.zeros(8, np.int64), receiver, sender)
+    >>> receiver.tolist(), sender.round(4).tolist()
+    ([[0.5, 0.9, 0.0, 0.0]], [[0.8, 0.4]])
+    """
+    _prepare_nodes(node_f, msg, ints, receiver, sender, 0, node_f.shape[0])
+
+
+@njit(cache=True, parallel=True)
+def _prepare_parallel(node_f, msg, ints, chunks):
+    """:func:`prepare` into new tables, ``chunks`` node ranges in parallel."""
+    n = node_f.shape[0]
+    receiver, sender = np.empty((n, 4)), np.empty((n, 2))
+    chunks = max(1, chunks)
+    for c in prange(chunks):
+        _prepare_nodes(node_f, msg, ints, receiver, sender, c * n // chunks, (c + 1) * n // chunks)
+    return receiver, sender
+
+
+@njit(cache=True)
+def _state(n, m, steps, receiver, sender, prepared):
+    cnt = np.zeros(N_COUNTERS, np.int64)
+    cnt[PREPARED] = prepared
     return FunnelState(
         seen=np.zeros(n, np.bool_),
-        shares=np.zeros(n, np.int64),
+        shares=np.zeros(n, np.int32),
         converted=np.zeros(n, np.bool_),
-        exposures=np.zeros(m, np.int64),
-        trust_loss=np.zeros(m, np.float64),
+        slot_of=np.full(m, -1, np.int32),
         touched_nodes=np.empty(n, np.int64),
-        touched_arcs=np.empty(m, np.int64),
         post_head=np.full(steps + 1, -1, np.int64),
         imp_head=np.full(steps + 1, -1, np.int64),
-        cnt=np.zeros(5, np.int64),
+        imp_count=np.zeros(steps + 1, np.int64),
+        cnt=cnt,
         totals=np.zeros(N_TOTALS),
+        receiver=receiver,
+        sender=sender,
     )
+
+
+@njit(cache=True)
+def new_state(n, m, steps):
+    """A fresh :class:`FunnelState` for ``n`` agents, ``m`` arcs and ``steps`` steps.
+
+    Its per-run node tables are filled by :func:`prepare` at the first :func:`step`.
+    """
+    return _state(n, m, steps, np.empty((n, 4)), np.empty((n, 2)), 0)
 
 
 @njit(cache=True)
@@ -199,7 +323,9 @@ def new_buffers():
     """Fresh, small :class:`FunnelBuffers` (they grow as needed)."""
     return FunnelBuffers(
         posts=np.empty((64, 2), np.int64),
-        imps=np.empty((256, 5), np.int64),
+        cand=np.empty((64, 6)),
+        imps=np.empty((256, 8)),
+        slots=np.empty((256, 3)),
         pend=np.empty((16, 2)),
         events=np.empty((64, len(EVENT_COLUMNS)), np.int64),
         amounts=np.empty(64),
@@ -232,7 +358,13 @@ def start(ints, seeds, rep, state, buffers, record):
             for i in range(first, cnt[N_TOUCHED_NODES]):
                 posts = _schedule(posts, state.post_head, cnt, touched_nodes[i], when)
     return FunnelBuffers(
-        posts=posts, imps=buffers.imps, pend=buffers.pend, events=events, amounts=amounts
+        posts=posts,
+        cand=buffers.cand,
+        imps=buffers.imps,
+        slots=buffers.slots,
+        pend=buffers.pend,
+        events=events,
+        amounts=amounts,
     )
 
 
@@ -248,58 +380,127 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers,
     deception_penalty, cut_below, then the 24 values of the daily activity
     curve. ``ints``: steps, window, max_shares, tolerance, deceptive,
     n_reminders, start_hour, curved (0: flat curve), reminder steps...
-    ``state`` (a :class:`FunnelState`) is updated in place; events are kept
+    ``state`` (a :class:`FunnelState`) is updated in place (its node tables
+    are prepared from these inputs if they are not yet); events are kept
     when ``record``. Returns the (possibly regrown) :class:`FunnelBuffers`.
     """
+    return _step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers, record)
+
+
+@njit(inline="always", cache=True)
+def _step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers, record):
+    """:func:`step`, inlined where replicates loop over steps (a call passes ~20 arrays,
+    each reference-counted, and a replicate makes up to ``steps`` of them)."""
     seen, shares, converted = state.seen, state.shares, state.converted
-    exposures, trust_loss, totals, cnt = state.exposures, state.trust_loss, state.totals, state.cnt
-    touched_nodes, touched_arcs = state.touched_nodes, state.touched_arcs
-    post_head, imp_head = state.post_head, state.imp_head
-    posts, imps, pend = buffers.posts, buffers.imps, buffers.pend
+    slot_of, totals, cnt = state.slot_of, state.totals, state.cnt
+    touched_nodes = state.touched_nodes
+    post_head, imp_head, imp_count = state.post_head, state.imp_head, state.imp_count
+    receiver, sender = state.receiver, state.sender
+    if cnt[PREPARED] == 0:
+        prepare(node_f, msg, ints, receiver, sender)
+        cnt[PREPARED] = 1
+    posts, cand, imps = buffers.posts, buffers.cand, buffers.imps
+    slots, pend = buffers.slots, buffers.pend
     events, amounts = buffers.events, buffers.amounts
     m = indices.size
     steps, window, max_shares, tolerance, deceptive = ints[0], ints[1], ints[2], ints[3], ints[4]
-    appeal, share_rate, conv_rate, tie_exp = msg[0], msg[1], msg[2], msg[3]
-    recip_w, amount0, amount_recip, weak_att = msg[4], msg[5], msg[6], msg[7]
-    boost = msg[8] if deceptive else 1.0
+    share_rate, conv_rate, tie_exp, recip_w = msg[1], msg[2], msg[3], msg[4]
+    amount0, amount_recip, weak_att = msg[5], msg[6], msg[7]
     fatigue_pen, decept_pen, cut_below = msg[9], msg[10], msg[11]
     curved, hour = ints[CURVED] != 0, ints[START_HOUR] + t
     curve = msg[CURVE : CURVE + 24]
+    limit = min(window, steps - t)  # a post opened this many steps later or more is lost
 
     # phase 1: post. Each post is offered along every arc not cut.
     i = post_head[t]
     while i >= 0:
         u = posts[i, 0]
         i = posts[i, 1]
-        for a in range(indptr[u], indptr[u + 1]):
-            if arc_f[a, 1] - trust_loss[a] < cut_below:
+        bandwidth, source = sender[u, BANDWIDTH], sender[u, SOURCE]
+        lo, hi = indptr[u], indptr[u + 1]
+        need = cnt[N_IMPS] + hi - lo  # room for every arc: no check inside the loop
+        if need > imps.shape[0]:
+            imps = grow_rows(imps, need)
+        need = cnt[N_SLOTS] + hi - lo
+        if need > slots.shape[0]:
+            slots = grow_rows(slots, need)
+        if hi - lo > cand.shape[0]:
+            cand = grow_rows(cand, hi - lo)
+        # first pass, short and branch-light: which arcs carry the post, and what the
+        # kernel needs about their targets (their rows are read here, many at a time)
+        k = 0
+        for a in range(lo, hi):
+            s = slot_of[a]
+            if arc_f[a, 1] - (slots[s, S_LOSS] if s >= 0 else 0.0) < cut_below:
                 continue  # the follower stopped listening to u
+            if _rand(key, t, m, a, DELIVER) >= bandwidth:
+                continue  # the feed did not show the post
             v = indices[a]
-            act = node_f[v, 1]
-            if act <= 0.0 or _rand(key, t, m, a, DELIVER) >= node_f[u, 0]:
-                continue
+            cand[k, C_ARC], cand[k, C_TARGET] = a, v
+            for c in range(4):
+                cand[k, C_RECEIVER + c] = receiver[v, c]
+            k += 1
+        # second pass: when each target opens it, and its impression row
+        j, n_slots = cnt[N_IMPS], cnt[N_SLOTS]
+        for c in range(k):
+            a, v = int(cand[c, C_ARC]), int(cand[c, C_TARGET])
+            stay = cand[c, C_RECEIVER + STAY]
+            if stay == 1.0:
+                continue  # v is never online
             if curved:  # the chance of being online follows v's local hour
-                limit = min(window, steps - t)
                 local = (hour + int(node_f[v, TIMEZONE])) % 24
-                d = _online_delay(act, curve, local, _rand(key, t, m, a, TIMING), limit)
-            else:
-                d = 0 if act >= 1.0 else int(_attention_delay(act, _rand(key, t, m, a, TIMING)))
-            if d >= window or t + d >= steps:
-                continue
-            j = cnt[N_IMPS]
-            if j + 1 > imps.shape[0]:
-                imps = grow_rows(imps, j + 1)
-            imps[j, 0], imps[j, 1], imps[j, 2], imps[j, 3] = v, u, a, t
-            imps[j, 4] = imp_head[t + d]
+                d = _online_delay(node_f[v, 1], curve, local, _rand(key, t, m, a, TIMING), limit)
+                if d >= limit:
+                    continue
+            else:  # attention_delay: the largest d with 1 - u <= stay**d, found by products
+                q = 1.0 - _rand(key, t, m, a, TIMING)
+                d, p = 0, stay
+                while p >= q and d < limit:
+                    d += 1
+                    p *= stay
+                if d >= limit:
+                    continue
+            s = slot_of[a]
+            if s < 0:  # the arc's first delivery in this replicate: a new slot
+                s = n_slots
+                slot_of[a] = s
+                slots[s, S_ARC], slots[s, S_EXPOSED], slots[s, S_LOSS] = a, 0.0, 0.0
+                n_slots += 1
+            strength = arc_f[a, 0]
+            tie = weak_att + (1.0 - weak_att) * strength
+            imps[j, I_TARGET], imps[j, I_SENDER], imps[j, I_BASE] = v, u, (t * m + a) * 8
+            imps[j, I_NEXT], imps[j, I_SLOT] = imp_head[t + d], s
+            imps[j, I_TRUST0] = arc_f[a, 1]
+            imps[j, I_CLICK] = source * cand[c, C_RECEIVER + RELEVANCE] * tie * arc_f[a, 3]
+            if deceptive:
+                imps[j, I_CONVERT] = 0.0  # deceptive content never converts
+            else:  # convert_probability's factors that do not change
+                owed = cand[c, C_RECEIVER + OWED] + arc_f[a, 2]
+                steep = strength * strength if tie_exp == 2.0 else strength**tie_exp
+                recip = cand[c, C_RECEIVER + RECIPROCITY]
+                imps[j, I_CONVERT] = conv_rate * steep * (1.0 + recip_w * recip * owed)
             imp_head[t + d] = j
-            cnt[N_IMPS] = j + 1
+            imp_count[t + d] += 1
+            j += 1
+        cnt[N_IMPS], cnt[N_SLOTS] = j, n_slots
 
-    # phase 2: attend and decide, reading the trust of step t - 1
+    # phase 2: attend and decide, reading the trust of step t - 1. Room for what the
+    # impressions seen at t can add is made first: no buffer is replaced inside the loop.
+    n_seen = imp_count[t]
+    if n_seen > pend.shape[0]:
+        pend = grow_rows(pend, n_seen)
+    if cnt[N_POSTS] + n_seen > posts.shape[0]:
+        posts = grow_rows(posts, cnt[N_POSTS] + n_seen)
+    if record and cnt[N_EVENTS] + 4 * n_seen > events.shape[0]:  # at most 4 per impression
+        need = cnt[N_EVENTS] + 4 * n_seen
+        events, amounts = grow_rows(events, need), grow(amounts, need)
     n_pend = 0
     j = imp_head[t]
     while j >= 0:
-        v, u, a, tp = imps[j, 0], imps[j, 1], imps[j, 2], imps[j, 3]
-        j = imps[j, 4]
+        v, u, s = int(imps[j, I_TARGET]), int(imps[j, I_SENDER]), int(imps[j, I_SLOT])
+        base = np.uint64(imps[j, I_BASE])  # (step posted * m + arc) * 8
+        trust0, click_w, convert_w = imps[j, I_TRUST0], imps[j, I_CLICK], imps[j, I_CONVERT]
+        j = int(imps[j, I_NEXT])
         totals[IMPRESSIONS] += 1
         totals[DEPTH] = t
         if not seen[v]:
@@ -307,58 +508,56 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers,
             touched_nodes[cnt[N_TOUCHED_NODES]] = v
             cnt[N_TOUCHED_NODES] += 1
             totals[REACH] += 1
-        if exposures[a] == 0:
-            touched_arcs[cnt[N_TOUCHED_ARCS]] = a
-            cnt[N_TOUCHED_ARCS] += 1
-        exposures[a] += 1
-        strength, confidence = arc_f[a, 0], max(arc_f[a, 1] - trust_loss[a], 0.0)
-        p_click = _click_probability(
-            appeal, node_f[v, 3], node_f[u, 2], confidence, strength, arc_f[a, 3], weak_att, boost
-        )
-        clicked = _rand(key, tp, m, a, CLICK) < p_click
-        loss = _trust_penalty(
-            exposures[a],
-            tolerance,
-            fatigue_pen,
-            1.0 if (clicked and deceptive) else 0.0,
-            decept_pen,
-        )
-        if loss > 0.0:
-            if n_pend + 1 > pend.shape[0]:
-                pend = grow_rows(pend, n_pend + 1)
-            pend[n_pend, 0], pend[n_pend, 1] = a, loss
-            n_pend += 1
+        exposed = slots[s, S_EXPOSED] + 1.0
+        slots[s, S_EXPOSED] = exposed
+        confidence = max(trust0 - slots[s, S_LOSS], 0.0)
+        clicked = uniform(key, base + np.uint64(CLICK)) < min(click_w * confidence, 1.0)
+        if exposed > tolerance or (clicked and deceptive):
+            loss = _trust_penalty(
+                exposed,
+                tolerance,
+                fatigue_pen,
+                1.0 if (clicked and deceptive) else 0.0,
+                decept_pen,
+            )
+            if loss > 0.0:
+                pend[n_pend, 0], pend[n_pend, 1] = s, loss
+                n_pend += 1
+        a = (int(base) >> 3) % m if record else 0  # the arc, for the events
         if record:
-            events, amounts = _push(events, amounts, cnt, rep, v, u, t, IMPRESSION, a, 0.0)
+            _put(events, amounts, cnt, rep, v, u, t, IMPRESSION, a, 0.0)
         if not clicked:
             continue
         totals[CLICKS] += 1
         if record:
-            events, amounts = _push(events, amounts, cnt, rep, v, u, t, CLICKED, a, 0.0)
-        if shares[v] < max_shares and _rand(key, tp, m, a, SHARE) < share_rate:
+            _put(events, amounts, cnt, rep, v, u, t, CLICKED, a, 0.0)
+        if shares[v] < max_shares and uniform(key, base + np.uint64(SHARE)) < share_rate:
             shares[v] += 1
             totals[SHARES] += 1
             if t + 1 < steps:
-                posts = _schedule(posts, post_head, cnt, v, t + 1)
+                k = cnt[N_POSTS]
+                posts[k, 0], posts[k, 1] = v, post_head[t + 1]
+                post_head[t + 1] = k
+                cnt[N_POSTS] = k + 1
             if record:
-                events, amounts = _push(events, amounts, cnt, rep, v, u, t, SHARED, a, 0.0)
+                _put(events, amounts, cnt, rep, v, u, t, SHARED, a, 0.0)
         if not deceptive and not converted[v]:
-            owed = node_f[v, 5] + arc_f[a, 2]
-            p_conv = _convert_probability(
-                conv_rate, strength, tie_exp, confidence, node_f[v, 4], owed, recip_w
-            )
-            if _rand(key, tp, m, a, CONVERT) < p_conv:
+            if uniform(key, base + np.uint64(CONVERT)) < min(convert_w * confidence, 1.0):
                 converted[v] = True
+                a = (int(base) >> 3) % m
+                owed = node_f[v, 5] + arc_f[a, 2]
                 gift = _conversion_amount(amount0, node_f[v, 4], owed, amount_recip)
                 totals[CONVERSIONS] += 1
                 totals[AMOUNT] += gift
                 if record:
-                    events, amounts = _push(events, amounts, cnt, rep, v, u, t, CONVERTED, a, gift)
+                    _put(events, amounts, cnt, rep, v, u, t, CONVERTED, a, gift)
 
     # phase 3: update trust, after every decision of step t (synchronous)
-    for p in range(n_pend):  # these arcs were exposed, hence already touched
-        trust_loss[int(pend[p, 0])] += pend[p, 1]
-    return FunnelBuffers(posts=posts, imps=imps, pend=pend, events=events, amounts=amounts)
+    for p in range(n_pend):
+        slots[int(pend[p, 0]), S_LOSS] += pend[p, 1]
+    return FunnelBuffers(
+        posts=posts, cand=cand, imps=imps, slots=slots, pend=pend, events=events, amounts=amounts
+    )
 
 
 @njit(cache=True)
@@ -377,40 +576,44 @@ def step_arrays(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, record, 
 
 
 @njit(cache=True)
-def reset(state):
-    """Undo what a replicate touched in ``state`` (cost: what was touched, not n or m)."""
+def reset(state, buffers):
+    """Undo what a replicate touched in ``state`` (cost: what was touched, not n or m).
+
+    ``buffers.slots`` lists the arcs whose ``slot_of`` was set.
+    """
     cnt = state.cnt
     for i in range(cnt[N_TOUCHED_NODES]):
         v = state.touched_nodes[i]
         state.seen[v], state.shares[v], state.converted[v] = False, 0, False
-    for i in range(cnt[N_TOUCHED_ARCS]):
-        a = state.touched_arcs[i]
-        state.exposures[a], state.trust_loss[a] = 0, 0.0
+    for i in range(cnt[N_SLOTS]):
+        state.slot_of[int(buffers.slots[i, S_ARC])] = -1
     state.post_head[:] = -1
     state.imp_head[:] = -1
-    cnt[N_POSTS], cnt[N_IMPS], cnt[N_TOUCHED_NODES], cnt[N_TOUCHED_ARCS] = 0, 0, 0, 0
+    state.imp_count[:] = 0
+    cnt[N_POSTS], cnt[N_IMPS], cnt[N_TOUCHED_NODES], cnt[N_SLOTS] = 0, 0, 0, 0
     state.totals[:] = 0.0
 
 
 @njit(cache=True)
-def _replicates(indptr, indices, node_f, arc_f, msg, ints, seeds, keys, reps, out, record):
+def _replicates(indptr, indices, node_f, arc_f, msg, ints, tables, seeds, keys, reps, out, record):
     """Run replicates ``reps`` (indices into seeds/keys), totals into ``out``.
 
-    Returns the events ``(E, 6)`` and their amounts (empty unless ``record``).
+    ``tables`` are the run's prepared ``(receiver, sender)``. Returns the
+    events ``(E, 6)`` and their amounts (empty unless ``record``).
     """
     steps = ints[0]
-    state = new_state(indptr.size - 1, indices.size, steps)
+    state = _state(indptr.size - 1, indices.size, steps, tables[0], tables[1], 1)
     buffers = new_buffers()
     for r in reps:
         buffers = start(ints, seeds[r], r, state, buffers, record)
         for t in range(steps):
             if state.post_head[t] < 0 and state.imp_head[t] < 0:
                 continue  # nothing posted or seen at t
-            buffers = step(
+            buffers = _step(
                 t, indptr, indices, node_f, arc_f, msg, ints, keys[r], r, state, buffers, record
             )
         out[r, :] = state.totals
-        reset(state)
+        reset(state, buffers)
     n_events = state.cnt[N_EVENTS]
     return buffers.events[:n_events], buffers.amounts[:n_events]
 
@@ -425,8 +628,9 @@ def funnel_events(indptr, indices, node_f, arc_f, msg, ints, seeds, keys):
     """
     out = np.zeros((keys.size, N_TOTALS))
     reps = np.arange(keys.size)
+    tables = _prepare_parallel(node_f, msg, ints, 1)
     events, amounts = _replicates(
-        indptr, indices, node_f, arc_f, msg, ints, seeds, keys, reps, out, True
+        indptr, indices, node_f, arc_f, msg, ints, tables, seeds, keys, reps, out, True
     )
     return out, events, amounts
 
@@ -440,7 +644,10 @@ def funnel_summary(indptr, indices, node_f, arc_f, msg, ints, seeds, keys, n_chu
     """
     out = np.zeros((keys.size, N_TOTALS))
     n_chunks = max(1, min(keys.size, n_chunks))
+    tables = _prepare_parallel(node_f, msg, ints, n_chunks)
     for c in prange(n_chunks):
         reps = np.arange(c, keys.size, n_chunks)
-        _replicates(indptr, indices, node_f, arc_f, msg, ints, seeds, keys, reps, out, False)
+        _replicates(
+            indptr, indices, node_f, arc_f, msg, ints, tables, seeds, keys, reps, out, False
+        )
     return out
