@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from experiments.charity_appeal import TARGETS, CharityAppealConfig, summaries
+from experiments.charity_appeal import (
+    _COMPARED,
+    COMPARED,
+    TARGETS,
+    CharityAppealConfig,
+    observe,
+    summaries,
+)
 from simulator.calibration import abc_smc
 from simulator.calibration.charity import (
     _MSG,
@@ -31,6 +38,38 @@ def test_message_positions_are_the_campaigns(model):
     msg = dataclasses.replace(blog.campaign, **values).kernel_arrays(blog.network)[2]
     for name, pos in _MSG.items():
         assert msg[pos] == values[name], name
+
+
+def test_replay_equals_the_engine_event_for_event(model):
+    """The state kept between calls gives what a fresh funnel_events call gives."""
+    from simulator.engine.funnel import funnel_events
+
+    blog, _ = model.blog
+    net = blog.network
+    for key in (3, 11, 3):  # the same key again after another: nothing left over
+        got = blog.replay.run(blog.node_f, blog.arc_f, blog.msg, blog.ints, blog.seeds, key)
+        want = funnel_events(
+            net.indptr,
+            net.indices,
+            blog.node_f,
+            blog.arc_f,
+            blog.msg,
+            blog.ints,
+            blog.seeds[None, :],
+            np.array([key], np.uint64),
+        )
+        assert np.array_equal(got[0], want[0][0])
+        assert np.array_equal(got[1], want[1]) and np.array_equal(got[2], want[2])
+
+
+def test_arcs_cut_by_community_size_follow_any_order_of_sizes(model):
+    """The arc table after any sequence of sizes is that of the last size alone."""
+    blog, (rank, need) = model.blog
+    for size in (300, 50, 800, 800, 1, 600):
+        th = dict(zip(PARAMETERS, THETA, strict=True))
+        blog.run(th, 1, need=need, size=size)
+        expected = np.where(need > size, 0.0, blog.arc_f[:, 1])
+        assert np.array_equal(blog.work[:, 1], expected), size
 
 
 def test_a_simulation_is_reproducible_and_adds_up(model):
@@ -83,6 +122,17 @@ def test_error_model_adds_noise_only_where_declared():
     assert abs(draws[:, i].std() - 5.0) < 4 * 5.0 / np.sqrt(2 * 4000)
 
 
+def test_published_figures_get_the_error_model_and_exact_ones_do_not():
+    cfg = CharityAppealConfig()
+    rng = np.random.default_rng(1)
+    x = np.full(20_000, 446.0)
+    noisy = observe("tweets", x, cfg.errors, rng)
+    sd = np.log(noisy / 446.0).std()
+    assert abs(sd - 0.05) < 4 * 0.05 / np.sqrt(2 * x.size)
+    assert np.array_equal(observe("donors", x, cfg.errors, rng), x)
+    assert "celebrity_impressions" in TARGETS and "celebrity_impressions" not in COMPARED
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
@@ -90,6 +140,7 @@ def test_error_model_adds_noise_only_where_declared():
         (dict(priors={**CharityAppealConfig().priors, "amount": [5.0, 1.0]}), "priors.amount"),
         (dict(priors={**CharityAppealConfig().priors, "community": [0.0, 10.0]}), "log-uniform"),
         (dict(scene="huge"), "scene must be"),
+        (dict(workers=-2), "workers must be an integer >= 0"),
     ],
 )
 def test_bad_targets_and_priors_are_one_line_errors(kwargs, message):
@@ -105,7 +156,7 @@ def test_coverage_of_the_fit_on_20_simulated_datasets(model):
     prior = cfg.prior()
 
     def simulate(theta, rng):
-        return summaries(model.simulate(theta, rng), cfg.errors, rng)
+        return summaries(model.simulate(theta, rng), cfg.errors, rng)[_COMPARED]
 
     hits, total = 0, 0
     truths = prior.sample(stream(7, "coverage.truth"), 20)

@@ -11,10 +11,12 @@ generation's distances (Del Moral, Doucet & Jasra 2012):
    generation ``g - 1``'s simulations (an adaptive distance, Prangle 2017),
    and the tolerance ``eps_g`` is the ``quantile`` of generation ``g - 1``'s
    distances under that scale; proposals are drawn from the weighted
-   particles of ``g - 1``, moved by a Gaussian kernel with twice their
-   weighted covariance (in the prior's working space: log for log-uniform
-   parameters), and accepted when their simulation lies within ``eps_g``;
-   weights ``prior(theta) / sum_j w_j K(theta | theta_j)``;
+   particles of ``g - 1``, each moved by a Gaussian kernel with its own
+   *optimal local covariance* (Filippi, Barnes, Cornebise & Stumpf 2013:
+   the weighted second moment, about the particle, of the previous
+   particles already within ``eps_g``; in the prior's working space: log
+   for log-uniform parameters), and accepted when their simulation lies
+   within ``eps_g``; weights ``prior(theta) / sum_j w_j K_j(theta | theta_j)``;
 3. stop after ``generations`` or when the acceptance rate falls below
    ``min_acceptance``.
 
@@ -23,7 +25,10 @@ back end, a graph framework) for a 6-parameter fit whose simulator already
 runs in milliseconds; the 120-line scheme below is the textbook algorithm,
 runs on numpy alone, is deterministic (proposal ``i`` of generation ``g``
 draws from the stream ``(seed, "abc", g, i)``, so a resumed fit equals an
-uninterrupted one) and checkpoints after every generation.
+uninterrupted one) and checkpoints after every generation. Proposals are
+simulated in parallel by ``workers`` forked processes, in chunks, and read
+back in index order: the first ``particles`` accepted are kept, so the fit
+is the same for any number of workers.
 
 The accepted particles' simulated summaries are posterior predictive draws
 (under the error model, when the simulator adds the observation noise:
@@ -39,6 +44,9 @@ Bayesian computation scheme for parameter inference and model selection in
 dynamical systems. J. R. Soc. Interface 6(31), 187-202, 2009.
 P. Del Moral, A. Doucet, A. Jasra. An adaptive sequential Monte Carlo method
 for approximate Bayesian computation. Stat. Comput. 22(5), 1009-1020, 2012.
+S. Filippi, C. P. Barnes, J. Cornebise, M. P. H. Stumpf. On optimality of
+kernels for approximate Bayesian computation using sequential Monte Carlo.
+Stat. Appl. Genet. Mol. Biol. 12(1), 87-107, 2013.
 D. Prangle. Adapting the ABC distance function. Bayesian Analysis 12(1),
 289-309, 2017.
 R. D. Wilkinson. Approximate Bayesian computation (ABC) gives exact results
@@ -63,7 +71,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +80,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from simulator import checks
+from simulator.calibration.parallel import Pool, available_workers
 from simulator.rng import stream
 
 __all__ = ["Prior", "SMCResult", "abc_smc", "available_workers", "weighted_quantile"]
@@ -276,7 +284,7 @@ def abc_smc(
     workers = (
         available_workers() if workers in (None, 0) else checks.integer("workers", workers, 1)
     )
-    with _Pool(simulate, seed, workers) as pool:
+    with Pool(simulate, seed, workers) as pool:
         if state is None:  # generation 0: the prior
             draws = prior.sample(stream(seed, "abc.prior"), particles)
             bar = tqdm(total=particles, desc="ABC gen 0 (prior)", disable=_off(progress))
@@ -372,14 +380,6 @@ def abc_smc(
     )
 
 
-def available_workers() -> int:
-    """Cores this process may run on (its CPU affinity; all cores where that is unknown)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _kernel(z0, w0, distances, eps):
     """Gaussian kernels with an optimal local covariance per particle (Filippi et al. 2013).
 
@@ -418,79 +418,6 @@ def prior_density_ratio(prior: Prior, theta, z0, w0, kernel) -> np.ndarray:
     logk = -0.5 * (quad + kernel["logdet"][None, :])
     top = logk.max(axis=1, keepdims=True)  # log-sum-exp: kernels may be narrow
     return np.exp(-top[:, 0]) / (np.exp(logk - top) @ w0)
-
-
-def _proposals(simulate, seed, g, lo, hi, how):
-    """Proposals ``lo .. hi - 1`` of generation ``g``: ``(theta or None, summaries)`` each."""
-    out = []
-    for i in range(lo, hi):
-        rng = stream(seed, "abc", g, i)
-        if how[0] == "prior":
-            theta = how[1][i - lo]
-        else:
-            prior, k = how[1], how[2]
-            j = rng.choice(k["w0"].size, p=k["w0"])
-            z = k["z0"][j] + k["chol"][j] @ rng.standard_normal(k["z0"].shape[1])
-            if not prior.inside(z):
-                out.append((None, None))
-                continue
-            theta = prior.from_work(z)
-        out.append((theta, np.asarray(simulate(theta, rng), float)))
-    return out
-
-
-# The simulator of the pool's worker processes: set before they are forked, so they inherit
-# it (a closure over a built model is never pickled); one pool at a time per process.
-_WORKER = {}
-
-
-def _work(task):
-    return _proposals(_WORKER["simulate"], _WORKER["seed"], *task)
-
-
-class _Pool:
-    """Worker processes (fork) that simulate chunks of proposals; in-process with 1 worker.
-
-    Proposal ``i`` draws from its own stream whatever process runs it, and
-    :meth:`run` returns the results in index order, so the fit does not
-    depend on the number of workers.
-    """
-
-    def __init__(self, simulate, seed, workers):
-        self.simulate, self.seed, self.workers = simulate, seed, workers
-        self.pool = None
-
-    def __enter__(self):
-        if self.workers > 1 and "fork" in mp.get_all_start_methods():
-            _WORKER.update(simulate=self.simulate, seed=self.seed)
-            self.pool = mp.get_context("fork").Pool(self.workers)
-        return self
-
-    def __exit__(self, *exc):
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            _WORKER.clear()
-
-    def run(self, g, lo, hi, how, bar):
-        """Proposals ``lo .. hi - 1`` of generation ``g``, in index order."""
-        if self.pool is None:
-            out = _proposals(self.simulate, self.seed, g, lo, hi, how)
-            if bar is not None:
-                bar.update(hi - lo)
-            return out
-        step = max(1, -(-(hi - lo) // (4 * self.workers)))
-        tasks = []
-        for a in range(lo, hi, step):
-            b = min(a + step, hi)
-            part = ("prior", how[1][a - lo : b - lo]) if how[0] == "prior" else how
-            tasks.append((g, a, b, part))
-        out = []
-        for chunk in self.pool.imap(_work, tasks):
-            out.extend(chunk)
-            if bar is not None:
-                bar.update(len(chunk))
-        return out
 
 
 def _dist(summaries, observed, scale):
