@@ -433,7 +433,11 @@ def _main() -> None:
         if os.environ.get("CAMPAIGN_SIM_DEBUG"):
             raise
         sys.stderr = stderr
-        _fail(sweep.launcher_error(err), 1)
+        if any(arg in MULTIRUN_FLAGS for arg in sys.argv[1:]):
+            _fail(sweep.launcher_error(err), 1)
+        code = exit_code(err)
+        text = one_line(err)
+        _fail(f"{text} (CAMPAIGN_SIM_DEBUG=1 shows the traceback)" if code == 1 else text, code)
     finally:
         sys.stderr = stderr
         os.unlink(failures)
