@@ -34,14 +34,38 @@ from dataclasses import dataclass, field
 
 import numba
 import numpy as np
+from numba import njit, prange
 
 from simulator import checks
 from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_COUNTS, FUNNEL_TOTALS
-from simulator.engine.funnel import EVENT_COLUMNS, funnel_events, funnel_summary
+from simulator.engine.funnel import EVENT_COLUMNS, run_events, run_summary
 from simulator.engine.result import Events, ModelResult
 from simulator.population import Population
 
 __all__ = ["Campaign"]
+
+
+@njit(cache=True, parallel=True)
+def _arc_table(indices, strength, node_trust, arc_trust, favours, fit, chunks):
+    """The arc table (m, 4) of :meth:`Campaign.kernel_arrays`, in one parallel pass.
+
+    Columns: strength, trust0 (``node_trust[indices[a]]`` times
+    ``arc_trust[a]`` unless that is empty), favours (0 if empty), channel
+    fit (1 if empty). Written in place of numpy's gather and
+    ``column_stack``, which made four m-sized temporaries.
+    """
+    m = indices.size
+    out = np.empty((m, 4))
+    chunks = max(1, chunks)
+    for c in prange(chunks):
+        for a in range(c * m // chunks, (c + 1) * m // chunks):
+            trust0 = node_trust[indices[a]]
+            if arc_trust.size:
+                trust0 = trust0 * arc_trust[a]
+            out[a, 0], out[a, 1] = strength[a], trust0
+            out[a, 2] = favours[a] if favours.size else 0.0
+            out[a, 3] = fit[a] if fit.size else 1.0
+    return out
 
 
 @dataclass(frozen=True)
@@ -170,16 +194,27 @@ class Campaign:
         return replace(self, population=population)
 
     # ----------------------------------------------------------- kernel input
-    def kernel_arrays(self, network):
-        """Node and arc factor tables and parameter vectors for the kernel."""
+    def kernel_inputs(self, network):
+        """The kernel's inputs without an m-sized copy: ``(node_f, node_trust, arcs, msg, ints)``.
+
+        ``node_f`` (n, 7) columns: bandwidth, activity, credibility on the
+        topic, relevance, reciprocity, owed_to_originator, timezone;
+        ``node_trust`` (n,) the target's confidence in what it sees;
+        ``arcs`` the tuple ``(strength, trust, favours, fit)`` of
+        :func:`~simulator.engine.funnel.run_events` (the network's and
+        population's own arrays; empty arrays stand for 1, 0 and 1, and
+        ``fit`` is built only for a campaign with a channel); ``msg`` and
+        ``ints`` the message's parameters (:func:`simulator.engine.funnel.step`).
+        """
         pop = self.population
         n, m = network.n, network.m
         curve = np.ones(24)
+        none = np.empty(0)
         if pop is None:
             node_f = np.ones((n, 7))
             node_f[:, 5] = 0.0  # no favours owed
             node_f[:, 6] = 0.0  # one clock
-            trust0, favours = np.ones(m), np.zeros(m)
+            node_trust, favours = none, none
         else:
             if pop.n != n or pop.m != m:
                 raise ValueError(
@@ -198,11 +233,9 @@ class Campaign:
             )
             if pop.daily_activity is not None:
                 curve = pop.daily_activity / pop.daily_activity.mean()
-            trust0 = pop.trust[network.indices]  # the target's confidence in what it sees
-            favours = pop.favours
-        if network.trust is not None:
-            trust0 = trust0 * network.trust
-        channel_fit = np.ones(m)
+            node_trust = np.asarray(pop.trust, np.float64)
+            favours = np.asarray(pop.favours, np.float64)
+        fit = none
         if self.channel is not None:
             if self.channel not in network.layer_names:  # no layers: no name matches
                 raise ValueError(
@@ -210,8 +243,9 @@ class Campaign:
                     f"(layers: {', '.join(network.layer_names) or 'none'})"
                 )
             fits = network.layer == network.layer_names.index(self.channel)
-            channel_fit = np.where(fits, 1.0, self.channel_mismatch)
-        arc_f = np.column_stack([network.strength, trust0, favours, channel_fit])
+            fit = np.where(fits, 1.0, self.channel_mismatch)
+        arc_trust = none if network.trust is None else np.asarray(network.trust, np.float64)
+        arcs = (np.asarray(network.strength, np.float64), arc_trust, favours, fit)
         msg = np.array(
             [
                 self.appeal,
@@ -243,20 +277,35 @@ class Campaign:
             ],
             dtype=np.int64,
         )
-        return (np.ascontiguousarray(node_f), np.ascontiguousarray(arc_f), msg, ints)
+        return np.ascontiguousarray(node_f), node_trust, arcs, msg, ints
+
+    def kernel_arrays(self, network):
+        """Node and arc factor tables and parameter vectors: ``(node_f, arc_f, msg, ints)``.
+
+        ``arc_f`` (m, 4) columns: strength, trust0 (the target's trust times
+        the arc's), favours, channel fit; the other three as in
+        :meth:`kernel_inputs`. For callers that change arc values between
+        runs (the charity calibration) and the Mesa model.
+        """
+        node_f, node_trust, arcs, msg, ints = self.kernel_inputs(network)
+        strength, arc_trust, favours, fit = arcs
+        trust = node_trust if node_trust.size else np.ones(network.n)
+        arc_f = _arc_table(
+            network.indices, strength, trust, arc_trust, favours, fit, numba.get_num_threads()
+        )
+        return node_f, arc_f, msg, ints
 
     def simulate(self, network, seed_rows, keys, log) -> ModelResult:
         """Kernel run: a :class:`~simulator.engine.result.ModelResult` whose
         ``totals`` are the :data:`~simulator.cascade_log.FUNNEL_TOTALS`."""
-        node_f, arc_f, msg, ints = self.kernel_arrays(network)
-        args = (network.indptr, network.indices, node_f, arc_f, msg, ints, seed_rows, keys)
+        args = (network.indptr, network.indices, *self.kernel_inputs(network), seed_rows, keys)
         events = None
         if log:
-            table, table_events, amounts = funnel_events(*args)
+            table, table_events, amounts = run_events(*args)
             columns = dict(zip(EVENT_COLUMNS, table_events.T, strict=True))
             events = Events(**columns, amount=amounts)
         else:
-            table = funnel_summary(*args, numba.get_num_threads())
+            table = run_summary(*args, numba.get_num_threads())
         column = dict(zip(FUNNEL_COLUMNS, table.T, strict=True))
         totals = {
             name: column[name].astype(np.int64) if name in FUNNEL_COUNTS else column[name]

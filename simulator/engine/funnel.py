@@ -96,12 +96,15 @@ __all__ = [
     "FunnelBuffers",
     "FunnelState",
     "N_TOTALS",
+    "arc_columns",
     "funnel_events",
     "funnel_summary",
     "new_buffers",
     "new_state",
     "prepare",
     "reset",
+    "run_events",
+    "run_summary",
     "start",
     "step",
     "step_arrays",
@@ -131,7 +134,8 @@ CURVE = 12  # msg[CURVE:CURVE + 24]: the daily activity curve, mean 1
 START_HOUR, CURVED, FIRST_REMINDER = 6, 7, 8  # ints: hour of step 0, curve not flat, reminders
 
 # per-run node tables (prepare): as a receiver, as a sender
-STAY, RELEVANCE, RECIPROCITY, OWED = 0, 1, 2, 3  # STAY: 1 - activity (1: never online)
+STAY, RELEVANCE, TRUST, RECIPROCITY, OWED = 0, 1, 2, 3, 4  # STAY: 1 - activity (1: never)
+N_RECEIVER = 5
 BANDWIDTH, SOURCE = 0, 1  # bandwidth; appeal * (1 + credibility) / 2 * deception boost
 # columns of a delivered post's candidate row (phase 1): arc, target, then receiver's row
 C_ARC, C_TARGET, C_RECEIVER = 0, 1, 2
@@ -239,7 +243,7 @@ _N_STATE = len(FunnelState._fields)
 
 
 @njit(cache=True)
-def _prepare_nodes(node_f, msg, ints, receiver, sender, lo, hi):
+def _prepare_nodes(node_f, node_trust, msg, ints, receiver, sender, lo, hi):
     """:func:`prepare` for the nodes ``lo .. hi - 1``."""
     appeal = msg[0]
     boost = msg[8] if ints[4] != 0 else 1.0
@@ -248,18 +252,20 @@ def _prepare_nodes(node_f, msg, ints, receiver, sender, lo, hi):
         # attention_delay's chance to stay offline one more step (1: never online)
         receiver[u, STAY] = 1.0 - min(max(act, 0.0), 1.0)
         receiver[u, RELEVANCE] = node_f[u, 3]
+        receiver[u, TRUST] = node_trust[u] if node_trust.size else 1.0
         receiver[u, RECIPROCITY], receiver[u, OWED] = node_f[u, 4], node_f[u, 5]
         sender[u, BANDWIDTH] = node_f[u, 0]
         sender[u, SOURCE] = appeal * (0.5 * (1.0 + node_f[u, 2])) * boost
 
 
 @njit(cache=True)
-def prepare(node_f, msg, ints, receiver, sender):
-    """Fill the per-run node tables ``receiver`` (n, 4) and ``sender`` (n, 2); O(n).
+def prepare(node_f, node_trust, msg, ints, receiver, sender):
+    """Fill the per-run node tables ``receiver`` (n, 5) and ``sender`` (n, 2); O(n).
 
     ``receiver[v]``: ``1 - activity`` (the chance to stay offline one more
     step, 1 when never online), the relevance of the topic to ``v``, its
-    reciprocity and the favours it owes the originator.
+    trust in what it sees (``node_trust[v]``, 1 when ``node_trust`` is
+    empty), its reciprocity and the favours it owes the originator.
     ``sender[u]``: bandwidth, and the factors of
     :func:`~simulator.behavior.click_probability` that belong to the sender
     and the message (appeal, ``(1 + credibility) / 2``, the deception boost).
@@ -270,22 +276,23 @@ def prepare(node_f, msg, ints, receiver, sender):
     --------
     >>> node_f = np.array([[0.8, 0.5, 0.6, 0.9, 0.0, 0.0, 0.0]])
     >>> msg = np.r_[0.5, 1.0, 0.2, 2.0, 1.0, 0.0, 1.0, 0.0, 2.0, 0.2, 0.5, 0.05, np.ones(24)]
-    >>> receiver, sender = np.empty((1, 4)), np.empty((1, 2))
-    >>> prepare(node_f, msg, np.zeros(8, np.int64), receiver, sender)
+    >>> receiver, sender = np.empty((1, 5)), np.empty((1, 2))
+    >>> prepare(node_f, np.array([0.7]), msg, np.zeros(8, np.int64), receiver, sender)
     >>> receiver.tolist(), sender.round(4).tolist()
-    ([[0.5, 0.9, 0.0, 0.0]], [[0.8, 0.4]])
+    ([[0.5, 0.9, 0.7, 0.0, 0.0]], [[0.8, 0.4]])
     """
-    _prepare_nodes(node_f, msg, ints, receiver, sender, 0, node_f.shape[0])
+    _prepare_nodes(node_f, node_trust, msg, ints, receiver, sender, 0, node_f.shape[0])
 
 
 @njit(cache=True, parallel=True)
-def _prepare_parallel(node_f, msg, ints, chunks):
+def _prepare_parallel(node_f, node_trust, msg, ints, chunks):
     """:func:`prepare` into new tables, ``chunks`` node ranges in parallel."""
     n = node_f.shape[0]
-    receiver, sender = np.empty((n, 4)), np.empty((n, 2))
+    receiver, sender = np.empty((n, N_RECEIVER)), np.empty((n, 2))
     chunks = max(1, chunks)
     for c in prange(chunks):
-        _prepare_nodes(node_f, msg, ints, receiver, sender, c * n // chunks, (c + 1) * n // chunks)
+        lo, hi = c * n // chunks, (c + 1) * n // chunks
+        _prepare_nodes(node_f, node_trust, msg, ints, receiver, sender, lo, hi)
     return receiver, sender
 
 
@@ -315,7 +322,7 @@ def new_state(n, m, steps):
 
     Its per-run node tables are filled by :func:`prepare` at the first :func:`step`.
     """
-    return _state(n, m, steps, np.empty((n, 4)), np.empty((n, 2)), 0)
+    return _state(n, m, steps, np.empty((n, N_RECEIVER)), np.empty((n, 2)), 0)
 
 
 @njit(cache=True)
@@ -323,7 +330,7 @@ def new_buffers():
     """Fresh, small :class:`FunnelBuffers` (they grow as needed)."""
     return FunnelBuffers(
         posts=np.empty((64, 2), np.int64),
-        cand=np.empty((64, 6)),
+        cand=np.empty((64, 2 + N_RECEIVER)),
         imps=np.empty((256, 8)),
         slots=np.empty((256, 3)),
         pend=np.empty((16, 2)),
@@ -384,20 +391,37 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers,
     are prepared from these inputs if they are not yet); events are kept
     when ``record``. Returns the (possibly regrown) :class:`FunnelBuffers`.
     """
-    return _step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers, record)
+    arcs = arc_columns(arc_f)
+    return _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers, record)
+
+
+@njit(cache=True)
+def arc_columns(arc_f):
+    """The columns of ``arc_f`` as the kernel's ``arcs``: (strength, trust, favours, fit).
+
+    Views, not copies; ``trust`` is then the whole initial trust of each arc
+    (the node tables' trust is 1).
+    """
+    return arc_f[:, 0], arc_f[:, 1], arc_f[:, 2], arc_f[:, 3]
 
 
 @njit(inline="always", cache=True)
-def _step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers, record):
+def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers, record):
     """:func:`step`, inlined where replicates loop over steps (a call passes ~20 arrays,
-    each reference-counted, and a replicate makes up to ``steps`` of them)."""
+    each reference-counted, and a replicate makes up to ``steps`` of them).
+
+    ``arcs`` is ``(strength, trust, favours, fit)``, 1-D arrays of the arcs;
+    an empty ``trust``, ``favours`` or ``fit`` means 1, 0 and 1 for every arc.
+    An arc's initial trust is its target's (the node table) times ``trust``.
+    """
+    strength_of, arc_trust, favours, fit = arcs
     seen, shares, converted = state.seen, state.shares, state.converted
     slot_of, totals, cnt = state.slot_of, state.totals, state.cnt
     touched_nodes = state.touched_nodes
     post_head, imp_head, imp_count = state.post_head, state.imp_head, state.imp_count
     receiver, sender = state.receiver, state.sender
-    if cnt[PREPARED] == 0:
-        prepare(node_f, msg, ints, receiver, sender)
+    if cnt[PREPARED] == 0:  # a step called from Python (the Mesa model): trust is in arcs
+        prepare(node_f, np.empty(0), msg, ints, receiver, sender)
         cnt[PREPARED] = 1
     posts, cand, imps = buffers.posts, buffers.cand, buffers.imps
     slots, pend = buffers.slots, buffers.pend
@@ -430,20 +454,23 @@ def _step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers
         # kernel needs about their targets (their rows are read here, many at a time)
         k = 0
         for a in range(lo, hi):
-            s = slot_of[a]
-            if arc_f[a, 1] - (slots[s, S_LOSS] if s >= 0 else 0.0) < cut_below:
-                continue  # the follower stopped listening to u
             if _rand(key, t, m, a, DELIVER) >= bandwidth:
                 continue  # the feed did not show the post
             v = indices[a]
             cand[k, C_ARC], cand[k, C_TARGET] = a, v
-            for c in range(4):
+            for c in range(N_RECEIVER):
                 cand[k, C_RECEIVER + c] = receiver[v, c]
             k += 1
-        # second pass: when each target opens it, and its impression row
+        # second pass: is the arc cut, when does its target open the post (its row)
         j, n_slots = cnt[N_IMPS], cnt[N_SLOTS]
         for c in range(k):
             a, v = int(cand[c, C_ARC]), int(cand[c, C_TARGET])
+            trust0 = cand[c, C_RECEIVER + TRUST]
+            if arc_trust.size:
+                trust0 *= arc_trust[a]
+            s = slot_of[a]
+            if trust0 - (slots[s, S_LOSS] if s >= 0 else 0.0) < cut_below:
+                continue  # the follower stopped listening to u
             stay = cand[c, C_RECEIVER + STAY]
             if stay == 1.0:
                 continue  # v is never online
@@ -460,22 +487,24 @@ def _step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers
                     p *= stay
                 if d >= limit:
                     continue
-            s = slot_of[a]
             if s < 0:  # the arc's first delivery in this replicate: a new slot
                 s = n_slots
                 slot_of[a] = s
                 slots[s, S_ARC], slots[s, S_EXPOSED], slots[s, S_LOSS] = a, 0.0, 0.0
                 n_slots += 1
-            strength = arc_f[a, 0]
+            strength = strength_of[a]
             tie = weak_att + (1.0 - weak_att) * strength
             imps[j, I_TARGET], imps[j, I_SENDER], imps[j, I_BASE] = v, u, (t * m + a) * 8
             imps[j, I_NEXT], imps[j, I_SLOT] = imp_head[t + d], s
-            imps[j, I_TRUST0] = arc_f[a, 1]
-            imps[j, I_CLICK] = source * cand[c, C_RECEIVER + RELEVANCE] * tie * arc_f[a, 3]
+            imps[j, I_TRUST0] = trust0
+            click_w = source * cand[c, C_RECEIVER + RELEVANCE] * tie
+            imps[j, I_CLICK] = click_w * fit[a] if fit.size else click_w
             if deceptive:
                 imps[j, I_CONVERT] = 0.0  # deceptive content never converts
             else:  # convert_probability's factors that do not change
-                owed = cand[c, C_RECEIVER + OWED] + arc_f[a, 2]
+                owed = cand[c, C_RECEIVER + OWED]
+                if favours.size:
+                    owed += favours[a]
                 steep = strength * strength if tie_exp == 2.0 else strength**tie_exp
                 recip = cand[c, C_RECEIVER + RECIPROCITY]
                 imps[j, I_CONVERT] = conv_rate * steep * (1.0 + recip_w * recip * owed)
@@ -545,7 +574,7 @@ def _step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers
             if uniform(key, base + np.uint64(CONVERT)) < min(convert_w * confidence, 1.0):
                 converted[v] = True
                 a = (int(base) >> 3) % m
-                owed = node_f[v, 5] + arc_f[a, 2]
+                owed = node_f[v, 5] + (favours[a] if favours.size else 0.0)
                 gift = _conversion_amount(amount0, node_f[v, 4], owed, amount_recip)
                 totals[CONVERSIONS] += 1
                 totals[AMOUNT] += gift
@@ -595,7 +624,7 @@ def reset(state, buffers):
 
 
 @njit(cache=True)
-def _replicates(indptr, indices, node_f, arc_f, msg, ints, tables, seeds, keys, reps, out, record):
+def _replicates(indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, record):
     """Run replicates ``reps`` (indices into seeds/keys), totals into ``out``.
 
     ``tables`` are the run's prepared ``(receiver, sender)``. Returns the
@@ -610,7 +639,7 @@ def _replicates(indptr, indices, node_f, arc_f, msg, ints, tables, seeds, keys, 
             if state.post_head[t] < 0 and state.imp_head[t] < 0:
                 continue  # nothing posted or seen at t
             buffers = _step(
-                t, indptr, indices, node_f, arc_f, msg, ints, keys[r], r, state, buffers, record
+                t, indptr, indices, node_f, arcs, msg, ints, keys[r], r, state, buffers, record
             )
         out[r, :] = state.totals
         reset(state, buffers)
@@ -619,35 +648,57 @@ def _replicates(indptr, indices, node_f, arc_f, msg, ints, tables, seeds, keys, 
 
 
 @njit(cache=True)
-def funnel_events(indptr, indices, node_f, arc_f, msg, ints, seeds, keys):
+def run_events(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, keys):
     """All replicates with events: ``(totals, events, amounts)``.
 
-    ``totals`` (R, :data:`N_TOTALS`) has the columns of
+    ``node_trust`` (n,) is each target's trust (empty: 1), ``arcs`` the
+    tuple ``(strength, trust, favours, fit)`` of :func:`_step` (an arc's
+    initial trust is its target's times its own). ``totals`` (R,
+    :data:`N_TOTALS`) has the columns of
     :data:`~simulator.cascade_log.FUNNEL_COLUMNS`, ``events`` (E, 6) those of
     :data:`EVENT_COLUMNS`; ``amounts`` (E,) is the amount of each event.
     """
     out = np.zeros((keys.size, N_TOTALS))
     reps = np.arange(keys.size)
-    tables = _prepare_parallel(node_f, msg, ints, 1)
+    tables = _prepare_parallel(node_f, node_trust, msg, ints, 1)
     events, amounts = _replicates(
-        indptr, indices, node_f, arc_f, msg, ints, tables, seeds, keys, reps, out, True
+        indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, True
     )
     return out, events, amounts
 
 
 @njit(cache=True, parallel=True)
-def funnel_summary(indptr, indices, node_f, arc_f, msg, ints, seeds, keys, n_chunks):
+def run_summary(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, keys, n_chunks):
     """All replicates, totals only; ``n_chunks`` groups of replicates run in parallel.
 
-    Replicate ``r`` only reads ``keys[r]`` and ``seeds[r]``, so the result does
-    not depend on the number of threads or chunks.
+    Arguments as in :func:`run_events`. Replicate ``r`` only reads
+    ``keys[r]`` and ``seeds[r]``, so the result does not depend on the
+    number of threads or chunks.
     """
     out = np.zeros((keys.size, N_TOTALS))
     n_chunks = max(1, min(keys.size, n_chunks))
-    tables = _prepare_parallel(node_f, msg, ints, n_chunks)
+    tables = _prepare_parallel(node_f, node_trust, msg, ints, n_chunks)
     for c in prange(n_chunks):
         reps = np.arange(c, keys.size, n_chunks)
         _replicates(
-            indptr, indices, node_f, arc_f, msg, ints, tables, seeds, keys, reps, out, False
+            indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, False
         )
     return out
+
+
+@njit(cache=True)
+def funnel_events(indptr, indices, node_f, arc_f, msg, ints, seeds, keys):
+    """:func:`run_events` with the arcs as one table ``arc_f`` (strength, trust0,
+    favours, channel_fit), as :meth:`~simulator.engine.campaign.Campaign.kernel_arrays`
+    gives them: ``(totals, events, amounts)``."""
+    arcs = arc_columns(arc_f)
+    return run_events(indptr, indices, node_f, np.empty(0), arcs, msg, ints, seeds, keys)
+
+
+@njit(cache=True)
+def funnel_summary(indptr, indices, node_f, arc_f, msg, ints, seeds, keys, n_chunks):
+    """:func:`run_summary` with the arcs as one table ``arc_f`` (see :func:`funnel_events`)."""
+    arcs = arc_columns(arc_f)
+    return run_summary(
+        indptr, indices, node_f, np.empty(0), arcs, msg, ints, seeds, keys, n_chunks
+    )
