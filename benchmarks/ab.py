@@ -10,7 +10,7 @@ quantity over the runs, and the load average before and after, as markdown.
 Quantities: W1 IC replicates/s on all threads and on 1 thread, in summary
 mode and with the event log (the default ``run_cascades`` call; timed here
 through the public API when the checkout's ``workloads`` has no such rows); W2 funnel
-replicates/s; W3 median seconds of one 48-step campaign (``campaign s``) and
+replicates/s and impressions/s; W3 median seconds of one 48-step campaign (``campaign s``) and
 per replicate of a batch (``batch s``) at each size; W4 ms per
 ``CampaignModel.step``. With W1, cynetdiff's rate in the same process (if
 installed) and each W1 rate over it, run by run. Each run uses the sizes of a full benchmark run
@@ -72,7 +72,9 @@ if "W1" in only:
         for key in [k for k in out if k.startswith("W1 IC")]:
             out[key.replace("replicates/s", "/ cynetdiff")] = out[key] / peer
 if "W2" in only:
-    out["W2 funnel replicates/s"] = workloads.funnel_ours(net, seeds, sizes)["rate"]
+    w2 = workloads.funnel_ours(net, seeds, sizes)
+    out["W2 funnel replicates/s"] = w2["rate"]
+    out["W2 funnel impressions/s"] = w2["rate"] * w2["impressions"]
 for n in ns if "W3" in only else ():
     row = run_scale(n, sizes.scale_replicates)
     out[f"W3 n={n:,} campaign s"] = row["campaign_s"]

@@ -26,7 +26,10 @@ allocation: above the cap it raises :class:`MemoryLimitError` with one line
 saying how much is needed and which key to change. The cap is
 ``CAMPAIGN_SIM_MEMORY`` (e.g. ``4GiB``, ``500MB``, a number of bytes;
 default 80% of the physical memory, 8 GiB where that is unknown) divided by
-``CAMPAIGN_SIM_WORKERS`` (the parallel workers; default 1).
+``CAMPAIGN_SIM_WORKERS`` (the parallel workers; default 1). Event buffers
+that grow inside compiled kernels are checked as they grow: a kernel is
+given :func:`event_row_cap` rows per thread and stops when a buffer would
+grow past them; the caller turns that into :func:`event_overflow`.
 
 Examples
 --------
@@ -58,6 +61,9 @@ __all__ = [
     "one_line",
     "memory_cap",
     "check_memory",
+    "event_row_cap",
+    "event_overflow",
+    "EVENT_COPIES",
     "parse_bytes",
     "format_bytes",
     "MEMORY_ENV",
@@ -181,3 +187,45 @@ def check_memory(what: str, nbytes: float, key: str, cap: int | None = None) -> 
             f"{what} needs ~{format_bytes(nbytes)}, above the memory cap of "
             f"{format_bytes(cap)} ({MEMORY_ENV} / {WORKERS_ENV}): lower {key}"
         )
+
+
+#: Row sizes the guard counts per event row a kernel keeps: the buffer, its doubled
+#: copy while it grows (3 rows' worth at that moment) and the table the threads'
+#: buffers are joined into.
+EVENT_COPIES = 4
+
+
+def event_row_cap(row_bytes: int, threads: int = 1, cap: int | None = None) -> int:
+    """Event rows one thread of a compiled kernel may keep under the memory cap.
+
+    ``cap`` (default :func:`memory_cap`) divided by the threads and by
+    ``row_bytes * EVENT_COPIES``: a kernel stops, and reports how many rows
+    it wanted, before a buffer of events grows past this.
+
+    Examples
+    --------
+    >>> event_row_cap(24, threads=2, cap=2**20)
+    5461
+    """
+    cap = memory_cap() if cap is None else cap
+    return max(1, int(cap) // (int(row_bytes) * EVENT_COPIES * max(1, int(threads))))
+
+
+def event_overflow(
+    what: str, rows: int, row_bytes: int, key: str, threads: int = 1, cap: int | None = None
+) -> MemoryLimitError:
+    """The error for a kernel that stopped at :func:`event_row_cap` wanting ``rows`` rows.
+
+    Examples
+    --------
+    >>> print(event_overflow("the event log", 10**6, 24, "replicates", cap=2**20))
+    the event log needs more than ~91.6 MiB (1,000,000 events on a thread), above the \
+memory cap of 1.0 MiB (CAMPAIGN_SIM_MEMORY / CAMPAIGN_SIM_WORKERS): lower replicates
+    """
+    cap = memory_cap() if cap is None else cap
+    need = int(rows) * int(row_bytes) * EVENT_COPIES * max(1, int(threads))
+    return MemoryLimitError(
+        f"{what} needs more than ~{format_bytes(need)} ({int(rows):,} events on a thread), "
+        f"above the memory cap of {format_bytes(cap)} ({MEMORY_ENV} / {WORKERS_ENV}): "
+        f"lower {key}"
+    )

@@ -7,6 +7,13 @@ activation columns (:data:`ACTIVATION_COLUMNS`: replicate, node, parent,
 step, arc), and :func:`concat_blocks` joins them in block order, which is
 replicate order. Replicate ``r`` reads only its own key and seeds, so
 neither the blocks nor the number of threads change any result.
+
+The memory guard (issue 14): with the event log, a thread may keep at most
+``row_cap`` activation rows over its blocks (the cap of
+:func:`simulator.errors.event_row_cap`, computed by the caller); a thread
+whose next replicate would pass it stops, its block's size records the rows
+it wanted (negative), and :func:`join_blocks` reports them instead of
+joining, for the caller to raise :class:`~simulator.errors.MemoryLimitError`.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ __all__ = [
     "empty_columns",
     "grow",
     "grow_rows",
+    "join_blocks",
     "max_out_degree",
+    "overflow",
     "replicate_blocks",
     "reserve_columns",
 ]
@@ -99,8 +108,16 @@ def reserve_columns(cols, need):
 
 
 @njit(cache=True)
-def append_activations(cols, total, rep, order, parent, step, arc, size):
-    """Append the first ``size`` activations of replicate ``rep``; returns ``(cols, total)``."""
+def append_activations(cols, total, rep, order, parent, step, arc, size, room):
+    """Append the first ``size`` activations of replicate ``rep``; returns ``(cols, total)``.
+
+    ``room`` is how many rows ``cols`` may hold (the memory guard's
+    :func:`~simulator.errors.event_row_cap`, less what the thread keeps in
+    other blocks): when ``total + size`` would pass it nothing is appended
+    and ``total`` comes back as ``-(total + size)``, the rows wanted.
+    """
+    if total + size > room:
+        return cols, -(total + size)
     cols = reserve_columns(cols, total + size)
     cols[0][total : total + size] = rep
     cols[1][total : total + size] = order[:size]
@@ -117,6 +134,29 @@ def block_tables(n_blocks):
     for _ in range(n_blocks):
         tables.append(empty_columns(0))
     return tables, np.zeros(n_blocks, np.int64)
+
+
+@njit(cache=True)
+def overflow(sizes):
+    """Rows wanted by the first block that stopped at its row cap (0 if none did).
+
+    A block that stopped holds ``-rows wanted`` in ``sizes`` (see
+    :func:`append_activations`).
+    """
+    for b in range(sizes.size):
+        if sizes[b] < 0:
+            return -sizes[b]
+    return 0
+
+
+@njit(cache=True)
+def join_blocks(tables, sizes):
+    """``(columns, wanted)``: the blocks joined in order (:func:`concat_blocks`), or, when a
+    block stopped at its row cap, empty columns and the rows it wanted."""
+    wanted = overflow(sizes)
+    if wanted:
+        return concat_blocks(tables, np.zeros(0, np.int64)), wanted
+    return concat_blocks(tables, sizes), 0
 
 
 @njit(cache=True)

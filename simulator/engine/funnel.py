@@ -96,6 +96,7 @@ __all__ = [
     "FunnelBuffers",
     "FunnelState",
     "N_TOTALS",
+    "EVENT_ROW_BYTES",
     "arc_columns",
     "funnel_events",
     "funnel_summary",
@@ -148,7 +149,13 @@ S_ARC, S_EXPOSED, S_LOSS = 0, 1, 2
 
 # counters kept in one int64 array so the kernels can update them in place
 N_POSTS, N_IMPS, N_TOUCHED_NODES, N_SLOTS, N_EVENTS, PREPARED = 0, 1, 2, 3, 4, 5
-N_COUNTERS = 6
+# the memory guard: the event rows the buffers may hold, and the rows wanted when a
+# replicate would need more (0: it did not)
+ROW_CAP, WANTED = 6, 7
+N_COUNTERS = 8
+#: Bytes of one event row in the buffers (six int64 columns and the float amount).
+EVENT_ROW_BYTES = 56
+NO_CAP = 2**62
 
 
 class FunnelState(NamedTuple):
@@ -161,8 +168,11 @@ class FunnelState(NamedTuple):
     ``imp_head`` are the heads, per step, of the linked lists of posts and
     impressions, ``imp_count`` the impressions filed per step; ``cnt`` holds
     the counters ``N_POSTS``, ``N_IMPS``, ``N_TOUCHED_NODES``, ``N_SLOTS``,
-    ``N_EVENTS`` and ``PREPARED`` (1 once ``receiver`` and ``sender`` hold
-    this run's :func:`prepare`); ``totals`` the running totals, in the order
+    ``N_EVENTS``, ``PREPARED`` (1 once ``receiver`` and ``sender`` hold
+    this run's :func:`prepare`), ``ROW_CAP`` (the events the buffers may
+    hold, the memory guard's; :data:`NO_CAP` in a fresh state) and
+    ``WANTED`` (the events a step wanted when it stopped at ``ROW_CAP``, else
+    0: the caller stops and raises); ``totals`` the running totals, in the order
     of :data:`~simulator.cascade_log.FUNNEL_COLUMNS`. ``receiver`` (n, 4) and
     ``sender`` (n, 2) are the per-run node tables of :func:`prepare`, shared
     (not copied) by the states of one run's worker threads.
@@ -204,6 +214,9 @@ class FunnelBuffers(NamedTuple):
 @njit(cache=True)
 def _push(events, amounts, cnt, rep, node, parent, step, code, arc, amount):
     i = cnt[N_EVENTS]
+    if i + 1 > cnt[ROW_CAP]:  # over the memory guard's cap: say so, keep nothing
+        cnt[WANTED] = i + 1
+        return events, amounts
     if i + 1 > events.shape[0]:
         events, amounts = grow_rows(events, i + 1), grow(amounts, i + 1)
     events[i, 0], events[i, 1], events[i, 2] = rep, node, parent
@@ -297,9 +310,9 @@ def _prepare_parallel(node_f, node_trust, msg, ints, chunks):
 
 
 @njit(cache=True)
-def _state(n, m, steps, receiver, sender, prepared):
+def _state(n, m, steps, receiver, sender, prepared, row_cap):
     cnt = np.zeros(N_COUNTERS, np.int64)
-    cnt[PREPARED] = prepared
+    cnt[PREPARED], cnt[ROW_CAP] = prepared, row_cap
     return FunnelState(
         seen=np.zeros(n, np.bool_),
         shares=np.zeros(n, np.int32),
@@ -322,7 +335,7 @@ def new_state(n, m, steps):
 
     Its per-run node tables are filled by :func:`prepare` at the first :func:`step`.
     """
-    return _state(n, m, steps, np.empty((n, N_RECEIVER)), np.empty((n, 2)), 0)
+    return _state(n, m, steps, np.empty((n, N_RECEIVER)), np.empty((n, 2)), 0, NO_CAP)
 
 
 @njit(cache=True)
@@ -522,6 +535,12 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
         posts = grow_rows(posts, cnt[N_POSTS] + n_seen)
     if record and cnt[N_EVENTS] + 4 * n_seen > events.shape[0]:  # at most 4 per impression
         need = cnt[N_EVENTS] + 4 * n_seen
+        if need > cnt[ROW_CAP]:  # the memory guard: stop before the buffer grows past it
+            cnt[WANTED] = need
+            return FunnelBuffers(
+                posts=posts, cand=cand, imps=imps, slots=slots, pend=pend, events=events,
+                amounts=amounts,
+            )  # fmt: skip
         events, amounts = grow_rows(events, need), grow(amounts, need)
     n_pend = 0
     j = imp_head[t]
@@ -624,14 +643,18 @@ def reset(state, buffers):
 
 
 @njit(cache=True)
-def _replicates(indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, record):
+def _replicates(
+    indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, record, row_cap
+):  # fmt: skip
     """Run replicates ``reps`` (indices into seeds/keys), totals into ``out``.
 
     ``tables`` are the run's prepared ``(receiver, sender)``. Returns the
-    events ``(E, 6)`` and their amounts (empty unless ``record``).
+    events ``(E, 6)``, their amounts (empty unless ``record``) and the rows
+    wanted if the events would have passed ``row_cap`` rows (the run then
+    stops there; else 0).
     """
     steps = ints[0]
-    state = _state(indptr.size - 1, indices.size, steps, tables[0], tables[1], 1)
+    state = _state(indptr.size - 1, indices.size, steps, tables[0], tables[1], 1, row_cap)
     buffers = new_buffers()
     for r in reps:
         buffers = start(ints, seeds[r], r, state, buffers, record)
@@ -641,15 +664,19 @@ def _replicates(indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, r
             buffers = _step(
                 t, indptr, indices, node_f, arcs, msg, ints, keys[r], r, state, buffers, record
             )
+            if state.cnt[WANTED]:
+                break
+        if state.cnt[WANTED]:  # the memory guard: stop the run, the caller raises
+            break
         out[r, :] = state.totals
         reset(state, buffers)
     n_events = state.cnt[N_EVENTS]
-    return buffers.events[:n_events], buffers.amounts[:n_events]
+    return buffers.events[:n_events], buffers.amounts[:n_events], state.cnt[WANTED]
 
 
 @njit(cache=True)
-def run_events(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, keys):
-    """All replicates with events: ``(totals, events, amounts)``.
+def run_events(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, keys, row_cap):
+    """All replicates with events: ``(totals, events, amounts, wanted)``.
 
     ``node_trust`` (n,) is each target's trust (empty: 1), ``arcs`` the
     tuple ``(strength, trust, favours, fit)`` of :func:`_step` (an arc's
@@ -657,14 +684,18 @@ def run_events(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, keys
     :data:`N_TOTALS`) has the columns of
     :data:`~simulator.cascade_log.FUNNEL_COLUMNS`, ``events`` (E, 6) those of
     :data:`EVENT_COLUMNS`; ``amounts`` (E,) is the amount of each event.
+    The memory guard: the buffers hold at most ``row_cap`` events
+    (:func:`~simulator.errors.event_row_cap`); a run that would need more
+    (counting, before a step's decisions, four events per impression seen,
+    the most one makes) stops, and ``wanted`` is the rows it wanted (else 0).
     """
     out = np.zeros((keys.size, N_TOTALS))
     reps = np.arange(keys.size)
     tables = _prepare_parallel(node_f, node_trust, msg, ints, 1)
-    events, amounts = _replicates(
-        indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, True
+    events, amounts, wanted = _replicates(
+        indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, True, row_cap
     )
-    return out, events, amounts
+    return out, events, amounts, wanted
 
 
 @njit(cache=True, parallel=True)
@@ -681,7 +712,7 @@ def run_summary(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, key
     for c in prange(n_chunks):
         reps = np.arange(c, keys.size, n_chunks)
         _replicates(
-            indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, False
+            indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, False, 0
         )
     return out
 
@@ -692,7 +723,10 @@ def funnel_events(indptr, indices, node_f, arc_f, msg, ints, seeds, keys):
     favours, channel_fit), as :meth:`~simulator.engine.campaign.Campaign.kernel_arrays`
     gives them: ``(totals, events, amounts)``."""
     arcs = arc_columns(arc_f)
-    return run_events(indptr, indices, node_f, np.empty(0), arcs, msg, ints, seeds, keys)
+    out, events, amounts, _ = run_events(
+        indptr, indices, node_f, np.empty(0), arcs, msg, ints, seeds, keys, NO_CAP
+    )
+    return out, events, amounts
 
 
 @njit(cache=True)

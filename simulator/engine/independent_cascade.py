@@ -40,9 +40,9 @@ A path ``0 -> 1 -> 2`` with probability 1 on each arc:
 >>> indptr, indices = np.array([0, 1, 2, 2]), np.array([1, 2], np.int32)
 >>> hazards = arc_hazards(indptr, np.ones(2))
 >>> seeds, keys = np.array([[0]]), np.array([7], np.uint64)
->>> reach, depth, cols = ic_events(indptr, indices, *hazards, seeds, keys, 1)
->>> reach.tolist(), depth.tolist()
-([3], [2])
+>>> reach, depth, cols, wanted = ic_events(indptr, indices, *hazards, seeds, keys, 1, 100)
+>>> reach.tolist(), depth.tolist(), wanted
+([3], [2], 0)
 >>> [c.tolist() for c in cols]  # replicate, node, parent, step, arc
 [[0, 0, 0], [0, 1, 2], [-1, 0, 1], [0, 1, 2], [-1, 0, 1]]
 >>> [a.tolist() for a in ic_summary(indptr, indices, *hazards, seeds, keys, 2)]
@@ -56,8 +56,8 @@ from numba import literally, njit, prange
 
 from simulator.engine.buffers import (
     append_activations,
-    concat_blocks,
     empty_columns,
+    join_blocks,
     max_out_degree,
     run_outputs,
 )
@@ -150,12 +150,16 @@ def _cascade(
 
 
 @njit(cache=True)
-def _worker(indptr, indices, hazard, cap, sure, seeds, keys, bounds, first, stride, out, record):
+def _worker(
+    indptr, indices, hazard, cap, sure, seeds, keys, bounds, first, stride, out, record, row_cap
+):  # fmt: skip
     """Run blocks ``first, first + stride, ...`` of ``bounds``; results into ``out``.
 
     ``out`` is ``(reach, depth, tables, sizes)``: per replicate, and per
-    block its activation columns and row count (kept only with ``record``).
-    Buffers are O(n), once per worker.
+    block its activation columns and row count (kept only with ``record``;
+    at most ``row_cap`` rows over the worker's blocks, else the worker
+    stops: :func:`~simulator.engine.buffers.append_activations`). Buffers
+    are O(n), once per worker.
     """
     reach, depth, tables, sizes = out
     n = indptr.size - 1
@@ -167,6 +171,7 @@ def _worker(indptr, indices, hazard, cap, sure, seeds, keys, bounds, first, stri
     arc = np.empty(kept, np.int64)
     scratch = arc_scratch(max_out_degree(indptr), 0.0 if hazard.size > 1 else hazard[0])
     general = hazard.size > 1 or hazard[0] == np.inf  # per-arc hazards, or every arc fires
+    kept = 0  # rows kept in this worker's earlier blocks
     for b in range(first, bounds.size - 1, stride):
         lo, hi = bounds[b], bounds[b + 1]
         cols = empty_columns((hi - lo) * seeds.shape[1] * 4 if record else 0)
@@ -184,34 +189,47 @@ def _worker(indptr, indices, hazard, cap, sure, seeds, keys, bounds, first, stri
                 )  # fmt: skip
             reach[r], depth[r] = size, d
             if record:
-                cols, total = append_activations(cols, total, r, order, parent, step, arc, size)
+                room = row_cap - kept
+                cols, total = append_activations(
+                    cols, total, r, order, parent, step, arc, size, room
+                )
+                if total < 0:  # over the memory guard's row cap: stop
+                    break
         if record:
             tables[b], sizes[b] = cols, total
+            if total < 0:
+                return
+            kept += total
 
 
 @njit(cache=True, parallel=True)
-def _run(indptr, indices, hazard, cap, sure, seeds, keys, workers, record):
+def _run(indptr, indices, hazard, cap, sure, seeds, keys, workers, record, row_cap):
     bounds, out, stride = run_outputs(keys.size, workers, record)
     for w in prange(stride):
         args = (indptr, indices, hazard, cap, sure, seeds, keys, bounds)
-        _worker(*args, np.int64(w), stride, out, record)
+        _worker(*args, np.int64(w), stride, out, record, row_cap)
     return out
 
 
 @njit(cache=True)
-def ic_events(indptr, indices, hazard, cap, sure, seeds, keys, workers):
-    """All replicates, with events. ``seeds`` is (R, k); returns ``(reach, depth, columns)``.
+def ic_events(indptr, indices, hazard, cap, sure, seeds, keys, workers, row_cap):
+    """All replicates with events; ``seeds`` (R, k). Returns ``(reach, depth, columns, wanted)``.
 
     ``hazard, cap, sure`` come from
     :func:`~simulator.engine.counter_rng.arc_hazards`; ``columns`` are the
     activation columns (replicate, node, parent, step, arc) of
     :mod:`simulator.engine.buffers`, in replicate order. ``workers`` threads
-    run blocks of replicates; the result does not depend on it.
+    run blocks of replicates; the result does not depend on it. A thread
+    keeps at most ``row_cap`` rows (the memory guard's
+    :func:`~simulator.errors.event_row_cap`); if one would keep more, the
+    run stops, ``columns`` are empty and ``wanted`` > 0 is the rows it
+    wanted (else 0).
     """
     reach, depth, tables, sizes = _run(
-        indptr, indices, hazard, cap, sure, seeds, keys, workers, True
+        indptr, indices, hazard, cap, sure, seeds, keys, workers, True, row_cap
     )
-    return reach, depth, concat_blocks(tables, sizes)
+    columns, wanted = join_blocks(tables, sizes)
+    return reach, depth, columns, wanted
 
 
 @njit(cache=True)
@@ -222,5 +240,6 @@ def ic_summary(indptr, indices, hazard, cap, sure, seeds, keys, workers):
     do not depend on the number of threads: replicate ``r`` only reads
     ``keys[r]`` and ``seeds[r]``. Each worker holds O(n) buffers.
     """
-    reach, depth, _, _ = _run(indptr, indices, hazard, cap, sure, seeds, keys, workers, False)
+    args = (indptr, indices, hazard, cap, sure, seeds, keys)
+    reach, depth, _, _ = _run(*args, workers, False, 0)
     return reach, depth

@@ -23,7 +23,7 @@ import numpy as np
 from simulator import checks
 from simulator.engine.counter_rng import arc_hazards
 from simulator.engine.independent_cascade import ic_events, ic_summary
-from simulator.engine.result import ModelResult
+from simulator.engine.result import ACTIVATION_ROW_BYTES, ModelResult, check_overflow, row_cap
 
 __all__ = ["IndependentCascade", "WeightedCascade", "simulate_one_trial_per_arc"]
 
@@ -34,15 +34,20 @@ def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log) -> ModelResu
     ``seed_rows`` is the (replicates, k) matrix of
     :func:`~simulator.engine.run.seed_matrix`, ``keys`` the replicate keys;
     ``log=False`` is the summary mode (no events, replicates in parallel).
+    With the log, a thread keeps at most the memory guard's rows
+    (:func:`~simulator.errors.event_row_cap`); a run that needs more stops
+    and raises :class:`~simulator.errors.MemoryLimitError`.
     Returns a :class:`~simulator.engine.result.ModelResult`, as every
     model's ``simulate`` does. Both modes run on every numba thread.
     """
     hazards = arc_hazards(network.indptr, prob)
-    args = (network.indptr, network.indices, *hazards, seed_rows, keys, numba.get_num_threads())
+    threads = numba.get_num_threads()
+    args = (network.indptr, network.indices, *hazards, seed_rows, keys, threads)
     if not log:
         reach, depth = ic_summary(*args)
         return ModelResult(reach, depth)
-    reach, depth, columns = ic_events(*args)
+    reach, depth, columns, wanted = ic_events(*args, row_cap(ACTIVATION_ROW_BYTES, threads))
+    check_overflow(wanted, ACTIVATION_ROW_BYTES, threads)  # the memory guard
     return ModelResult.from_activations(reach, depth, columns)
 
 

@@ -24,8 +24,30 @@ import numpy as np
 
 from simulator.cascade_log import ACTION_CODE
 from simulator.engine.buffers import ACTIVATION_COLUMNS
+from simulator.errors import event_overflow, event_row_cap
 
-__all__ = ["Events", "ModelResult"]
+__all__ = ["ACTIVATION_ROW_BYTES", "Events", "ModelResult", "check_overflow", "row_cap"]
+
+#: Bytes of one activation row in a kernel's buffers (four int32 columns and an int64 arc).
+ACTIVATION_ROW_BYTES = 24
+
+
+def row_cap(row_bytes: int, threads: int) -> int:
+    """Event rows a kernel thread may keep: :func:`simulator.errors.event_row_cap`."""
+    return event_row_cap(row_bytes, threads)
+
+
+def check_overflow(wanted: int, row_bytes: int, threads: int) -> None:
+    """Raise the memory guard's one-line error if a kernel stopped at its row cap.
+
+    ``wanted`` is what the kernel reported (0: it did not stop).
+
+    Examples
+    --------
+    >>> check_overflow(0, 24, 2)  # nothing to say
+    """
+    if wanted:
+        raise event_overflow("the event log", int(wanted), row_bytes, "replicates", threads)
 
 
 @dataclass(frozen=True, eq=False)

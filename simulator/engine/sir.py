@@ -76,8 +76,8 @@ from numba import njit, prange
 
 from simulator.engine.buffers import (
     append_activations,
-    concat_blocks,
     empty_columns,
+    join_blocks,
     max_out_degree,
     run_outputs,
 )
@@ -245,11 +245,13 @@ def _sir_cascade(
 
 
 @njit(cache=True)
-def _worker(args, seeds, keys, bounds, first, stride, out, record):
+def _worker(args, seeds, keys, bounds, first, stride, out, record, row_cap):
     """Run blocks ``first, first + stride, ...`` of ``bounds``; results into ``out``.
 
     ``args`` are the kernel's arguments before the seeds (see
     :func:`sir_events`); ``out`` is ``(reach, depth, tables, sizes)``.
+    With ``record``, at most ``row_cap`` rows over the worker's blocks
+    (:func:`~simulator.engine.buffers.append_activations`), else it stops.
     Buffers are O(n), once per worker, plus a heap that grows with the arcs
     that transmit.
     """
@@ -265,6 +267,7 @@ def _worker(args, seeds, keys, bounds, first, stride, out, record):
     step = np.empty(n, np.int32)
     arc = np.empty(n, np.int64)
     scratch = arc_scratch(max_out_degree(indptr), args[2][0])
+    kept = 0  # rows kept in this worker's earlier blocks
     for b in range(first, bounds.size - 1, stride):
         lo, hi = bounds[b], bounds[b + 1]
         cols = empty_columns((hi - lo) * seeds.shape[1] * 4 if record else 0)
@@ -276,22 +279,30 @@ def _worker(args, seeds, keys, bounds, first, stride, out, record):
             )  # fmt: skip
             reach[r], depth[r] = size, d
             if record:
-                cols, total = append_activations(cols, total, r, order, parent, step, arc, size)
+                room = row_cap - kept
+                cols, total = append_activations(
+                    cols, total, r, order, parent, step, arc, size, room
+                )
+                if total < 0:  # over the memory guard's row cap: stop
+                    break
         if record:
             tables[b], sizes[b] = cols, total
+            if total < 0:
+                return
+            kept += total
 
 
 @njit(cache=True, parallel=True)
-def _run(args, seeds, keys, workers, record):
+def _run(args, seeds, keys, workers, record, row_cap):
     bounds, out, stride = run_outputs(keys.size, workers, record)
     for w in prange(stride):
-        _worker(args, seeds, keys, bounds, np.int64(w), stride, out, record)
+        _worker(args, seeds, keys, bounds, np.int64(w), stride, out, record, row_cap)
     return out
 
 
 @njit(cache=True)
-def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys, workers):
-    """All replicates, with events; ``seeds`` is (R, k). Returns ``(reach, depth, columns)``.
+def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys, workers, row_cap):
+    """All replicates with events; ``seeds`` (R, k). Returns ``(reach, depth, columns, wanted)``.
 
     Parameters
     ----------
@@ -308,18 +319,24 @@ def sir_events(indptr, indices, beta, gamma, max_steps, seeds, keys, workers):
     keys : uint64 array (R,)
     workers : int
         Threads that run blocks of replicates (the result does not depend on it).
+    row_cap : int
+        Activation rows a thread may keep (the memory guard's
+        :func:`~simulator.errors.event_row_cap`).
 
     Returns
     -------
     reach, depth : int64 arrays (R,)
     columns : tuple of arrays
         Activation columns (replicate, node, parent, step, arc) of
-        :mod:`simulator.engine.buffers`, in replicate order.
+        :mod:`simulator.engine.buffers`, in replicate order (empty if the
+        run stopped at ``row_cap``).
+    wanted : int
+        0, or the rows a thread wanted when the run stopped at ``row_cap``.
     """
-    reach, depth, tables, sizes = _run(
-        (indptr, indices, beta, gamma, max_steps), seeds, keys, workers, True
-    )
-    return reach, depth, concat_blocks(tables, sizes)
+    args = (indptr, indices, beta, gamma, max_steps)
+    reach, depth, tables, sizes = _run(args, seeds, keys, workers, True, row_cap)
+    columns, wanted = join_blocks(tables, sizes)
+    return reach, depth, columns, wanted
 
 
 @njit(cache=True)
@@ -332,5 +349,5 @@ def sir_summary(indptr, indices, beta, gamma, max_steps, seeds, keys, workers):
     that transmit.
     """
     args = (indptr, indices, beta, gamma, max_steps)
-    reach, depth, _, _ = _run(args, seeds, keys, workers, False)
+    reach, depth, _, _ = _run(args, seeds, keys, workers, False, 0)
     return reach, depth

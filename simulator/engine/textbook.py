@@ -30,7 +30,7 @@ import numpy as np
 
 from simulator import checks
 from simulator.engine.counter_rng import arc_hazards
-from simulator.engine.result import ModelResult
+from simulator.engine.result import ACTIVATION_ROW_BYTES, ModelResult, check_overflow, row_cap
 from simulator.engine.sir import sir_events, sir_summary
 from simulator.engine.threshold import threshold_events, threshold_summary
 
@@ -42,13 +42,17 @@ _LT_WEIGHTS = ("in_degree", "strength")
 def _run_activations(events_kernel, summary_kernel, args, log) -> ModelResult:
     """Run an activation kernel pair on ``args`` (ending with seed rows and keys).
 
-    Both modes run on every numba thread.
+    Both modes run on every numba thread; with the log, a run that needs
+    more rows than the memory guard allows a thread raises
+    :class:`~simulator.errors.MemoryLimitError`.
     """
-    args = (*args, numba.get_num_threads())
+    threads = numba.get_num_threads()
+    args = (*args, threads)
     if not log:
         reach, depth = summary_kernel(*args)
         return ModelResult(reach, depth)
-    reach, depth, columns = events_kernel(*args)
+    reach, depth, columns, wanted = events_kernel(*args, row_cap(ACTIVATION_ROW_BYTES, threads))
+    check_overflow(wanted, ACTIVATION_ROW_BYTES, threads)  # the memory guard
     return ModelResult.from_activations(reach, depth, columns)
 
 

@@ -77,8 +77,8 @@ from numba import njit, prange
 
 from simulator.engine.buffers import (
     append_activations,
-    concat_blocks,
     empty_columns,
+    join_blocks,
     max_out_degree,
     run_outputs,
 )
@@ -161,11 +161,13 @@ def _threshold_cascade(
 
 
 @njit(cache=True)
-def _worker(args, seeds, keys, bounds, first, stride, out, record):
+def _worker(args, seeds, keys, bounds, first, stride, out, record, row_cap):
     """Run blocks ``first, first + stride, ...`` of ``bounds``; results into ``out``.
 
     ``args`` are the kernel's arguments before the seeds (see
     :func:`threshold_events`); ``out`` is ``(reach, depth, tables, sizes)``.
+    With ``record``, at most ``row_cap`` rows over the worker's blocks
+    (:func:`~simulator.engine.buffers.append_activations`), else it stops.
     Buffers are O(n), once per worker.
     """
     reach, depth, tables, sizes = out
@@ -182,6 +184,7 @@ def _worker(args, seeds, keys, bounds, first, stride, out, record):
     arc = np.empty(n, np.int64)
     hazard = args[3]
     scratch = arc_scratch(max_out_degree(indptr), 0.0 if hazard.size > 1 else hazard[0])
+    kept = 0  # rows kept in this worker's earlier blocks
     for b in range(first, bounds.size - 1, stride):
         lo, hi = bounds[b], bounds[b + 1]
         cols = empty_columns((hi - lo) * seeds.shape[1] * 4 if record else 0)
@@ -193,25 +196,33 @@ def _worker(args, seeds, keys, bounds, first, stride, out, record):
             )  # fmt: skip
             reach[r], depth[r] = size, d
             if record:
-                cols, total = append_activations(cols, total, r, order, parent, step, arc, size)
+                room = row_cap - kept
+                cols, total = append_activations(
+                    cols, total, r, order, parent, step, arc, size, room
+                )
+                if total < 0:  # over the memory guard's row cap: stop
+                    break
         if record:
             tables[b], sizes[b] = cols, total
+            if total < 0:
+                return
+            kept += total
 
 
 @njit(cache=True, parallel=True)
-def _run(args, seeds, keys, workers, record):
+def _run(args, seeds, keys, workers, record, row_cap):
     bounds, out, stride = run_outputs(keys.size, workers, record)
     for w in prange(stride):
-        _worker(args, seeds, keys, bounds, np.int64(w), stride, out, record)
+        _worker(args, seeds, keys, bounds, np.int64(w), stride, out, record, row_cap)
     return out
 
 
 @njit(cache=True)
 def threshold_events(
     indptr, indices, weight, hazard, cap, sure, random_threshold, fixed_threshold, seeds, keys,
-    workers,
+    workers, row_cap,
 ):  # fmt: skip
-    """All replicates, with events; ``seeds`` is (R, k). Returns ``(reach, depth, columns)``.
+    """All replicates with events; ``seeds`` (R, k). Returns ``(reach, depth, columns, wanted)``.
 
     Parameters
     ----------
@@ -230,17 +241,24 @@ def threshold_events(
     keys : uint64 array (R,)
     workers : int
         Threads that run blocks of replicates (the result does not depend on it).
+    row_cap : int
+        Activation rows a thread may keep (the memory guard's
+        :func:`~simulator.errors.event_row_cap`).
 
     Returns
     -------
     reach, depth : int64 arrays (R,)
     columns : tuple of arrays
         Activation columns (replicate, node, parent, step, arc) of
-        :mod:`simulator.engine.buffers`, in replicate order.
+        :mod:`simulator.engine.buffers`, in replicate order (empty if the
+        run stopped at ``row_cap``).
+    wanted : int
+        0, or the rows a thread wanted when the run stopped at ``row_cap``.
     """
     args = (indptr, indices, weight, hazard, cap, sure, random_threshold, fixed_threshold)
-    reach, depth, tables, sizes = _run(args, seeds, keys, workers, True)
-    return reach, depth, concat_blocks(tables, sizes)
+    reach, depth, tables, sizes = _run(args, seeds, keys, workers, True, row_cap)
+    columns, wanted = join_blocks(tables, sizes)
+    return reach, depth, columns, wanted
 
 
 @njit(cache=True)
@@ -255,5 +273,5 @@ def threshold_summary(
     ``seeds[r]``. Each worker holds O(n) buffers.
     """
     args = (indptr, indices, weight, hazard, cap, sure, random_threshold, fixed_threshold)
-    reach, depth, _, _ = _run(args, seeds, keys, workers, False)
+    reach, depth, _, _ = _run(args, seeds, keys, workers, False, 0)
     return reach, depth
