@@ -25,8 +25,10 @@ replicate, so per-replicate metrics are per-cascade metrics) and the
 estimators from :mod:`simulator.analysis.viral`. Confidence intervals are percentile
 bootstraps over cascades (resampling whole trees) with
 ``experiment.replicates`` resamples, all drawn in a fixed order from the
-generator ``stream(seed, "bootstrap")``. The file is ``data.path``
-(absolute, else relative to the working directory, else to the repository).
+generator ``stream(seed, "bootstrap")``. The file is ``data.path``,
+found by the one data-path rule (:func:`simulator.runs.build.resolve_data_path`:
+absolute as given, else relative to the launch directory, the repository or
+the data folder; by default the Higgs file in the shared data folder).
 The study reads no network, population, campaign or seeding settings.
 
 Outputs
@@ -78,13 +80,13 @@ from experiments.study import Study
 from simulator.analysis import metrics, viral
 from simulator.analysis.cascade_import import FORMATS, ImportedCascades, read_cascades
 from simulator.analysis.stats import format_summary
-from simulator.errors import ConfigError, NetworkFileError
 from simulator.plots.cascades import size_ccdf
 from simulator.rng import stream
+from simulator.runs.build import resolve_data_path
 from simulator.runs.config import Config, ExperimentConfig
 
-REPO = Path(__file__).resolve().parents[1]
-HIGGS = "../shared/data/higgs_twitter/higgs-activity_time.txt.gz"
+#: The default data set, relative to the data folder (the data-path rule finds it).
+HIGGS = "higgs_twitter/higgs-activity_time.txt.gz"
 ARM = "data"
 K_METRICS = ("K_harris", "K_harris_gen1", "K_finished")
 
@@ -113,31 +115,6 @@ class CascadesFromDataConfig(ExperimentConfig):
             raise ValueError(f"kinds must list interaction kinds such as RT, got {self.kinds}")
         if not isinstance(self.step_seconds, (int, float)) or not self.step_seconds > 0:
             raise ValueError(f"step_seconds must be > 0, got {self.step_seconds!r}")
-
-
-def resolve_data_path(path) -> Path:
-    """The data file: absolute, else relative to the working directory, else to the repository.
-
-    Raises
-    ------
-    simulator.network.io.NetworkFileError
-        One line naming the file and where it was looked for.
-
-    Examples
-    --------
-    >>> try:
-    ...     resolve_data_path("no/such.txt")
-    ... except NetworkFileError as err:
-    ...     print(str(err).split(" (")[0])
-    no/such.txt: data file not found
-    """
-    path = Path(path).expanduser()
-    tried = [path] if path.is_absolute() else [Path.cwd() / path, REPO / path]
-    for candidate in tried:
-        if candidate.is_file():
-            return candidate
-    where = " or ".join(dict.fromkeys(str(c.parent.resolve()) for c in tried))
-    raise NetworkFileError(f"{path}: data file not found (looked in {where})")
 
 
 # ------------------------------------------------------------ tree metrics
@@ -289,9 +266,7 @@ def run(cfg: Config, outdir) -> dict:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     exp = cfg.experiment
-    if not cfg.data.path:
-        raise ConfigError("data.path must name a data file (set data.path=PATH)")
-    path = resolve_data_path(cfg.data.path)
+    path = resolve_data_path("data.path", cfg.data.path)
     casc = read_cascades(path, exp.format, list(exp.kinds), exp.step_seconds, exp.trust_parents)
     report = casc.report
     report.to_frame().to_csv(outdir / "data_report.csv", index=False)

@@ -391,7 +391,9 @@ def test_missing_data_file_is_one_line_naming_it(tmp_path):
     cfg = small_config(experiment=exp, data=DataConfig(path="no/such/activity.txt.gz"))
     with pytest.raises(NetworkFileError) as err:
         study.run(cfg, tmp_path)
-    assert str(err.value).startswith("no/such/activity.txt.gz: data file not found")
+    assert str(err.value).startswith(
+        "data.path: no/such/activity.txt.gz: no such file (looked in: "
+    )
     assert "\n" not in str(err.value)
 
 
