@@ -5,18 +5,30 @@ same contests (the same replicate keys), reading only each run's public
 record; the study compares the rankings with true influence (all-honest
 contests on disjoint random numbers, :mod:`simulator.contest.influence`),
 measures the gaming premium of each gaming strategy on common random numbers
-(:func:`simulator.contest.evaluation.gaming_premiums`) and searches for the
-best rank an adaptive attacker reaches (:mod:`simulator.contest.attack`).
+(:mod:`simulator.contest.evaluation`) and searches for the best rank an
+adaptive attacker reaches (:mod:`simulator.contest.attack`).
 
 Defaults and why: a 100,000-person follower graph, 1,000 players, 20% gamers
 (issue 12). Players are placed with probability proportional to 1 + their
 followers (``placement=followers``): the people who enter an influence
-contest have audiences. Gamers keep part 1's documented parameters.
+contest have audiences, and the study's targets compare rankings with true
+influence, which needs players whose influence can be told apart (with
+``placement=random`` the median player's true influence is 0.07 genuine
+actions and no rule's top 10 overlaps the true top 10 by more than chance;
+docs/contest.md has both). Gamers keep part 1's documented parameters.
+
+Premiums (``premium_*``): ``premium_players`` sampled honest players switch
+together (``premium_design=joint``, :func:`~simulator.contest.evaluation.joint_premiums`;
+``single`` switches one at a time, exact but ``premium_players`` times
+slower), in batches of ``premium_replicates`` keys until every premium of
+``premium_rules`` has a CI half-width of at most ``premium_half_width`` ranks
+or ``premium_max_replicates`` keys are used. Ranks are competition ranks
+(1 + players with a strictly higher score).
 
 Outputs
 -------
 ``summary.csv``: ``arm`` (rule), ``metric``, ``mean``, ``ci_low``, ``ci_high``,
-``n`` (over replicates): ``kendall_tau_honest``, ``gamers_in_top10``,
+``n`` (over replicates), ``half_width``: ``kendall_tau_honest``, ``gamers_in_top10``,
 ``precision_at_10``, ``crowd_trust_lost``, ``spam_impressions``,
 ``gaming_premium_<strategy>``, ``attacker_best_rank``, plus
 ``true_top10_gamers`` and ``reference_tau`` (the same for every rule).
@@ -93,7 +105,7 @@ class InfluenceProjectConfig(ContestConfig):
     premium_players: int = 20  # honest players switched to each gaming strategy
     premium_design: str = "joint"  # "joint": all sampled players switched at once; "single"
     premium_replicates: int = 4  # replicate keys per batch of the premium runs
-    premium_max_replicates: int = 24  # cap: batches stop here if not precise enough yet
+    premium_max_replicates: int = 40  # cap: batches stop here if not precise enough yet
     premium_half_width: float = 2.0  # stop when every target premium's CI is this narrow
     premium_rules: list[str] = field(default_factory=lambda: ["trusted_voluntary"])
     attack_trials: int = 20

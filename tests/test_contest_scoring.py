@@ -1,5 +1,6 @@
 """Scoring rules: a registry of pure functions of the public record."""
 
+import dataclasses
 import inspect
 import pickle
 from dataclasses import fields
@@ -10,7 +11,7 @@ import pytest
 
 from simulator.contest import Contest, ContestSettings, contest_keys
 from simulator.contest.record import PublicRecord, public_record
-from simulator.contest.scoring import RULES, RateLimited, score_all, trust_rank
+from simulator.contest.scoring import RULES, RateLimited, TrustedVoluntary, score_all, trust_rank
 from simulator.network.generators import follower_graph
 from simulator.population import Population, PopulationSpec
 
@@ -109,3 +110,15 @@ def test_fake_clickers_do_not_dilute_the_audience_verdict():
     assert np.isclose(plain[0], faked[0])
     uncut = rule(_record(clicks, []))
     assert np.isclose(plain[0] / uncut[0], np.exp(-10 * 0.25))
+
+
+def test_reshares_of_pushes_past_the_first_seed_no_chain():
+    """Follower 1 reshares the player's second push; follower 3 (who follows 1) reshares
+    that: neither counts, so a spammer's later pushes cannot grow credited chains."""
+    base = _record([(1, 2, 0, 0)], [])
+    posts = pd.DataFrame({"account": [0, 0], "step": [0, 2], "link": [0, 0], "mentions": [0, 0]})
+    shares = pd.DataFrame({"account": [1, 3], "step": [2, 3], "link": [0, 0], "via": [0, 1]})
+    follows = pd.concat([base.follows, pd.DataFrame({"follower": [3], "account": [1]})])
+    rec = dataclasses.replace(base, posts=posts, shares=shares, follows=follows)
+    assert RULES["trusted_voluntary"](rec)[0] == 0
+    assert TrustedVoluntary(k=2)(rec)[0] == 2  # both count once the second push does
