@@ -170,3 +170,56 @@ def test_coverage_of_the_fit_on_20_simulated_datasets(model):
             hits += lo <= truth[j] <= hi
             total += 1
     assert stats.binomtest(hits, total, 0.95, alternative="less").pvalue > 1e-3
+
+
+def test_celebrity_chances_match_the_funnel_on_a_star(model):
+    """The closed-form impressions, retweets and gifts of a celebrity's followers equal the
+    funnel kernel's averages over replicates on the same star (within 4 standard errors)."""
+    from simulator.engine.funnel import funnel_summary
+    from simulator.network.core import Network
+    from simulator.population import Population
+
+    f = model.branch("celebrity_1m")
+    s = model.scene
+    n = f["strength"].size
+    th = dict(zip(PARAMETERS, [0.5, 0.6, 0.3, 45.0, 300.0, 200.0], strict=True))
+    expected = model._celebrity_chances(th, f)
+    net = Network.from_edges(
+        np.zeros(n, np.int64),
+        np.arange(1, n + 1),
+        n=n + 1,
+        weight=f["strength"],
+        layer=(np.zeros(n, np.int8), ("broadcast", "community")),
+    )
+    one = lambda x, first: np.r_[first, x]  # noqa: E731
+    pop = Population(
+        trust=one(f["trust"], 1.0),
+        reciprocity=one(f["reciprocity"], 0.0),
+        bandwidth=one(np.zeros(n), s.celebrity_bandwidth),
+        activity=one(f["activity"], 1.0),
+        credibility=one(f["credibility"], f["credibility"][0]),
+        interest=one(f["interest"], 1.0),
+        owed_to_originator=np.zeros(n + 1),
+        favours=np.zeros(n),
+    )
+    rem = tuple(s.celebrity_gap * i for i in range(1, s.celebrity_posts))
+    camp = model._campaign(
+        reminders=rem,
+        channel="community",
+        channel_mismatch=th["channel_mismatch"],
+        share_rate=th["share_rate"],
+        conversion_rate=th["conversion_rate"],
+        tie_exponent=2.0,
+    )
+    # the posts start at hour celebrity_start: shift the campaign's clock by it
+    camp = dataclasses.replace(camp, steps=s.steps - s.celebrity_start)
+    node_f, arc_f, msg, ints = camp.with_population(pop).kernel_arrays(net)
+    reps = 300
+    keys = np.arange(1, reps + 1, dtype=np.uint64) * np.uint64(7919)
+    totals = funnel_summary(
+        net.indptr, net.indices, node_f, arc_f, msg, ints, np.zeros((reps, 1), np.int64), keys, 1
+    )
+    cols = {"impressions": 2, "shares": 4, "conversions": 5}
+    for got_col, want in zip(cols.values(), expected, strict=True):
+        x = totals[:, got_col]
+        assert abs(x.mean() - want) < 4 * x.std(ddof=1) / np.sqrt(reps) + 1e-9, (got_col, want)

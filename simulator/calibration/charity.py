@@ -16,14 +16,22 @@ and fixed settings documented there) has three branches whose counts add:
   reached over a strong tie;
 * **the celebrity branch**: two accounts with ``celebrity_followers``
   followers post the appeal ``celebrity_posts`` times from hour
-  ``celebrity_start``, every ``celebrity_gap`` hours. It is simulated at
-  ``celebrity_scale`` of its size (each sampled follower with its own crowd
-  of followers) and rescaled: impressions and tweets are multiplied by
-  ``1 / celebrity_scale`` (their expectations scale exactly); the
-  celebrity donors, rare and independent, are drawn as Poisson with mean
-  ``sum over sampled clickers of P(convert) / celebrity_scale`` (the law of
-  rare events; the conversion chance of each click is
-  :func:`simulator.behavior.convert_probability`);
+  ``celebrity_start``, every ``celebrity_gap`` hours. A
+  ``celebrity_scale`` sample of the followers (their attributes, weak ties
+  to the celebrity) gives, in closed form, each follower's expected
+  impressions and chances to retweet and to give over the posts (the
+  funnel's own delivery, timing, click and conversion laws,
+  :meth:`CharityModel._celebrity_chances`); impressions are the expectation
+  rescaled by ``1 / celebrity_scale``; retweets and direct donors, rare and
+  independent over hundreds of thousands of followers, are Poisson with the
+  rescaled expected counts (the law of rare events), and each retweet starts
+  a cascade from an ordinary account of the crowd (the blog branch's crowd,
+  for the hours left after the first post), whose tweets and donors count
+  too: the celebrity donors are the direct ones and those down a retweet.
+  (A first version simulated the sample itself and multiplied what
+  happened in it by ``1 / celebrity_scale``: right on average, but one
+  sampled retweet then counted as 100 tweets and a dozen donors, lumps that
+  widened every fit.)
 * **discovery**: the post keeps being found (search, links, aggregators):
   strangers arrive at the rate ``r(t) = r0 exp(-t / tau)`` per hour; each
   sees the post directly over a weak tie (``visitor_strength``) and clicks,
@@ -250,27 +258,21 @@ def _blog_branch(scene: CharityScene, rng, community: int):
     return net, Population(**pop, favours=np.zeros(net.m)), rank, need
 
 
-def _celebrity_branch(scene: CharityScene, rng, followers: tuple[int, ...]):
+def _celebrity_followers(scene: CharityScene, rng, followers: tuple[int, ...]) -> dict:
+    """A ``celebrity_scale`` sample of the celebrities' followers: their attributes and ties."""
     sizes = [max(1, round(f * scene.celebrity_scale)) for f in followers]
-    n_celeb, total = len(sizes), sum(sizes)
-    crowd = max(scene.crowd, 2 * total)
-    n = n_celeb + total + crowd
-    src = [np.repeat(np.arange(n_celeb), sizes)]
-    dst = [np.arange(n_celeb, n_celeb + total)]
-    strength = [_beta(rng, 1, 9, total)]
-    s, d = _followers(rng, np.arange(n_celeb, n), n_celeb + total, n, scene.crowd_followers)
-    src.append(s), dst.append(d), strength.append(_audience_ties(rng, scene, s.size))
-    src = np.concatenate(src)
-    net = Network.from_edges(
-        src,
-        np.concatenate(dst),
-        n=n,
-        weight=np.concatenate(strength),
-        layer=((src >= n_celeb).astype(np.int8), ("broadcast", "community")),
-        name=f"charity celebrity branch (followers {followers}, scale {scene.celebrity_scale:g})",
+    total = sum(sizes)
+    pop = _population(rng, total, np.zeros(total), scene.audience_reach)
+    credibility = rng.beta(2, 5, len(sizes))  # the celebrities', as any account's
+    return dict(
+        strength=_beta(rng, 1, 9, total),  # followers who do not know them
+        credibility=np.repeat(credibility, sizes),
+        trust=pop["trust"],
+        reciprocity=pop["reciprocity"],
+        interest=pop["interest"],
+        activity=pop["activity"],
+        celebrities=len(sizes),
     )
-    pop = _population(rng, n, np.zeros(n), scene.audience_reach)
-    return net, Population(**pop, favours=np.zeros(net.m)), n_celeb
 
 
 class _Branch:
@@ -296,6 +298,8 @@ class _Branch:
         bandwidth=None,
         need=None,
         size=None,
+        seeds=None,
+        limit=np.inf,
     ):
         """One replicate at parameters ``theta_map``; arcs with ``need > size`` are cut.
 
@@ -336,7 +340,8 @@ class _Branch:
             self._cut[2] = size
         mismatch = theta_map.get("channel_mismatch")
         arc_f[self.broadcast, 3] = self.arc_f[self.broadcast, 3] if mismatch is None else mismatch
-        return self.replay.run(node_f, arc_f, msg, ints, self.seeds, key)
+        seeds = self.seeds if seeds is None else seeds
+        return self.replay.run(node_f, arc_f, msg, ints, seeds, key, limit)
 
 
 class CharityModel:
@@ -384,10 +389,9 @@ class CharityModel:
                 self._branches[name] = (_Branch(net, pop, self._campaign(), [0]), (rank, need))
             else:
                 followers = s.celebrity_followers if name == "celebrities" else (1_000_000,)
-                net, pop, k = _celebrity_branch(s, stream(self.seed, "charity." + name), followers)
-                rem = tuple(s.celebrity_gap * i for i in range(1, s.celebrity_posts))
-                camp = self._campaign(reminders=rem, channel="community")
-                self._branches[name] = (_Branch(net, pop, camp, np.arange(k)), k)
+                self._branches[name] = _celebrity_followers(
+                    s, stream(self.seed, "charity." + name), followers
+                )
         return self._branches[name]
 
     @property
@@ -397,8 +401,42 @@ class CharityModel:
 
     @property
     def celebrities(self):
-        """The baseline celebrity branch and its number of celebrities."""
+        """The sample of the celebrities' followers (:func:`_celebrity_followers`)."""
         return self.branch("celebrities")
+
+    def _celebrity_chances(self, th, f):
+        """Per sampled follower: expected impressions, P(retweets), P(gives), over the posts.
+
+        A celebrity's post reaches a follower with probability
+        ``celebrity_bandwidth`` and is opened if the follower comes online
+        within the attention window and before the campaign ends:
+        ``1 - (1 - activity) ** min(window, steps - t)`` (the funnel's
+        geometric delay); each opened post is clicked with the funnel's
+        click probability (the channel mismatch on the broadcast arc),
+        retweeted on a click with the share rate (at most once) and given to
+        on a click with the conversion probability (at most once).
+        """
+        s = self.scene
+        posts = s.celebrity_start + s.celebrity_gap * np.arange(s.celebrity_posts)
+        left = np.minimum(s.attention_window, s.steps - posts)
+        seen = s.celebrity_bandwidth * (1.0 - (1.0 - f["activity"][:, None]) ** left[None, :])
+        click = behavior.click_probability(
+            s.appeal,
+            f["interest"],
+            f["credibility"],
+            f["trust"],
+            f["strength"],
+            th["channel_mismatch"],
+            s.weak_attention,
+            1.0,
+        )
+        give = behavior.convert_probability(
+            th["conversion_rate"], f["strength"], TIE_EXPONENT, f["trust"], f["reciprocity"], 0, 1
+        )
+        clicked = seen * click[:, None]  # (followers, posts)
+        share = 1.0 - np.prod(1.0 - clicked * th["share_rate"], axis=1)
+        gives = 1.0 - np.prod(1.0 - clicked * give[:, None], axis=1)
+        return seen.sum(), share.sum(), gives.sum()
 
     def _visitor_rates(self, th):
         v, s = self.visitors, self.scene
@@ -429,6 +467,7 @@ class CharityModel:
         rng: np.random.Generator,
         variant: str = "baseline",
         horizon: int | None = None,
+        max_tweets: float = np.inf,
     ) -> dict:
         """One simulation: the 48-hour figures and (with ``horizon`` hours) what came after.
 
@@ -437,6 +476,11 @@ class CharityModel:
         largest gift came from someone owing favours), ``celebrity_impressions,
         celebrity_donors`` and ``after48_donors, after48_amount`` (0 without
         ``horizon``).
+
+        ``max_tweets`` stops a cascade once it has made that many tweets (a
+        guard for fits: a prior draw whose cascade floods the crowd costs
+        hundreds of times a typical one, and is rejected all the same; its
+        tweets are then at least ``max_tweets``).
         """
         if variant not in VARIANTS:
             raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
@@ -475,6 +519,7 @@ class CharityModel:
                 owed_scale=0.5 if variant == "half_favours" else 1.0,
                 need=need,
                 size=size,
+                limit=max_tweets,
             )
             node, step, action = ev[:, 1], ev[:, 3], ev[:, 4]
             early = step < s.steps
@@ -505,37 +550,30 @@ class CharityModel:
                 out["after48_donors"] += later
                 out["after48_amount"] += later * th["amount"]
         if variant != "no_celebrities":
-            name = "celebrity_1m" if variant == "celebrities_only" else "celebrities"
-            celeb, k = self.branch(name)
-            totals, ev, _ = celeb.run(th, keys[1], bandwidth=s.celebrity_bandwidth)
+            f = self.branch("celebrity_1m" if variant == "celebrities_only" else "celebrities")
             scale = 1.0 / s.celebrity_scale
-            action, arc, node = ev[:, 4], ev[:, 5], ev[:, 1]
-            out["celebrity_impressions"] = (
-                float((action == ACTION_CODE["impression"]).sum()) * scale
-            )
-            out["tweets"] += (
-                float((action == ACTION_CODE["share"]).sum()) * scale + k * s.celebrity_posts
-            )
-            clicks = action == CLICK
-            a, v = arc[clicks], node[clicks]
-            pop = celeb.population
-            p = behavior.convert_probability(
-                th["conversion_rate"],
-                celeb.network.strength[a],
-                TIE_EXPONENT,
-                pop.trust[v],
-                pop.reciprocity[v],
-                0.0,
-                1.0,
-            )
-            # each clicker converts at most once: 1 - prod(1 - p) over its clicks
-            stay = np.ones(celeb.network.n)
-            np.multiply.at(stay, v, 1.0 - p)
-            lam = float((1.0 - stay).sum()) * scale
-            donors = rng.poisson(lam)
-            out["celebrity_donors"] = float(donors)
+            seen, shares, gives = self._celebrity_chances(th, f)
+            out["celebrity_impressions"] = seen * scale
+            # rare, independent events over the followers: Poisson with the expected count
+            direct = rng.poisson(gives * scale)
+            retweets = int(rng.poisson(shares * scale))
+            out["tweets"] += f["celebrities"] * s.celebrity_posts + retweets
+            donors, amount = float(direct), direct * th["amount"]
+            if retweets:  # each retweet starts a cascade from an ordinary account of the crowd
+                blog, (rank, need) = self.blog
+                crowd = np.arange(blog.network.n - s.crowd, blog.network.n)
+                seeds = np.sort(rng.choice(crowd, min(retweets, crowd.size), replace=False))
+                _, ev, amounts = blog.run(
+                    th, keys[1], steps=s.steps - s.celebrity_start, seeds=seeds, limit=max_tweets
+                )
+                action = ev[:, 4]
+                out["tweets"] += float((action == ACTION_CODE["share"]).sum())
+                conv = action == CONVERT
+                donors += float(conv.sum())
+                amount += float(amounts[conv].sum())
+            out["celebrity_donors"] = donors
             out["weak_donors"] += donors
-            out["weak_amount"] += donors * th["amount"]
+            out["weak_amount"] += amount
         out["donors"] = out["strong_donors"] + out["weak_donors"]
         out["amount"] = out["strong_amount"] + out["weak_amount"]
         return out

@@ -38,6 +38,7 @@ from numba import njit
 from simulator.engine.funnel import (
     N_EVENTS,
     PREPARED,
+    SHARES,
     new_buffers,
     new_state,
     reset,
@@ -49,7 +50,7 @@ __all__ = ["Replay"]
 
 
 @njit(cache=True)
-def _run(indptr, indices, node_f, arc_f, msg, ints, seeds, key, state, buffers):
+def _run(indptr, indices, node_f, arc_f, msg, ints, seeds, key, state, buffers, limit):
     state.cnt[N_EVENTS] = 0  # reset() keeps the event counter
     state.cnt[PREPARED] = 0  # node tables from this call's node_f and msg (O(n))
     buffers = start(ints, seeds, 0, state, buffers, True)
@@ -57,6 +58,8 @@ def _run(indptr, indices, node_f, arc_f, msg, ints, seeds, key, state, buffers):
         if state.post_head[t] < 0 and state.imp_head[t] < 0:
             continue  # nothing posted or seen at t
         buffers = step(t, indptr, indices, node_f, arc_f, msg, ints, key, 0, state, buffers, True)
+        if state.totals[SHARES] >= limit:
+            break  # the caller has seen enough shares: stop here (the totals so far)
     totals = state.totals.copy()
     n = state.cnt[N_EVENTS]
     events, amounts = buffers.events[:n].copy(), buffers.amounts[:n].copy()
@@ -75,8 +78,12 @@ class Replay:
         self._state = None
         self._buffers = None
 
-    def run(self, node_f, arc_f, msg, ints, seeds, key) -> tuple:
-        """``(totals, events, amounts)`` of one replicate (as ``funnel_events``' row 0)."""
+    def run(self, node_f, arc_f, msg, ints, seeds, key, limit=np.inf) -> tuple:
+        """``(totals, events, amounts)`` of one replicate (as ``funnel_events``' row 0).
+
+        With ``limit``, the replicate stops after the first step by whose end it
+        has made at least ``limit`` shares (what it has done so far is returned).
+        """
         steps = int(ints[0])
         if self._state is None or self._state.post_head.size < steps + 1:
             self._state = new_state(self.indptr.size - 1, self.indices.size, steps)
@@ -92,5 +99,6 @@ class Replay:
             np.uint64(key),
             self._state,
             self._buffers,
+            float(limit),
         )
         return totals, events, amounts
