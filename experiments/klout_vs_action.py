@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study
+from experiments.study import Study, write_shard
 from simulator.analysis.stats import spearman_ci
 from simulator.engine.run import run_cascades
 from simulator.network.ties import TieModel
@@ -110,6 +110,22 @@ class KloutVsActionConfig(ExperimentConfig):
             raise ValueError("real_path must name a network file, or be null for none")
 
 
+def single_seed_runs(network, model, agents, keys) -> dict[str, np.ndarray]:
+    """Each agent's cascades started alone, one per key: ``(agents, len(keys))`` totals.
+
+    Run ``j`` of every agent uses ``keys[j]`` (common random numbers across
+    agents); a run's totals depend only on its agent and its key, so a block of
+    the keys gives that block of the columns (what a shard computes).
+    """
+    agents = np.asarray(agents, np.int64)
+    runs = len(keys)
+    seeds = np.repeat(agents, runs)[:, None]
+    res = run_cascades(
+        network, seeds, model, seeds.shape[0], 0, log=False, keys=np.tile(keys, len(agents))
+    )
+    return {name: v.reshape(len(agents), runs) for name, v in res.totals.items()}
+
+
 def single_seed_totals(network, model, agents, runs, keys) -> dict[str, np.ndarray]:
     """Each agent's cascades started alone: mean totals per agent over ``runs`` runs.
 
@@ -117,12 +133,9 @@ def single_seed_totals(network, model, agents, runs, keys) -> dict[str, np.ndarr
     per-agent means and, under ``"conversions_runs"``, the (agents, runs)
     conversions (for the split-half reliability).
     """
-    seeds = np.repeat(np.asarray(agents, np.int64), runs)[:, None]
-    res = run_cascades(
-        network, seeds, model, seeds.shape[0], 0, log=False, keys=np.tile(keys, len(agents))
-    )
-    out = {name: v.reshape(len(agents), runs).mean(axis=1) for name, v in res.totals.items()}
-    out["conversions_runs"] = res.totals["conversions"].reshape(len(agents), runs)
+    per_run = single_seed_runs(network, model, agents, keys[:runs])
+    out = {name: v.mean(axis=1) for name, v in per_run.items()}
+    out["conversions_runs"] = per_run["conversions"]
     return out
 
 
@@ -151,7 +164,20 @@ def _world(cfg: Config, which: str, real_file: Path | None):
     return build_network(real, cfg.seed)
 
 
+#: The totals kept per campaign run (the per-agent means and the reliability need them).
+RUN_TOTALS = ("conversions", "clicks", "shares")
+#: The loops outside the campaign runs: world, conversion rate, tie exponent.
+SETTINGS = ["arm", "conversion_rate", "tie_exponent"]
+
+
 def _study_world(cfg, which, real_file=None):
+    """One world's campaign-run rows for the runs of ``experiment.replicate_range()``.
+
+    One row per (conversion rate, tie exponent, run, agent), runs outside agents;
+    ``replicate`` is the run (its key is the whole run's ``replicate_keys(seed,
+    replicates)[run]``); the agents, their scores and followers are the same in
+    every shard (drawn and computed in full by each).
+    """
     exp = cfg.experiment
     network = _world(cfg, which, real_file)
     population = build_population(cfg.population, network, cfg.seed)
@@ -163,44 +189,88 @@ def _study_world(cfg, which, real_file=None):
     score = klout_like_scores(
         network, base, agents, exp.history_posts, exp.history_appeal, history
     )
-    keys = replicate_keys(cfg.seed, exp.replicates)
-    rows, summary = [], []
+    span = exp.replicate_range()
+    keys = replicate_keys(cfg.seed, exp.replicates)[span.start : span.stop]
+    runs = np.arange(span.start, span.stop)
+    followers = network.out_degree()[agents]
+    frames = []
     for rate in exp.conversion_rates:
         for expo in exp.tie_exponents:
             model = dataclasses.replace(base, conversion_rate=rate, tie_exponent=expo)
-            totals = single_seed_totals(network, model, agents, exp.replicates, keys)
-            conv = totals["conversions"]
-            rho, lo, hi = spearman_ci(score, conv, exp.ci_level)
-            summary.append(
+            per_run = single_seed_runs(network, model, agents, keys)
+            frame = pd.DataFrame(
+                {
+                    "arm": which,
+                    "conversion_rate": rate,
+                    "tie_exponent": expo,
+                    "replicate": np.repeat(runs, len(agents)),
+                    "node": np.tile(agents, len(runs)),
+                    "followers": np.tile(followers, len(runs)),
+                    "klout": np.tile(score, len(runs)),
+                }
+            )
+            for name in RUN_TOTALS:  # (agents, runs) -> runs outside agents
+                frame[name] = per_run[name].T.ravel()
+            frames.append(frame.assign(network_name=network.name))
+    return network, pd.concat(frames, ignore_index=True)
+
+
+def agent_tables(runs: pd.DataFrame, cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-agent rows and the correlations, from the campaign-run rows of all runs.
+
+    For each (world, conversion rate, tie exponent), in the order they come,
+    the agent's mean totals over the runs and the Spearman correlation of its
+    score with its mean conversions (with the split-half reliability).
+    """
+    exp = cfg.experiment
+    rows, summary = [], []
+    for (which, rate, expo), g in runs.groupby(SETTINGS, sort=False):
+        count = g["replicate"].nunique()
+        nodes = g["node"].to_numpy().reshape(count, -1)
+        if not (nodes == nodes[0]).all():
+            raise ValueError(f"klout_vs_action: the runs of {which} list different agents")
+        first = g.iloc[: nodes.shape[1]]
+
+        def per_agent(name, g=g, count=count):
+            # (agents, runs), contiguous: the means are summed as in the study's kernel call
+            return np.ascontiguousarray(g[name].to_numpy().reshape(count, -1).T)
+
+        conv_runs = per_agent("conversions")
+        conv = conv_runs.mean(axis=1)
+        score = first["klout"].to_numpy()
+        rho, lo, hi = spearman_ci(score, conv, exp.ci_level)
+        summary.append(
+            {
+                "network": which,
+                "conversion_rate": rate,
+                "tie_exponent": expo,
+                "metric": "spearman",
+                "mean": rho,
+                "ci_low": lo,
+                "ci_high": hi,
+                "n": len(score),
+                "reliability": split_half_reliability(conv_runs),
+                "below_threshold": bool(rho < exp.threshold),
+                "network_name": first["network_name"].iloc[0],
+            }
+        )
+        rows.append(
+            pd.DataFrame(
                 {
                     "network": which,
                     "conversion_rate": rate,
                     "tie_exponent": expo,
-                    "metric": "spearman",
-                    "mean": rho,
-                    "ci_low": lo,
-                    "ci_high": hi,
-                    "n": len(agents),
-                    "reliability": split_half_reliability(totals["conversions_runs"]),
-                    "below_threshold": bool(rho < exp.threshold),
+                    "node": first["node"].to_numpy(),
+                    "followers": first["followers"].to_numpy(),
+                    "klout": score,
+                    "conversions": conv,
+                    "clicks": per_agent("clicks").mean(axis=1),
+                    "shares": per_agent("shares").mean(axis=1),
+                    "network_name": first["network_name"].iloc[0],
                 }
             )
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "network": which,
-                        "conversion_rate": rate,
-                        "tie_exponent": expo,
-                        "node": agents,
-                        "followers": network.out_degree()[agents],
-                        "klout": score,
-                        "conversions": conv,
-                        "clicks": totals["clicks"],
-                        "shares": totals["shares"],
-                    }
-                )
-            )
-    return network, pd.concat(rows, ignore_index=True), pd.DataFrame(summary)
+        )
+    return pd.concat(rows, ignore_index=True), pd.DataFrame(summary)
 
 
 def klout_figure(rows: pd.DataFrame, summary: pd.DataFrame, threshold: float) -> Figure:
@@ -250,7 +320,13 @@ def klout_figure(rows: pd.DataFrame, summary: pd.DataFrame, threshold: float) ->
 
 
 def run(cfg: Config, outdir) -> dict:
-    """Run the Klout-vs-action study described by ``cfg`` and write its outputs into ``outdir``."""
+    """Run the Klout-vs-action study described by ``cfg`` and write its outputs into ``outdir``.
+
+    With ``experiment.shard=I/N`` only that shard's campaign runs (replicates)
+    are run, for every agent and setting, and only their rows are written
+    (:func:`experiments.study.write_shard`); :func:`finish` turns the rows of
+    all runs into the per-agent table and the correlations.
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     exp = cfg.experiment
@@ -261,21 +337,30 @@ def run(cfg: Config, outdir) -> dict:
     real_file = None
     if exp.real_path is not None:
         real_file = resolve_data_path("experiment.real_path", exp.real_path)
-    frames, summaries, network = [], [], None
+    frames, network = [], None
     for which in worlds:
-        net, rows, summary = _study_world(cfg, which, real_file)
+        net, runs = _study_world(cfg, which, real_file)
         network = network or net
-        frames.append(rows.assign(network_name=net.name))
-        summaries.append(summary.assign(network_name=net.name))
-    rows = pd.concat(frames, ignore_index=True)
-    # arm = the world (synthetic or real network); replicate = the sampled agent's row
-    arms = [name for f, name in zip(frames, worlds, strict=True) for _ in range(len(f))]
-    rows.insert(0, "arm", arms)
+        frames.append(runs)
+    runs = pd.concat(frames, ignore_index=True)
+    if exp.shard is not None:
+        return write_shard(runs, cfg, outdir) | {"network": network}
+    return finish(runs, cfg, outdir) | {"network": network}
+
+
+def finish(runs: pd.DataFrame, cfg: Config, outdir) -> dict:
+    """Write ``results.parquet`` (one row per agent and setting), ``summary.csv`` and the
+    figure from the campaign-run rows of all runs (the end of :func:`run`;
+    ``campaign-report`` calls it on the merged shards' rows)."""
+    outdir = Path(outdir)
+    exp = cfg.experiment
+    rows, summary = agent_tables(runs, cfg)
+    # arm = the world (synthetic or real network); replicate = the agent's row in its world
+    rows.insert(0, "arm", rows["network"].to_numpy())
     rows.insert(1, "replicate", rows.groupby("arm", sort=False).cumcount())
     rows.insert(0, "experiment", exp.name)
     rows["seed"] = cfg.seed
     rows.to_parquet(outdir / "results.parquet", index=False)
-    summary = pd.concat(summaries, ignore_index=True)
     summary.to_csv(outdir / "summary.csv", index=False)
     if exp.figures:
         klout_figure(rows, summary, exp.threshold).savefig(outdir / "klout_vs_action.png", dpi=120)
@@ -287,7 +372,7 @@ def run(cfg: Config, outdir) -> dict:
             f"{r['mean']:+.2f} [{r['ci_low']:+.2f}, {r['ci_high']:+.2f}]     "
             f"{r['reliability']:.2f}{mark}"
         )
-    return {"rows": rows, "summary": summary, "network": network, "text": "\n".join(lines)}
+    return {"rows": rows, "summary": summary, "text": "\n".join(lines)}
 
 
 #: The registry entry (experiments/__init__.py lists it).
@@ -297,6 +382,8 @@ STUDY = Study(
     "Does a Klout-like score (cheap actions elicited) say who moves people to a costly action?",
     schema=KloutVsActionConfig,
     reads=("network", "population", "campaign"),
+    finish=finish,
+    order=tuple(SETTINGS),  # world, conversion rate, tie exponent; then runs
     smoke=(
         "experiment.agents=30",
         "experiment.history_posts=3",

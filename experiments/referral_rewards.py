@@ -9,7 +9,8 @@ scheme (``arm = almost_uniform``).
 
 Outputs: ``results.parquet`` (one row per scheme x tree x s), ``summary.csv``
 (arm, metric = ``finder_take_s<s>`` / ``inviters_loss_s<s>`` / ``total_paid``,
-mean, ci_low, ci_high, n), ``referral.png``.
+mean, ci_low, ci_high, n), ``referral.png``. Runs in shards
+(``experiment.shard=I/N``): each tree is an independent replicate.
 
 Examples
 --------
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study
+from experiments.study import Study, write_shard
 from simulator.analysis.stats import summarize
 from simulator.contest.referral import (
     almost_uniform_rewards,
@@ -76,7 +77,12 @@ def schemes(exp: ReferralRewardsConfig) -> dict:
 
 
 def run(cfg: Config, outdir) -> dict:
-    """Run the referral-rewards study; write its outputs into ``outdir``."""
+    """Run the referral-rewards study; write its outputs into ``outdir``.
+
+    With ``experiment.shard=I/N`` only that shard's trees are drawn (tree ``r``
+    from its own stream ``referral.tree``/``r``, as in the whole run) and only
+    their rows are written (:func:`experiments.study.write_shard`).
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     exp = cfg.experiment
@@ -85,7 +91,7 @@ def run(cfg: Config, outdir) -> dict:
             "referral_rewards needs experiment settings of type ReferralRewardsConfig"
         )
     rows = []
-    for r in range(exp.replicates):
+    for r in exp.replicate_range():
         rng = stream(cfg.seed, "referral.tree", r)
         parent = random_referral_tree(exp.people, rng, exp.fanout)
         chain = chain_to_root(parent, int(rng.integers(exp.people)))
@@ -102,6 +108,16 @@ def run(cfg: Config, outdir) -> dict:
                      "total_paid": float(gamed.sum())}
                 )  # fmt: skip
     rows = pd.DataFrame(rows)
+    if exp.shard is not None:
+        return write_shard(rows, cfg, outdir)
+    return finish(rows, cfg, outdir)
+
+
+def finish(rows: pd.DataFrame, cfg: Config, outdir) -> dict:
+    """Write ``results.parquet`` and every table and figure derived from all the rows
+    (the end of :func:`run`; ``campaign-report`` calls it on the merged shards)."""
+    outdir = Path(outdir)
+    exp = cfg.experiment
     rows.to_parquet(outdir / "results.parquet", index=False)
     wide = rows.pivot_table(
         index=["arm", "replicate"], columns="sybils", values=["finder_take", "inviters_loss"]
@@ -132,4 +148,6 @@ STUDY = Study(
     "Does a recursive referral reward pay fake identities, and what scheme does not?",
     schema=ReferralRewardsConfig,
     reads=(),
+    finish=finish,
+    order=(),  # the tree (replicate) is the outermost loop; schemes and s inside it
 )

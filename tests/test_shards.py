@@ -92,12 +92,31 @@ SMALL = {
         "experiment.replicates=10",
         "experiment.mean_degrees=[2,5]",
     ],
+    "referral_rewards": [
+        "experiment=referral_rewards",
+        "experiment.replicates=10",
+        "experiment.people=200",
+        "experiment.max_sybils=3",
+    ],
+    # both worlds (the real one: the shared CA-GrQc file, found by the data-path rule)
+    "klout_vs_action": [
+        "experiment=klout_vs_action",
+        "network.n=400",
+        "experiment.agents=30",
+        "experiment.replicates=10",
+        "experiment.history_posts=3",
+        "experiment.conversion_rates=[0.6]",
+        "experiment.tie_exponents=[0.0,2.0]",
+        "experiment.real_path=ca_grqc/CA-GrQc.txt",
+    ],
 }
 
 
 @pytest.mark.parametrize("case", sorted(SMALL))
-def test_merged_shards_equal_the_whole_run_byte_for_byte(case, tmp_path):
+def test_merged_shards_equal_the_whole_run_byte_for_byte(case, tmp_path, request):
     overrides = [*SMALL[case], "experiment.figures=false"]
+    if any(o.startswith("experiment.real_path=") for o in overrides):
+        request.getfixturevalue("shared_data")  # skips without the shared data sets
     cfg = load_config(*overrides)
     study = STUDIES[cfg.experiment.name]
     assert study.shardable
@@ -124,7 +143,9 @@ def test_merged_shards_equal_the_whole_run_byte_for_byte(case, tmp_path):
 def test_every_study_shards_or_says_why_not(name):
     study = STUDIES[name]
     if study.shardable:
-        assert study.order, name
+        # the loops outside the replicate loop (none: the replicate is the outermost)
+        assert isinstance(study.order, tuple), name
+        assert all(isinstance(c, str) and c != "replicate" for c in study.order), name
         return
     with pytest.raises(ConfigError) as err:
         load_config(f"experiment={name}", "experiment.shard=1/2", "experiment.replicates=4")
