@@ -9,6 +9,7 @@ from experiments.klout_vs_action import (
     KloutVsActionConfig,
     klout_like_scores,
     run,
+    single_seed_runs,
     single_seed_totals,
     split_half_reliability,
 )
@@ -44,6 +45,19 @@ def test_single_seed_totals_pair_agents_by_keys(world):
     one = single_seed_totals(net, camp, [7], 8, keys)
     two = single_seed_totals(net, camp, [3, 7], 8, keys)
     assert np.array_equal(one["conversions_runs"][0], two["conversions_runs"][1])
+
+
+def test_a_block_of_keys_gives_that_block_of_runs(world):
+    """What a shard computes: runs lo..hi-1 with the whole run's keys lo..hi-1 are the
+    whole run's columns lo..hi-1, every total, for every agent."""
+    net, camp = world
+    keys = replicate_keys(3, 9)
+    agents = np.arange(0, 800, 53)
+    whole = single_seed_runs(net, camp, agents, keys)
+    block = single_seed_runs(net, camp, agents, keys[4:7])
+    assert whole["clicks"].shape == (len(agents), 9) and whole["clicks"].sum() > 0
+    for name, runs in whole.items():
+        assert np.array_equal(runs[:, 4:7], block[name]), name
 
 
 def test_costly_action_decouples_score_from_influence(tmp_path):
