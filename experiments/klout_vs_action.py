@@ -28,6 +28,12 @@ correlation is attenuated by their noise; ``reliability`` in summary.csv
 is the split-half reliability of the influence estimate (Spearman-Brown),
 which bounds how high the correlation can be.
 
+Runs in shards (``experiment.shard=I/N``): the replicates are the campaign
+runs; a shard runs its block of them for every agent and setting and writes
+one row per (setting, run, agent); :func:`finish` averages all runs per agent,
+so the merged ``results.parquet`` (one row per agent and setting) and
+``summary.csv`` equal the whole run's.
+
 References
 ----------
 A. Rao, N. Spasojevic, Z. Li, T. DSouza. Klout score: measuring influence
