@@ -36,6 +36,7 @@ from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_COUNTS, CascadeLog
 from simulator.engine import funnel
 from simulator.engine.campaign import Campaign
 from simulator.engine.run import seed_matrix
+from simulator.errors import event_overflow, event_row_cap
 from simulator.network import generators
 from simulator.network.core import Network
 from simulator.population import Population, PopulationSpec
@@ -132,6 +133,8 @@ class CampaignModel(mesa.Model):
         self._arrays = self.campaign.kernel_arrays(self.network)
         #: The engine's per-replicate state (:class:`~simulator.engine.funnel.FunnelState`).
         self.state = funnel.new_state(self.network.n, self.network.m, self.campaign.steps)
+        # the memory guard, as in run_cascades: the log stops growing at the cap
+        self.state.cnt[funnel.ROW_CAP] = event_row_cap(funnel.EVENT_ROW_BYTES)
         #: Its growing buffers, events included (:class:`~simulator.engine.funnel.FunnelBuffers`).
         self.buffers = funnel.new_buffers()
         ints = self._arrays[3]
@@ -175,6 +178,15 @@ class CampaignModel(mesa.Model):
             *self.state,
             *self.buffers,
         )
+        wanted = int(self.state.cnt[funnel.WANTED])
+        if wanted:
+            self.running = False
+            raise event_overflow(
+                "the model's event log",
+                wanted,
+                funnel.EVENT_ROW_BYTES,
+                "the network or campaign.steps",
+            )
         self.datacollector.collect(self)
         if t + 1 >= self.campaign.steps:
             self.running = False

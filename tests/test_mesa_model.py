@@ -6,6 +6,7 @@ import pytest
 
 from simulator import Campaign, run_cascades
 from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_TOTALS
+from simulator.engine import funnel
 from simulator.engine.funnel import FunnelState
 from simulator.mesa_model import CampaignAgent, CampaignModel
 
@@ -92,3 +93,24 @@ def test_custom_campaign_is_used():
     mdl = CampaignModel(n=200, seed=2, campaign=Campaign(appeal=0.0, steps=5))
     mdl.run_model()
     assert mdl.steps == 5 and mdl.totals["clicks"] == 0  # no appeal, no clicks
+
+
+def test_event_log_stops_at_the_memory_cap(monkeypatch):
+    """The memory guard holds in a stepped model too: one line, no growth past the cap."""
+    from simulator.errors import MEMORY_ENV, MemoryLimitError
+
+    monkeypatch.setenv(MEMORY_ENV, "16KB")  # room for ~70 events
+    mdl = CampaignModel(n=2000, m=3, k=10, appeal=0.9, seed=7)
+    with pytest.raises(
+        MemoryLimitError,
+        match=r"^the model's event log needs more than .*"
+        r"lower the network or campaign\.steps$",
+    ):
+        for _ in range(mdl.campaign.steps):
+            mdl.step()
+    assert not mdl.running
+    monkeypatch.setenv(MEMORY_ENV, "1GB")  # the same run under a cap that fits: no error
+    free = CampaignModel(n=2000, m=3, k=10, appeal=0.9, seed=7)
+    for _ in range(free.campaign.steps):
+        free.step()
+    assert int(free.state.cnt[funnel.N_EVENTS]) > 70
