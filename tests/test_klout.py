@@ -14,7 +14,7 @@ from experiments.klout_vs_action import (
     split_half_reliability,
 )
 from simulator import Campaign
-from simulator.errors import NetworkFileError
+from simulator.errors import MemoryLimitError, NetworkFileError
 from simulator.network import generators as gen
 from simulator.network.ties import TieModel, apply_tie_model
 from simulator.population import Population, PopulationSpec
@@ -119,6 +119,15 @@ def test_missing_real_network_fails_before_the_synthetic_world(tmp_path, monkeyp
     with pytest.raises(NetworkFileError, match=r"^experiment\.real_path: nope\.txt: no such file"):
         run(_tiny("nope.txt", n=10**6), tmp_path / "run")
     assert not (tmp_path / "run" / "results.parquet").exists()
+
+
+def test_run_rows_beyond_the_memory_cap_stop_before_the_world_is_built(tmp_path, monkeypatch):
+    monkeypatch.setenv("CAMPAIGN_SIM_MEMORY", "100MB")
+    cfg = _tiny(None, n=10**6)  # minutes to build: the guard comes first
+    cfg.experiment.agents, cfg.experiment.replicates = 2000, 1000  # 2M rows, ~0.5 GB
+    message = r"lower experiment\.replicates or experiment\.agents$"
+    with pytest.raises(MemoryLimitError, match=message):
+        run(cfg, tmp_path / "run")
 
 
 def test_split_half_reliability():
