@@ -254,8 +254,9 @@ def premium_summary(premiums: pd.DataFrame, level: float = 0.95) -> pd.DataFrame
     --------
     >>> p = pd.DataFrame({"strategy": "spammer", "link": [1, 2, 1, 2], "replicate": [0, 0, 1, 1],
     ...                   "arm": "r", "premium": [1.0, 3.0, 2.0, 2.0]})
-    >>> premium_summary(p)[["mean", "half_width", "n", "players"]].values.tolist()
-    [[2.0, 0.0, 2, 2]]
+    >>> row = premium_summary(p).iloc[0]
+    >>> float(row["mean"]), float(row["half_width"]), int(row["n"]), int(row["players"])
+    (2.0, 0.0, 2, 2)
     """
     from simulator.analysis.stats import mean_ci
 

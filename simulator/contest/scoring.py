@@ -327,7 +327,7 @@ class TrustedVoluntary:
        pressure) gains most from repeating itself. (Until issue 12's second
        round ``k`` was 3, the audience's tolerance; at the study's defaults
        that left bait +4.8 [0.7, 9.0] and pressure +7.2 [4.6, 9.7] ranks of
-       premium, with ``k=1`` about +2.6 [-0.5, 5.7] and +1.7 [0.5, 3.0].)
+       premium, with ``k=1`` +1.3 [-0.6, 3.3] and +0.9 [0.2, 1.6]; docs/contest.md.)
     6. **the audience's verdict**: the score is multiplied by
        ``exp(-penalty * r)``, where ``r`` is the share of the link's distinct
        clickers who then unfollowed or reported the account they clicked it
