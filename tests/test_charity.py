@@ -223,3 +223,17 @@ def test_celebrity_chances_match_the_funnel_on_a_star(model):
     for got_col, want in zip(cols.values(), expected, strict=True):
         x = totals[:, got_col]
         assert abs(x.mean() - want) < 4 * x.std(ddof=1) / np.sqrt(reps) + 1e-9, (got_col, want)
+
+
+def test_charity_fit_is_the_same_with_one_or_two_workers(model):
+    cfg = CharityAppealConfig()
+    observed = summaries(cfg.targets)[_COMPARED]
+
+    def simulate(theta, rng):
+        return summaries(model.simulate(theta, rng), cfg.errors, rng)[_COMPARED]
+
+    kw = dict(seed=5, particles=24, generations=2, progress=False)
+    one = abc_smc(simulate, observed, cfg.prior(), workers=1, **kw)
+    two = abc_smc(simulate, observed, cfg.prior(), workers=2, **kw)
+    assert np.array_equal(one.theta, two.theta) and np.array_equal(one.weights, two.weights)
+    assert np.array_equal(one.summaries, two.summaries)
