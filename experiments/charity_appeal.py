@@ -37,7 +37,7 @@ figures (posterior, fit table with the error model, pair plot,
 counterfactuals) belong to the one chain the study runs.
 
 The fit is resumable: after every generation the sampler's state goes to
-``experiment.checkpoint`` (default ``OUTDIR/checkpoint/abc.npz``, apart from
+``experiment.checkpoint`` (default: :func:`default_checkpoint`, apart from
 the outputs), and a rerun with the same settings continues from it. Final
 outputs are written to a temporary name and renamed (atomic).
 
@@ -59,6 +59,8 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -375,6 +377,28 @@ def counterfactual_figure(cf: pd.DataFrame, level: float = 0.95) -> Figure:
     return fig
 
 
+def default_checkpoint(outdir, exp, seed) -> Path:
+    """Where a fit keeps its checkpoint unless ``experiment.checkpoint`` says otherwise.
+
+    ``OUTDIR/checkpoint/abc-KEY.npz``, KEY a hash of what the fit depends on
+    (so two fits never share one). The run layer stages a run in
+    ``RUNDIR/.partial-*`` and removes stale staging directories when the run
+    is started again, so a checkpoint there would not survive the interruption
+    it is for: it goes beside the staging directory, in ``RUNDIR/checkpoint``.
+
+    Examples
+    --------
+    >>> p = default_checkpoint(Path("run/.partial-1-ab"), CharityAppealConfig(), 42)
+    >>> p.parent.as_posix(), p.name.startswith("abc-")
+    ('run/checkpoint', True)
+    """
+    outdir = Path(outdir)
+    base = outdir.parent if outdir.name.startswith(".partial-") else outdir
+    what = [seed, exp.scene, exp.particles, exp.quantile, exp.targets, exp.errors, exp.priors]
+    key = hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()[:12]
+    return base / "checkpoint" / f"abc-{key}.npz"
+
+
 def run(cfg: Config, outdir) -> dict:
     """Fit, predict and run the counterfactuals; write the outputs into ``outdir``."""
     outdir = Path(outdir)
@@ -397,7 +421,7 @@ def run(cfg: Config, outdir) -> dict:
     def simulate(theta, rng):
         return summaries(model.simulate(theta, rng, max_tweets=cap), exp.errors, rng)[_COMPARED]
 
-    checkpoint = exp.checkpoint or outdir / "checkpoint" / "abc.npz"
+    checkpoint = exp.checkpoint or default_checkpoint(outdir, exp, cfg.seed)
     fit = abc_smc(
         simulate,
         observed,

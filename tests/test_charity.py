@@ -237,3 +237,31 @@ def test_charity_fit_is_the_same_with_one_or_two_workers(model):
     two = abc_smc(simulate, observed, cfg.prior(), workers=2, **kw)
     assert np.array_equal(one.theta, two.theta) and np.array_equal(one.weights, two.weights)
     assert np.array_equal(one.summaries, two.summaries)
+
+
+def test_an_interrupted_cli_run_resumes_from_beside_its_staging_directory(tmp_path):
+    """The run layer stages a run in RUNDIR/.partial-*, removed when the run starts again;
+    the default checkpoint lives in RUNDIR/checkpoint, so the rerun continues the fit."""
+    from experiments.charity_appeal import run
+    from simulator.runs.config import small_config
+
+    def cfg(generations):
+        return small_config(
+            experiment=CharityAppealConfig(
+                scene="small",
+                particles=16,
+                generations=generations,
+                predictive_draws=4,
+                counterfactual_draws=2,
+                figures=False,
+                workers=1,
+            )
+        )
+
+    first = run(cfg(2), tmp_path / "run" / ".partial-1-aa")  # stopped after 2 generations
+    assert len(list((tmp_path / "run" / "checkpoint").glob("abc-*.npz"))) == 1
+    resumed = run(cfg(3), tmp_path / "run" / ".partial-2-bb")
+    whole = run(cfg(3), tmp_path / "fresh")
+    assert len(first["fit"].epsilons) == 2 and len(resumed["fit"].epsilons) == 3
+    assert np.array_equal(resumed["fit"].theta, whole["fit"].theta)
+    assert not (tmp_path / "fresh" / "checkpoint" / "abc.npz").exists()
