@@ -339,9 +339,11 @@ def hydra_error_line(err: Exception, overrides: Sequence[str] = ()) -> str:
     "mismatched input '(' (quote the value: network.path='a(b).csv')"
     """
     cause = err.__cause__ if err.__cause__ is not None else err
-    key = getattr(cause, "full_key", None)
+    key = getattr(cause, "full_key", None) or getattr(cause.__cause__, "full_key", None)
     lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
     text = lines[0] if lines else type(cause).__name__
+    if text.endswith(":") and len(lines) > 1:  # "... raised while composing config:" + why
+        text += " " + lines[1]
     if any(line.startswith("Available options") for line in lines):
         start = next(i for i, line in enumerate(lines) if line.startswith("Available"))
         options = []
