@@ -50,12 +50,14 @@ from simulator.cascade_log import ACTION_CODE, CascadeLog
 from simulator.contest.kernel import (
     ACTIONS,
     EVENT_COLUMNS,
+    EVENT_ROW_BYTES,
     LINK_COLUMNS,
     contest_events,
     contest_summary,
 )
 from simulator.contest.settings import ContestSettings
 from simulator.contest.strategies import Plan, PlanContext, Strategy, make_strategy
+from simulator.errors import event_overflow, event_row_cap
 from simulator.population import Population
 from simulator.rng import replicate_keys, stream
 
@@ -394,9 +396,16 @@ class Contest:
         return np.ascontiguousarray(node_f), np.ascontiguousarray(arc_f)
 
     # ---------------------------------------------------------------- run
-    def run(self, keys, record: int = 0) -> ContestRun:
+    def run(self, keys, record: int = 0, key: str | None = None) -> ContestRun:
         """Run one replicate per key. ``record``: 0 totals only (parallel over
-        replicates), 1 events without impressions, 2 all events."""
+        replicates), 1 events without impressions, 2 all events.
+
+        With events, the memory guard (:func:`~simulator.errors.event_row_cap`)
+        stops a run whose event table would pass the memory cap and raises the
+        one-line :class:`~simulator.errors.MemoryLimitError` naming ``key``
+        (default ``experiment.replicates`` for several keys, else
+        ``experiment.players or experiment.steps``).
+        """
         keys = np.asarray(keys, np.uint64)
         s = self.settings
         if self._inputs[0] is None:  # the crowd's tables: once for a contest and its copies
@@ -408,7 +417,19 @@ class Contest:
         ints = np.array([s.steps, s.attention_window, s.fatigue_tolerance, self.network.n])
         owner = self.players
         if record:
-            totals, ev = contest_events(net, node_f, arc_f, plan, owner, fl, ints, keys, record)
+            cap = event_row_cap(EVENT_ROW_BYTES, 1)  # one thread writes the events
+            totals, ev, wanted = contest_events(
+                net, node_f, arc_f, plan, owner, fl, ints, keys, record, cap
+            )
+            if wanted:
+                if key is None:
+                    several = keys.size > 1
+                    key = (
+                        "experiment.replicates"
+                        if several
+                        else "experiment.players or experiment.steps"
+                    )
+                raise event_overflow("the contest's event log", wanted, EVENT_ROW_BYTES, key, 1)
             events = pd.DataFrame(ev, columns=list(EVENT_COLUMNS))
         else:
             n_chunks = numba.get_num_threads()

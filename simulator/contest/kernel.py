@@ -1,5 +1,8 @@
 """Compiled kernel of the contest: every personal link spreads over one crowd at once.
 
+This module is long because one replicate's four phases share their state
+(sparse pair tables, impression and post buffers) inside one compiled loop.
+
 One replicate is a loop over steps ``t = 0 .. steps - 1``; each step runs
 these phases in order:
 
@@ -59,9 +62,11 @@ from simulator.engine.counter_rng import GOLDEN, STEP_STRIDE, mix64, uniform
 __all__ = [
     "ACTIONS",
     "EVENT_COLUMNS",
+    "EVENT_ROW_BYTES",
     "FLAGS",
     "LINK_COLUMNS",
     "NODE_COLUMNS",
+    "NO_CAP",
     "contest_events",
     "contest_summary",
 ]
@@ -162,14 +167,27 @@ def draw(key, link, step, recipient, poster, copy, kind):
     return uniform(key, c * np.uint64(16) + np.uint64(kind))
 
 
+#: Slots of the kernel's counter array ``cnt``: rows written, the memory guard's row
+#: cap (:func:`~simulator.errors.event_row_cap`) and the rows wanted when a write
+#: would pass it (then 0 is never written again: the run stops at the step's end).
+N_ROWS, ROW_CAP, WANTED = 0, 1, 2
+#: Bytes of one event row (nine int64 columns), for the memory guard.
+EVENT_ROW_BYTES = 8 * len(EVENT_COLUMNS)
+#: ``row_cap`` for no cap (totals-only runs keep no events).
+NO_CAP = 2**62
+
+
 @njit(cache=True)
 def _push(ev, cnt, rep, node, parent, step, action, link, arc, flags, mentions):
-    i = cnt[0]
+    i = cnt[N_ROWS]
+    if i + 1 > cnt[ROW_CAP]:  # over the memory guard's cap: say so, keep nothing
+        cnt[WANTED] = max(cnt[WANTED], i) + 1  # the rows the step wanted so far
+        return ev
     if i + 1 > ev.shape[0]:
         ev = grow_rows(ev, i + 1)
     ev[i, 0], ev[i, 1], ev[i, 2], ev[i, 3], ev[i, 4] = rep, node, parent, step, action
     ev[i, 5], ev[i, 6], ev[i, 7], ev[i, 8] = link, arc, flags, mentions
-    cnt[0] = i + 1
+    cnt[N_ROWS] = i + 1
     return ev
 
 
@@ -187,19 +205,21 @@ def _schedule(buf, boost, head, n, when, row, b):
 
 @njit(cache=True)
 def _offer(imps, imp_b, head, n, v, u, a, link, t, copy, dec, pres, b, p_deliver, act, ints, key):
-    """File the impression of post ``(link, t, u, copy)`` on ``v`` at the step it is opened."""
+    """File the impression of post ``(link, t, u, copy)`` on ``v`` at the step it is opened.
+
+    ``imps`` must have room for row ``n`` (the caller reserves a post's rows
+    before its loop, so no buffer is handed back and forth on every offer).
+    """
     if act <= 0.0 or draw(key, link, t, v, u, copy, DELIVER) >= p_deliver:
-        return imps, imp_b, n
+        return n
     d = 0 if act >= 1.0 else int(_attention_delay(act, draw(key, link, t, v, u, copy, TIMING)))
     if d >= ints[1] or t + d >= ints[0]:
-        return imps, imp_b, n
-    if n + 1 > imps.shape[0]:
-        imps, imp_b = grow_rows(imps, n + 1), grow(imp_b, n + 1)
+        return n
     imps[n, 0], imps[n, 1], imps[n, 2], imps[n, 3], imps[n, 4] = v, u, link, t, copy
     imps[n, 5], imps[n, 6], imps[n, 7], imps[n, 8] = a, dec, pres, head[t + d]
     imp_b[n] = b
     head[t + d] = n
-    return imps, imp_b, n + 1
+    return n + 1
 
 
 @njit(cache=True)
@@ -271,6 +291,9 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
                 if record:
                     flags = PLANNED | (DECEPTIVE if dec else 0) | (PRESSURE if pres else 0)
                     ev = _push(ev, cnt, rep, u, -1, t, POST, link, -1, flags, hi - lo)
+            need = n_imp + indptr[u + 1] - indptr[u] + hi - lo  # room for every offer
+            if need > imps.shape[0]:
+                imps, imp_b = grow_rows(imps, need), grow(imp_b, need)
             for x in range(indptr[u], indptr[u + 1] + hi - lo):  # followers, then mentions
                 if x < indptr[u + 1]:
                     a, v, p_deliver = x, indices[x], node_f[u, BANDWIDTH]
@@ -283,7 +306,7 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
                     if pid >= 0 and p_t0[pid] - p_loss[pid] < cut:
                         continue  # unfollowed or blocked
                 act = node_f[v, ACTIVITY]
-                imps, imp_b, n_imp = _offer(
+                n_imp = _offer(
                     imps, imp_b, imp_head, n_imp, v, u, a, link, t, copy, dec, pres, b,
                     p_deliver, act, ints, key,
                 )  # fmt: skip
@@ -411,19 +434,31 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
                     if record:
                         ev = _push(ev, cnt, rep, v, u, t, REPORT, link, p_arc[pid], 0, 0)
         n_pend = 0
+        if cnt[WANTED]:  # the memory guard: stop the replicate, the caller raises
+            break
     return ev
 
 
 @njit(cache=True)
-def contest_events(net, node_f, arc_f, plan, owner, fl, ints, keys, record):
-    """All replicates in order, with events: ``(totals (R, P, C), events (E, 9))``."""
+def contest_events(net, node_f, arc_f, plan, owner, fl, ints, keys, record, row_cap):
+    """All replicates in order, with events: ``(totals (R, P, C), events (E, 9), wanted)``.
+
+    The memory guard: the event table holds at most ``row_cap`` rows
+    (:func:`~simulator.errors.event_row_cap` of :data:`EVENT_ROW_BYTES`); a
+    run whose events would pass it stops at the end of that step, and
+    ``wanted`` is the rows it wanted then (else 0; the totals are then partial).
+    """
     totals = np.zeros((keys.size, owner.size, len(LINK_COLUMNS)))
-    ev, cnt = np.empty((1024, len(EVENT_COLUMNS)), np.int64), np.zeros(1, np.int64)
+    ev = np.empty((min(1024, max(1, row_cap)), len(EVENT_COLUMNS)), np.int64)
+    cnt = np.zeros(3, np.int64)
+    cnt[ROW_CAP] = row_cap
     for r in range(keys.size):
         ev = run_replicate(
             net, node_f, arc_f, plan, owner, fl, ints, keys[r], r, record, ev, cnt, totals[r]
         )
-    return totals, ev[: cnt[0]]
+        if cnt[WANTED]:
+            break
+    return totals, ev[: cnt[N_ROWS]], cnt[WANTED]
 
 
 @njit(cache=True, parallel=True)
@@ -436,7 +471,8 @@ def contest_summary(net, node_f, arc_f, plan, owner, fl, ints, keys, n_chunks):
     totals = np.zeros((keys.size, owner.size, len(LINK_COLUMNS)))
     n_chunks = max(1, min(keys.size, n_chunks))
     for c in prange(n_chunks):
-        ev, cnt = np.empty((1, len(EVENT_COLUMNS)), np.int64), np.zeros(1, np.int64)
+        ev, cnt = np.empty((1, len(EVENT_COLUMNS)), np.int64), np.zeros(3, np.int64)
+        cnt[ROW_CAP] = NO_CAP  # record = 0: nothing is written
         for r in range(c, keys.size, n_chunks):
             run_replicate(
                 net, node_f, arc_f, plan, owner, fl, ints, keys[r], r, 0, ev, cnt, totals[r]
