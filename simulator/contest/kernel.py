@@ -193,14 +193,14 @@ def _push(ev, cnt, rep, node, parent, step, action, link, arc, flags, mentions):
 
 @njit(cache=True)
 def _schedule(buf, boost, head, n, when, row, b):
-    """Append post ``row`` (poster, link, copy, dec, pres, lo, hi, planned) at ``when``."""
-    if n + 1 > buf.shape[0]:
-        buf, boost = grow_rows(buf, n + 1), grow(boost, n + 1)
+    """Append post ``row`` (poster, link, copy, dec, pres, lo, hi, planned) at ``when``.
+
+    ``buf`` must have room for row ``n`` (reserved by the caller).
+    """
     buf[n, :8] = row
     buf[n, 8] = head[when]
     boost[n] = b
     head[when] = n
-    return buf, boost
 
 
 @njit(cache=True)
@@ -256,7 +256,7 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
     for q in range(posts.shape[0]):
         row[:7] = posts[q, 1:8]
         row[7] = 1
-        buf, buf_b = _schedule(buf, buf_b, post_head, n_buf, posts[q, 0], row, boosts[q])
+        _schedule(buf, buf_b, post_head, n_buf, posts[q, 0], row, boosts[q])
         n_buf += 1
     imps, imp_b, n_imp = np.empty((1024, 9), np.int64), np.empty(1024), 0
     pk, pids = new_table(1024)
@@ -322,6 +322,8 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
             k += 1
             j = imps[j, 8]
         order = np.argsort(sort_key[:k], kind="mergesort")
+        if n_buf + k > buf.shape[0]:  # room for a reshare of every post read at t
+            buf, buf_b = grow_rows(buf, n_buf + k), grow(buf_b, n_buf + k)
         current, read = -1, 0
         for o in order:
             j = rows[o]
@@ -399,9 +401,7 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
                 if t + 1 < steps:
                     row[0], row[1], row[2], row[3] = v, link, 0, dec
                     row[4], row[5], row[6], row[7] = 0, 0, 0, 0
-                    buf, buf_b = _schedule(
-                        buf, buf_b, post_head, n_buf, t + 1, row, b if dec else 1.0
-                    )
+                    _schedule(buf, buf_b, post_head, n_buf, t + 1, row, b if dec else 1.0)
                     n_buf += 1
                 if record:
                     ev = _push(ev, cnt, rep, v, u, t, SHARE, link, a, flags, 0)
