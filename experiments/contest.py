@@ -31,6 +31,11 @@ included), ``clicks.parquet`` (its public record's clicks) and
 ``cascade_log.parquet`` (its :class:`~simulator.cascade_log.CascadeLog`,
 with the ``link`` each post, click, reshare and conversion belongs to).
 
+Runs in shards (``experiment.shard=I/N``): the scored contests are
+independent replicates, contest ``r`` keyed by key ``r`` of
+``contest.scored``; every shard computes true influence and the reference
+in full (they read no scored contest), so the merged shards are the whole run.
+
 Examples
 --------
 >>> import tempfile
@@ -51,7 +56,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study
+from experiments.study import Study, write_shard
 from simulator.analysis.stats import summarize
 from simulator.contest import Contest, ContestSettings, contest_keys
 from simulator.contest.influence import reference_tau, true_influence
@@ -60,6 +65,8 @@ from simulator.runs.build import build_network, build_population
 from simulator.runs.config import Config, ExperimentConfig
 
 METRICS = ["clicks", "conversions", "genuine_actions", "true_influence"]
+#: The column that carries the reference tau-b from the shards' rows to :func:`finish`.
+REFERENCE = "reference_tau"
 
 
 @dataclass
@@ -121,7 +128,14 @@ def format_table(players: pd.DataFrame, tau: float) -> str:
 
 
 def run(cfg: Config, outdir) -> dict:
-    """Run the contest study described by ``cfg`` and write its outputs into ``outdir``."""
+    """Run the contest study described by ``cfg`` and write its outputs into ``outdir``.
+
+    With ``experiment.shard=I/N`` only that shard's scored contests run (contest
+    ``r`` with the whole run's key ``r``) and only their rows are written
+    (:func:`experiments.study.write_shard`); true influence and the reference
+    tau are computed in full by every shard (the same numbers in each), and
+    carried in the rows for :func:`finish`.
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     exp = cfg.experiment
@@ -130,12 +144,14 @@ def run(cfg: Config, outdir) -> dict:
     network = build_network(cfg.network, cfg.seed)
     population = build_population(cfg.population, network, cfg.seed)
     contest = Contest(network, population, exp.settings(), cfg.seed)
-    keys = contest_keys(cfg.seed, exp.replicates)
-    scored = contest.run(keys)
+    keys = contest_keys(cfg.seed, exp.replicates)  # the whole run's keys, in every shard
+    span = exp.replicate_range()
+    scored = contest.run(keys[span.start : span.stop])
     truth = true_influence(contest, exp.true_replicates)
     tau = reference_tau(contest, truth["true_influence"])
 
     rows = scored.per_link()
+    rows["replicate"] += span.start
     rows.insert(0, "experiment", exp.name)
     rows.insert(1, "arm", rows["strategy"])
     rows.insert(3, "seed", cfg.seed)
@@ -143,6 +159,26 @@ def run(cfg: Config, outdir) -> dict:
     rows = rows.merge(truth[["link", "true_influence", "se"]], on="link")
     rows = rows.rename(columns={"se": "true_influence_se"})
     rows["network"] = network.name
+    rows[REFERENCE] = tau  # for finish; not a column of results.parquet
+    if exp.shard is not None:
+        return write_shard(rows, cfg, outdir)
+    out = finish(rows, cfg, outdir, contest=contest)
+    return out | {"true_influence": truth, "contest": contest, "network": network}
+
+
+def finish(rows: pd.DataFrame, cfg: Config, outdir, contest: Contest | None = None) -> dict:
+    """Write ``results.parquet`` and every table and figure derived from all the rows
+    (the end of :func:`run`; ``campaign-report`` calls it on the merged shards).
+
+    ``contest`` is needed only with ``save_events`` (the first scored contest's
+    events); without it the contest is built again from ``cfg``.
+    """
+    outdir = Path(outdir)
+    exp = cfg.experiment
+    taus = rows.pop(REFERENCE).unique()
+    if taus.size != 1:  # every shard computes it in full: one value
+        raise ValueError(f"the shards' reference tau-b disagree: {taus.tolist()}")
+    tau = float(taus[0])
     rows.to_parquet(outdir / "results.parquet", index=False)
 
     per_replicate = rows.groupby(["arm", "replicate"], as_index=False)[METRICS].mean()
@@ -155,14 +191,18 @@ def run(cfg: Config, outdir) -> dict:
     players = rows.groupby(["link", "player", "strategy"], as_index=False)[METRICS].mean()
     players.to_csv(outdir / "players.csv", index=False)
     if exp.save_events:
-        events = contest.run(keys[:1], record=1)
+        if contest is None:
+            network = build_network(cfg.network, cfg.seed)
+            population = build_population(cfg.population, network, cfg.seed)
+            contest = Contest(network, population, exp.settings(), cfg.seed)
+        events = contest.run(contest_keys(cfg.seed, 1), record=1)
         public_record(events).clicks.to_parquet(outdir / "clicks.parquet", index=False)
         events.events.to_parquet(outdir / "events.parquet", index=False)
         events.log.to_frame().to_parquet(outdir / "cascade_log.parquet", index=False)
     if exp.figures:
         fig = contest_figure(
             players,
-            f"{network.name}: {exp.players} players, {exp.replicates} contests; "
+            f"{rows['network'].iloc[0]}: {exp.players} players, {exp.replicates} contests; "
             f"reference tau-b {tau:.2f}",
         )
         fig.savefig(outdir / "contest.png", dpi=120)
@@ -170,10 +210,7 @@ def run(cfg: Config, outdir) -> dict:
         "rows": rows,
         "summary": summary,
         "players": players,
-        "true_influence": truth,
         "reference_tau": tau,
-        "contest": contest,
-        "network": network,
         "text": format_table(players, tau),
     }
 
@@ -185,4 +222,6 @@ STUDY = Study(
     "Who wins a most-clicks influence contest, and how far is it from true influence?",
     schema=ContestConfig,
     reads=("network", "population"),
+    finish=finish,
+    order=(),
 )

@@ -92,6 +92,16 @@ SMALL = {
         "experiment.replicates=10",
         "experiment.mean_degrees=[2,5]",
     ],
+    # true influence and the reference are computed in full by every shard
+    "contest": [
+        "experiment=contest",
+        "network=erdos_renyi",
+        "network.n=400",
+        "experiment.players=20",
+        "experiment.replicates=7",
+        "experiment.true_replicates=6",
+        "experiment.steps=12",
+    ],
     "referral_rewards": [
         "experiment=referral_rewards",
         "experiment.replicates=10",
