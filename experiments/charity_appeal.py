@@ -516,6 +516,8 @@ STUDY = Study(
     "What do a charity appeal's 48-hour figures say about strong and weak ties, and what next?",
     schema=CharityAppealConfig,
     reads=(),
+    unsharded="ABC-SMC is sequential: each generation's particles are drawn from the previous "
+    "generation's (experiment.workers runs a generation's simulations in parallel instead)",
     smoke=(
         "experiment.scene=small",
         "experiment.particles=30",
