@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import html
 
-from app.model import NETWORKS, population_spec
+from app.model import build_world
 from simulator.contest.mesa_contest import ContestModel
 from simulator.contest.settings import DEFAULT_MIX, PLACEMENTS, ContestSettings
 from simulator.contest.strategies import STRATEGIES
-from simulator.runs.build import build_network, build_population
 
 __all__ = ["ContestViewModel", "PLACEMENTS", "TOP", "gamer_mix", "leaderboard_html"]
 
@@ -102,14 +101,8 @@ class ContestViewModel(ContestModel):
         trust: float = 0.7,
         seed: int = 1,
     ):
-        try:
-            schema = NETWORKS[network]
-        except KeyError:
-            choices = ", ".join(NETWORKS)
-            raise ValueError(f"unknown network {network!r}; choose from {choices}") from None
         seed = int(seed)
-        net = build_network(schema(n=int(n)), seed)
-        population = build_population(population_spec(float(trust)), net, seed)
+        net, population = build_world(network, n, trust, seed)
         settings = ContestSettings(
             players=int(players),
             mix=gamer_mix(float(gamers)),

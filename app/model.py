@@ -40,7 +40,7 @@ from simulator.runs import config as c
 from simulator.runs.build import build_network, build_population
 from simulator.seeding.registry import select_seeds
 
-__all__ = ["NETWORKS", "SEEDING", "SPLIT", "STATES", "ViewModel", "agent_states"]
+__all__ = ["NETWORKS", "SEEDING", "SPLIT", "STATES", "ViewModel", "agent_states", "build_world"]
 
 #: Networks the view offers, by name: their config schema (defaults but ``n``).
 NETWORKS = {
@@ -92,6 +92,26 @@ def tie_model(strength: float) -> TieModel:
     if shapes is None:
         return TieModel(kind="constant", value=float(strength))
     return TieModel(kind="beta", a=shapes[0], b=shapes[1])
+
+
+def build_world(network: str, n: int, trust: float, seed: int, ties: TieModel | None = None):
+    """The network and population a view runs on: ``(Network, Population)``.
+
+    ``network`` is a key of :data:`NETWORKS`; both are drawn from ``seed``'s
+    streams, as the command line would.
+
+    >>> net, pop = build_world("erdos_renyi", 50, 0.7, seed=1)
+    >>> net.n, pop.n
+    (50, 50)
+    """
+    try:
+        schema = NETWORKS[network]
+    except KeyError:
+        choices = ", ".join(NETWORKS)
+        raise ValueError(f"unknown network {network!r}; choose from {choices}") from None
+    extra = {} if ties is None else {"ties": ties}
+    net = build_network(schema(n=int(n), **extra), int(seed))
+    return net, build_population(population_spec(float(trust)), net, int(seed))
 
 
 def population_spec(trust: float) -> PopulationSpec:
@@ -146,15 +166,9 @@ class ViewModel(CampaignModel):
         steps: int = 48,
         seed: int = 1,
     ):
-        try:
-            schema = NETWORKS[network]
-        except KeyError:
-            choices = ", ".join(NETWORKS)
-            raise ValueError(f"unknown network {network!r}; choose from {choices}") from None
         seed = int(seed)
         ties = tie_model(float(tie_strength))
-        net = build_network(schema(n=int(n), ties=ties), seed)
-        population = build_population(population_spec(float(trust)), net, seed)
+        net, population = build_world(network, n, trust, seed, ties)
         # the stream CampaignModel would use, but with the population for the
         # strategies that read agent attributes
         seeds = select_seeds(

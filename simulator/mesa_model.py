@@ -185,7 +185,7 @@ class CampaignModel(mesa.Model):
                 "the model's event log",
                 wanted,
                 funnel.EVENT_ROW_BYTES,
-                "the network or campaign.steps",
+                "n (the network) or steps",
             )
         self.datacollector.collect(self)
         if t + 1 >= self.campaign.steps:

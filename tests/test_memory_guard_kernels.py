@@ -31,7 +31,7 @@ SMALL_CAP = "64KB"
 MESSAGE = (
     r"^the event log needs more than ~[0-9.]+ [KMG]?i?B \([0-9,]+ events on a thread\), "
     r"above the memory cap of 62\.5 KiB \(CAMPAIGN_SIM_MEMORY / CAMPAIGN_SIM_WORKERS\): "
-    r"lower replicates$"
+    r"lower replicates \(experiment\.replicates\)$"
 )
 
 

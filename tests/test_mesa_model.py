@@ -104,7 +104,7 @@ def test_event_log_stops_at_the_memory_cap(monkeypatch):
     with pytest.raises(
         MemoryLimitError,
         match=r"^the model's event log needs more than .*"
-        r"lower the network or campaign\.steps$",
+        r"lower n \(the network\) or steps$",
     ):
         for _ in range(mdl.campaign.steps):
             mdl.step()

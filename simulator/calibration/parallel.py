@@ -27,17 +27,32 @@ import os
 
 import numpy as np
 
+from simulator.errors import WORKERS_ENV
 from simulator.rng import stream
 
 __all__ = ["Pool", "available_workers"]
 
 
 def available_workers() -> int:
-    """Cores this process may run on (its CPU affinity; all cores where that is unknown)."""
+    """Cores this process may use: its CPU affinity (all cores where that is unknown)
+    shared among the sweep's parallel jobs (``CAMPAIGN_SIM_WORKERS``, as the memory
+    guard shares the memory cap), at least one.
+
+    >>> import os
+    >>> os.environ["CAMPAIGN_SIM_WORKERS"] = "1000000"
+    >>> available_workers()
+    1
+    >>> del os.environ["CAMPAIGN_SIM_WORKERS"]
+    """
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    try:
+        jobs = max(1, int(os.environ.get(WORKERS_ENV) or 1))
+    except ValueError:
+        jobs = 1
+    return max(1, cores // jobs)
 
 
 def _proposals(simulate, seed, g, lo, hi, how):

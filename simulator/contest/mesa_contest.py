@@ -67,6 +67,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.contest.contest import Contest, contest_keys
+from simulator.contest.evaluation import ranks
 from simulator.contest.record import PublicRecord, hidden_state, public_record
 from simulator.contest.scoring import RULES
 from simulator.contest.settings import ContestSettings
@@ -294,6 +295,5 @@ class ContestModel(mesa.Model):
             }
         )
         table = table.sort_values(["score", "link"], ascending=[False, True], kind="stable")
-        rank = table["score"].rank(method="min", ascending=False).astype(int)
-        table.insert(0, "rank", rank.to_numpy())
+        table.insert(0, "rank", ranks(table["score"].to_numpy()).astype(int))
         return table.reset_index(drop=True)

@@ -47,7 +47,9 @@ def check_overflow(wanted: int, row_bytes: int, threads: int) -> None:
     >>> check_overflow(0, 24, 2)  # nothing to say
     """
     if wanted:
-        raise event_overflow("the event log", int(wanted), row_bytes, "replicates", threads)
+        raise event_overflow(
+            "the event log", int(wanted), row_bytes, "replicates (experiment.replicates)", threads
+        )
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,14 +14,11 @@ is arrays; agents are views):
 
 Examples
 --------
->>> import numpy as np
->>> from simulator.network import Network
->>> net = Network.from_edges([0, 1, 2], [1, 2, 0], directed=False)
->>> pop = Population.draw(PopulationSpec(), net, np.random.default_rng(7))
->>> pop.n, pop.interest.shape, pop.favours.shape
-(3, (3, 1), (6,))
->>> sorted(pop.view(0).to_dict())[:3]
-['activity', 'attention', 'bandwidth']
+>>> from simulator.population import Population, PopulationSpec, AgentView
+>>> Population.__module__, AgentView.__module__
+('simulator.population.core', 'simulator.population.agent')
+
+(:mod:`~simulator.population.core` shows a population drawn for a network.)
 """
 
 from simulator.population.agent import AgentView

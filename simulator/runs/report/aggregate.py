@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.stats import t_half_width
-from simulator.runs.report.discover import Job, find_jobs, is_parameter
+from simulator.runs.report.discover import Job, find_jobs, is_parameter, read_results
 from simulator.runs.report.shards import MergedRun, merge_shards
 from simulator.runs.sweep.overrides import parse_override
 
@@ -236,23 +236,9 @@ def collect(
     )
 
 
-#: Rows one job may add to the long table before the memory guard is asked (bytes per cell).
-CELL_BYTES = 64
-
-
 def _read_job(job_dir: Path):
     """A complete job's tables: ``(rows, layout, summary or None, comparison or None)``."""
-    import pyarrow.parquet as pq
-
-    from simulator.errors import check_memory
-
-    meta = pq.ParquetFile(job_dir / "results.parquet").metadata
-    check_memory(
-        f"{job_dir.name}/results.parquet ({meta.num_rows:,} rows)",
-        meta.num_rows * max(1, meta.num_columns) * CELL_BYTES,
-        "the jobs read (campaign-report on a part of the sweep)",
-    )
-    rows = pd.read_parquet(job_dir / "results.parquet")
+    rows = read_results(job_dir / "results.parquet", f"{job_dir.name}/results.parquet")
     layout = _study_layout(job_dir, rows)
     summary = None
     if (job_dir / "summary.csv").is_file():

@@ -20,7 +20,36 @@ from simulator.runs.sweep.jobs import MANIFEST
 from simulator.runs.sweep.overrides import parse_override
 from simulator.runs.sweep.progress import PROGRESS, sweep_info
 
-__all__ = ["Job", "find_jobs", "is_parameter"]
+__all__ = ["Job", "find_jobs", "is_parameter", "read_results", "CELL_BYTES"]
+
+#: Bytes per cell of a job's results.parquet once read (the memory guard's estimate).
+CELL_BYTES = 64
+
+
+def read_results(path: Path, label: str):
+    """A job's ``results.parquet`` as a DataFrame, after asking the memory guard.
+
+    The size is read from the parquet footer first, so a huge (or crafted) file is
+    refused with one line before any of it is loaded.
+
+    >>> import tempfile, pandas as pd
+    >>> path = Path(tempfile.mkdtemp()) / "results.parquet"
+    >>> pd.DataFrame({"replicate": [0, 1]}).to_parquet(path)
+    >>> read_results(path, "0/results.parquet")["replicate"].tolist()
+    [0, 1]
+    """
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from simulator.errors import check_memory
+
+    meta = pq.ParquetFile(path).metadata
+    check_memory(
+        f"{label} ({meta.num_rows:,} rows)",
+        meta.num_rows * max(1, meta.num_columns) * CELL_BYTES,
+        "the jobs read (campaign-report on a part of the sweep)",
+    )
+    return pd.read_parquet(path)
 
 
 @dataclass

@@ -33,16 +33,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulator.errors import MemoryLimitError
 from simulator.runs.config import parse_shard, shard_range
-from simulator.runs.report.discover import Job
+from simulator.runs.report.discover import Job, read_results
 
 __all__ = ["MergedRun", "merge_shards", "shard_problem", "MERGED"]
 
 #: The record of a merge in a merged run's directory (not ``manifest.json``, so a
 #: report directory is never taken for a run of the sweep).
 MERGED = "merged.json"
-#: Bytes per cell of a shard's rows, for the memory guard (as for a job's rows).
-CELL_BYTES = 64
 
 
 @dataclass
@@ -78,8 +77,10 @@ def shard_problem(shards: Sequence[str], run_id: str = "") -> str | None:
 def merge_shards(jobs: Sequence[Job], root: Path, workdir: Path) -> dict[str, MergedRun]:
     """Merge every run whose shards are all complete, into ``workdir/RUN_ID/``.
 
-    Shard jobs of a run that cannot be merged get the state ``partial`` (or
-    ``duplicate`` for a second copy of a shard) and a one-line ``problem``.
+    Shard jobs of a run that cannot be merged get the state ``partial`` (shards missing
+    or disagreeing; ``duplicate`` for a second copy of a shard) or ``damaged`` (a shard's
+    table unreadable, or the study's ``finish`` failing on the rows) and a one-line
+    ``problem``; the memory guard's error stops the report.
     """
     groups: dict[str, list[Job]] = {}
     for job in jobs:
@@ -89,13 +90,18 @@ def merge_shards(jobs: Sequence[Job], root: Path, workdir: Path) -> dict[str, Me
     for run_id, group in groups.items():
         try:
             merged[run_id] = _merge(run_id, group, Path(root), Path(workdir))
+        except MemoryLimitError:
+            raise  # the guard stops the report at once
         except Exception as err:  # noqa: BLE001 - the shards are listed with the reason
             from simulator.errors import one_line
 
+            # shards missing or disagreeing: partial; anything else (a damaged table, a
+            # study's finish failing on them) is damage, not a missing shard
+            state = "partial" if isinstance(err, ShardProblem) else "damaged"
             text = one_line(err)
             for job in group:
                 if job.state == "complete":
-                    job.state, job.problem = "partial", text[:200]
+                    job.state, job.problem = state, text[:200]
     return merged
 
 
@@ -149,18 +155,7 @@ def _merge(run_id: str, group: list[Job], root: Path, workdir: Path) -> MergedRu
 
 def _shard_rows(job: Job, replicates: int, root: Path) -> pd.DataFrame:
     """A shard's rows, checked to hold exactly its block of the replicates."""
-    import pyarrow.parquet as pq
-
-    from simulator.errors import check_memory
-
-    path = job.dir / "results.parquet"
-    meta = pq.ParquetFile(path).metadata
-    check_memory(
-        f"{_label(job, root)}/results.parquet ({meta.num_rows:,} rows)",
-        meta.num_rows * max(1, meta.num_columns) * CELL_BYTES,
-        "the jobs read (campaign-report on a part of the sweep)",
-    )
-    rows = pd.read_parquet(path)
+    rows = read_results(job.dir / "results.parquet", f"{_label(job, root)}/results.parquet")
     span = shard_range(replicates, parse_shard(job.shard))
     if "replicate" not in rows or set(rows["replicate"].unique()) != set(span):
         raise ShardProblem(
