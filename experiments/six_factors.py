@@ -37,6 +37,12 @@ the paired difference in conversions of dropping it and of using it alone,
 with CIs, and whether the model agrees that it is necessary / not
 sufficient), ``factors.png``.
 
+Shards (``experiment.shard=I/N``, docs/sweeps.md): a shard runs every arm on
+its block of replicates, with the whole run's replicate keys and the random
+baseline's seeds from each replicate's own stream; :func:`finish` (the end of
+the whole run too) writes the tables from the merged rows, which equal the
+whole run's files byte for byte (tests/test_shards.py).
+
 References
 ----------
 M. Wu. The six factors of online social influence. Lithium Technologies
@@ -62,7 +68,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study
+from experiments.study import Study, write_shard
 from simulator.analysis.stats import paired_differences, summarize
 from simulator.cascade_log import FUNNEL_TOTALS
 from simulator.engine.run import run_cascades
@@ -139,18 +145,21 @@ def factor_seeds(network, table: pd.DataFrame, k: int, drop=(), only=None) -> np
     return six_factor_seeds(network, table[list(FACTORS)].to_numpy(), k, drop, only)
 
 
-def _arms(table, network, population, campaign, exp, seed):
+def _arms(table, network, population, campaign, exp, seed, span):
+    """The seeds of every arm in each replicate of ``span`` (the whole run's seeds)."""
     # the seeding strategy itself (the same score as the table's: tests/test_six_factors.py)
     best = six_factor_strategy(population, campaign=campaign)(network, exp.k, None)
-    arms = {BASE: [best] * exp.replicates}
+    count = len(span)
+    arms = {BASE: [best] * count}
     for name in exp.baselines:
+        # stochastic baselines draw replicate r's seeds from its own stream, as in the whole run
         arms[name] = seeds_for_arm(
-            network, name, exp.k, exp.replicates, seed, population=population
+            network, name, exp.k, exp.replicates, seed, population=population, replicate_range=span
         )
     for f in FACTORS:
-        arms[f"drop_{f}"] = [factor_seeds(network, table, exp.k, drop=(f,))] * exp.replicates
+        arms[f"drop_{f}"] = [factor_seeds(network, table, exp.k, drop=(f,))] * count
     for f in FACTORS:
-        arms[f"only_{f}"] = [factor_seeds(network, table, exp.k, only=f)] * exp.replicates
+        arms[f"only_{f}"] = [factor_seeds(network, table, exp.k, only=f)] * count
     return arms
 
 
@@ -218,7 +227,13 @@ def format_verdicts(verdicts: pd.DataFrame) -> str:
 
 
 def run(cfg: Config, outdir) -> dict:
-    """Run the six-factors study described by ``cfg`` and write its outputs into ``outdir``."""
+    """Run the six-factors study described by ``cfg`` and write its outputs into ``outdir``.
+
+    With ``experiment.shard=I/N`` only that shard's replicates run (each arm
+    with the whole run's replicate keys and seeds) and only their rows are
+    written (:func:`experiments.study.write_shard`); ``campaign-report`` merges
+    the shards and calls :func:`finish`.
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     exp = cfg.experiment
@@ -228,17 +243,20 @@ def run(cfg: Config, outdir) -> dict:
     population = build_population(cfg.population, network, cfg.seed)
     model = build_model(cfg.campaign, population)
     table = factor_table(network, population, model)
-    keys = replicate_keys(cfg.seed, exp.replicates)
+    span = exp.replicate_range()
+    # a replicate's outcome depends on its key only, so a block of the keys gives the
+    # whole run's numbers for those replicates
+    keys = replicate_keys(cfg.seed, exp.replicates)[span.start : span.stop]
     frames = []
-    for arm, rows in _arms(table, network, population, model, exp, cfg.seed).items():
+    for arm, rows in _arms(table, network, population, model, exp, cfg.seed, span).items():
         res = run_cascades(
-            network, np.array(rows), model, exp.replicates, cfg.seed, log=False, keys=keys
+            network, np.array(rows), model, len(span), cfg.seed, log=False, keys=keys
         )
         frames.append(
             pd.DataFrame(
                 {
                     "arm": arm,
-                    "replicate": np.arange(exp.replicates),
+                    "replicate": np.arange(span.start, span.stop),
                     "seed": cfg.seed,
                     "replicate_key": keys,
                     "k": exp.k,
@@ -251,6 +269,17 @@ def run(cfg: Config, outdir) -> dict:
     rows = pd.concat(frames, ignore_index=True)
     rows.insert(0, "experiment", exp.name)
     rows["network"] = network.name
+    extra = {"table": table, "network": network}
+    if exp.shard is not None:
+        return write_shard(rows, cfg, outdir) | extra
+    return finish(rows, cfg, outdir) | extra
+
+
+def finish(rows: pd.DataFrame, cfg: Config, outdir) -> dict:
+    """Write ``results.parquet`` and every table and figure derived from all the rows
+    (the end of :func:`run`; ``campaign-report`` calls it on the merged shards)."""
+    outdir = Path(outdir)
+    exp = cfg.experiment
     rows.to_parquet(outdir / "results.parquet", index=False)
     level = exp.ci_level
     summary = summarize(rows, METRICS, level=level)
@@ -260,7 +289,7 @@ def run(cfg: Config, outdir) -> dict:
     verdicts = factor_verdicts(comparison)
     verdicts.to_csv(outdir / "factors.csv", index=False)
     if exp.figures:
-        title = f"{network.name}: {exp.k} seeds, {exp.replicates} paired replicates"
+        title = f"{rows['network'].iloc[0]}: {exp.k} seeds, {exp.replicates} paired replicates"
         factors_figure(comparison, title, level).savefig(outdir / "factors.png", dpi=120)
     conv = summary[summary["metric"] == "conversions"].set_index("arm")["mean"]
     text = "mean conversions per arm:\n" + "\n".join(
@@ -271,8 +300,6 @@ def run(cfg: Config, outdir) -> dict:
         "summary": summary,
         "comparison": comparison,
         "factors": verdicts,
-        "table": table,
-        "network": network,
         "text": text + "\n\n" + format_verdicts(verdicts),
     }
 
@@ -285,4 +312,6 @@ STUDY = Study(
     schema=SixFactorsConfig,
     reads=("network", "population", "campaign"),
     smoke=("experiment.k=3",),
+    finish=finish,
+    order=("arm",),
 )

@@ -108,6 +108,13 @@ SMALL = {
         "experiment.people=200",
         "experiment.max_sybils=3",
     ],
+    # the stochastic baseline (random) redraws its seeds in every replicate
+    "six_factors": [
+        "experiment=six_factors",
+        "network.n=600",
+        "experiment.replicates=10",
+        "experiment.k=4",
+    ],
     # both worlds (the real one: the shared CA-GrQc file, found by the data-path rule)
     "klout_vs_action": [
         "experiment=klout_vs_action",
