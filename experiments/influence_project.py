@@ -340,6 +340,9 @@ STUDY = Study(
     "Which contest scoring rule ranks true influence, and which resists adaptive gamers?",
     schema=InfluenceProjectConfig,
     reads=("network", "population"),
+    unsharded="its premiums add batches of keys until their CIs are narrow enough and its "
+    "attackers choose each trial from the earlier ones: a shard cannot know where the whole "
+    "run stops (experiment=contest runs the scored contests in shards)",
     smoke=(
         "experiment.players=40",
         "experiment.true_replicates=4",
