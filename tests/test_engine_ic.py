@@ -222,6 +222,7 @@ def test_too_many_replicates_are_refused_before_any_allocation():
 
     net = Network.from_edges([0, 0, 1], [1, 2, 3])
     with pytest.raises(
-        MemoryLimitError, match="the replicates' results needs .*: lower replicates"
+        MemoryLimitError,
+        match=r"the replicates' results needs .*: lower replicates \(experiment\.replicates\)$",
     ):
         run_cascades(net, [0], IndependentCascade(0.1), replicates=10**10, seed=0)

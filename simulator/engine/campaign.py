@@ -39,7 +39,8 @@ from numba import njit, prange
 from simulator import checks
 from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_COUNTS, FUNNEL_TOTALS
 from simulator.engine.funnel import EVENT_COLUMNS, EVENT_ROW_BYTES, run_events, run_summary
-from simulator.engine.result import Events, ModelResult, check_overflow, row_cap
+from simulator.engine.result import Events, ModelResult, check_overflow
+from simulator.errors import event_row_cap
 from simulator.population import Population
 
 __all__ = ["Campaign"]
@@ -301,7 +302,7 @@ class Campaign:
         args = (network.indptr, network.indices, *self.kernel_inputs(network), seed_rows, keys)
         events = None
         if log:  # one thread keeps the events, at most the memory guard's rows
-            cap = row_cap(EVENT_ROW_BYTES, 1)
+            cap = event_row_cap(EVENT_ROW_BYTES, 1)
             table, table_events, amounts, wanted = run_events(*args, cap)
             check_overflow(wanted, EVENT_ROW_BYTES, 1)
             columns = dict(zip(EVENT_COLUMNS, table_events.T, strict=True))

@@ -23,7 +23,8 @@ import numpy as np
 from simulator import checks
 from simulator.engine.counter_rng import arc_hazards
 from simulator.engine.independent_cascade import ic_events, ic_summary
-from simulator.engine.result import ACTIVATION_ROW_BYTES, ModelResult, check_overflow, row_cap
+from simulator.engine.result import ACTIVATION_ROW_BYTES, ModelResult, check_overflow
+from simulator.errors import event_row_cap
 
 __all__ = ["IndependentCascade", "WeightedCascade", "simulate_one_trial_per_arc"]
 
@@ -46,7 +47,7 @@ def simulate_one_trial_per_arc(network, prob, seed_rows, keys, log) -> ModelResu
     if not log:
         reach, depth = ic_summary(*args)
         return ModelResult(reach, depth)
-    reach, depth, columns, wanted = ic_events(*args, row_cap(ACTIVATION_ROW_BYTES, threads))
+    reach, depth, columns, wanted = ic_events(*args, event_row_cap(ACTIVATION_ROW_BYTES, threads))
     check_overflow(wanted, ACTIVATION_ROW_BYTES, threads)  # the memory guard
     return ModelResult.from_activations(reach, depth, columns)
 

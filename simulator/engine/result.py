@@ -24,17 +24,14 @@ import numpy as np
 
 from simulator.cascade_log import ACTION_CODE
 from simulator.engine.buffers import ACTIVATION_COLUMNS
-from simulator.errors import event_overflow, event_row_cap
+from simulator.errors import event_overflow
 
-__all__ = ["ACTIVATION_ROW_BYTES", "Events", "ModelResult", "check_overflow", "row_cap"]
+__all__ = ["ACTIVATION_ROW_BYTES", "Events", "ModelResult", "check_overflow"]
 
 #: Bytes of one activation row in a kernel's buffers (four int32 columns and an int64 arc).
 ACTIVATION_ROW_BYTES = 24
-
-
-def row_cap(row_bytes: int, threads: int) -> int:
-    """Event rows a kernel thread may keep: :func:`simulator.errors.event_row_cap`."""
-    return event_row_cap(row_bytes, threads)
+#: The setting to lower when a run's results or event log do not fit (API argument, config key).
+REPLICATES_KEY = "replicates (experiment.replicates)"
 
 
 def check_overflow(wanted: int, row_bytes: int, threads: int) -> None:
@@ -47,9 +44,7 @@ def check_overflow(wanted: int, row_bytes: int, threads: int) -> None:
     >>> check_overflow(0, 24, 2)  # nothing to say
     """
     if wanted:
-        raise event_overflow(
-            "the event log", int(wanted), row_bytes, "replicates (experiment.replicates)", threads
-        )
+        raise event_overflow("the event log", int(wanted), row_bytes, REPLICATES_KEY, threads)
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,7 +8,7 @@ import numpy as np
 
 from simulator import checks
 from simulator.cascade_log import CascadeLog
-from simulator.engine.result import ModelResult
+from simulator.engine.result import REPLICATES_KEY, ModelResult
 from simulator.errors import check_memory
 from simulator.rng import replicate_keys
 
@@ -118,7 +118,7 @@ def run_cascades(
     # keys, the seed matrix, reach, depth and a few totals per replicate; with the log,
     # at least one event (about 40 bytes) per seed per replicate
     per_replicate = 8 * (k + 10) + (40 * max(k, 1) if log else 0)
-    check_memory("the replicates' results", replicates * per_replicate, "replicates")
+    check_memory("the replicates' results", replicates * per_replicate, REPLICATES_KEY)
     keys = replicate_keys(seed, replicates) if keys is None else np.asarray(keys, np.uint64)
     if keys.shape != (replicates,):
         raise ValueError(f"keys must have one entry per replicate ({replicates})")

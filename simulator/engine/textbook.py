@@ -30,9 +30,10 @@ import numpy as np
 
 from simulator import checks
 from simulator.engine.counter_rng import arc_hazards
-from simulator.engine.result import ACTIVATION_ROW_BYTES, ModelResult, check_overflow, row_cap
+from simulator.engine.result import ACTIVATION_ROW_BYTES, ModelResult, check_overflow
 from simulator.engine.sir import sir_events, sir_summary
 from simulator.engine.threshold import threshold_events, threshold_summary
+from simulator.errors import event_row_cap
 
 __all__ = ["ComplexContagion", "FractionalThreshold", "LinearThreshold", "SIR"]
 
@@ -51,7 +52,9 @@ def _run_activations(events_kernel, summary_kernel, args, log) -> ModelResult:
     if not log:
         reach, depth = summary_kernel(*args)
         return ModelResult(reach, depth)
-    reach, depth, columns, wanted = events_kernel(*args, row_cap(ACTIVATION_ROW_BYTES, threads))
+    reach, depth, columns, wanted = events_kernel(
+        *args, event_row_cap(ACTIVATION_ROW_BYTES, threads)
+    )
     check_overflow(wanted, ACTIVATION_ROW_BYTES, threads)  # the memory guard
     return ModelResult.from_activations(reach, depth, columns)
 
