@@ -6,12 +6,10 @@ recorded events, so no tolerance is needed.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
-from simulator.contest.mesa_contest import STATES, TOTALS, ContestModel, record_before
+from simulator.contest.mesa_contest import STATES, TOTALS, ContestModel
 from simulator.contest.record import hidden_state, public_record
 from simulator.contest.scoring import RULES
 from simulator.contest.settings import ContestSettings
@@ -100,10 +98,13 @@ def test_record_cut_matches_the_events_then(model, stepped):
         assert record.follows.equals(model.record.follows)
 
 
-def test_record_before_keeps_added_columns(model):
-    record = replace(model.record, clicks=model.record.clicks.assign(extra=1))
-    cut = record_before(record, 5)
-    assert "extra" in cut.clicks.columns and (cut.clicks["step"] < 5).all()
+def test_record_cut_keeps_the_rows_of_earlier_steps(model):
+    """A cut record's tables are the whole record's rows of steps < until, columns and all."""
+    full, cut = model.record, public_record(model.run, until=5)
+    for name in ("posts", "clicks", "shares", "conversions", "unfollows", "reports"):
+        whole = getattr(full, name)
+        assert getattr(cut, name).equals(whole[whole["step"] < 5]), name
+    assert len(cut.clicks) < len(full.clicks)
 
 
 def test_standings_rank_by_the_rule(model):

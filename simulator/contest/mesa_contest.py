@@ -20,8 +20,9 @@ What a step reveals, each from the run's events (:func:`hidden_state
 - running totals (:data:`TOTALS`), which the DataCollector records after
   each step: clicks, of which by fake accounts, reshares, conversions,
   unfollows and spam reports;
-- the public record so far (:meth:`ContestModel.record_now`, from
-  :func:`record_before`) and the standings a scoring rule gives on it
+- the public record so far (:meth:`ContestModel.record_now`:
+  :func:`public_record <simulator.contest.record.public_record>` with
+  ``until``, so the cut follows the record's own rule) and the standings a scoring rule gives on it
   (:meth:`ContestModel.standings`): a scoring rule sees only the record, so
   a leaderboard at step ``s`` is the rule applied to the record cut at ``s``.
 
@@ -60,8 +61,6 @@ True
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
-
 import mesa
 import numpy as np
 import pandas as pd
@@ -76,7 +75,7 @@ from simulator.network.core import Network
 from simulator.population import Population, PopulationSpec
 from simulator.rng import stream
 
-__all__ = ["STATES", "TOTALS", "ContestAgent", "ContestModel", "record_before"]
+__all__ = ["STATES", "TOTALS", "ContestAgent", "ContestModel"]
 
 #: A person's stages, lowest first; a person shows the furthest it got.
 STATES = ("unaware", "exposed", "clicked", "shared", "converted")
@@ -91,45 +90,6 @@ TOTALS = {
     "unfollows": ("unfollow", None),
     "reports": ("report", None),
 }
-#: Public actions: the ones an account's activity counts (as the record does),
-#: each with the record's table and the column naming the account.
-_PUBLIC = {"posts": "account", "clicks": "clicker", "shares": "account", "conversions": "person"}
-
-
-def record_before(record: PublicRecord, end: int) -> PublicRecord:
-    """The public record as it stood before step ``end``: events of steps ``< end``.
-
-    Every table with a ``step`` column keeps its rows of steps ``< end``; the
-    follower graph and the account ages stay (they exist before the
-    contest); each account's ``activity`` is counted again over the kept
-    posts, clicks, reshares and conversions (the public actions, as
-    :func:`~simulator.contest.record.public_record` counts them). Columns a
-    table may gain are kept as they are.
-
-    Examples
-    --------
-    >>> model = ContestModel(n=300, seed=4)
-    >>> model.run_model()
-    >>> full = model.record
-    >>> record_before(full, 10**6).accounts.equals(full.accounts)
-    True
-    >>> len(record_before(full, 0).clicks), int(record_before(full, 0).accounts.activity.sum())
-    (0, 0)
-    """
-    changes = {}
-    for f in fields(record):
-        table = getattr(record, f.name)
-        if isinstance(table, pd.DataFrame) and "step" in table.columns:
-            changes[f.name] = table[table["step"].to_numpy() < end]
-    accounts = record.accounts.copy()
-    ids = accounts["account"].to_numpy(np.int64)
-    size = int(ids.max()) + 1 if ids.size else 0
-    activity = np.zeros(size, np.int64)
-    for name, column in _PUBLIC.items():
-        actors = changes.get(name, getattr(record, name))[column].to_numpy(np.int64)
-        activity += np.bincount(actors, minlength=size)[:size]
-    accounts["activity"] = activity[ids].astype(record.accounts["activity"].dtype)
-    return replace(record, **changes, accounts=accounts)
 
 
 class ContestAgent(mesa.Agent):
@@ -195,7 +155,7 @@ class ContestModel(mesa.Model):
         self.contest = Contest(self.network, self.population, settings, self.root_seed)
         #: Its one run, every event recorded (``record=2``: impressions too).
         self.run = self.contest.run(contest_keys(self.root_seed, 1), record=2)
-        #: The public record of the whole run (:meth:`record_now` cuts it at the step).
+        #: The public record of the whole run (:meth:`record_now` is the record so far).
         self.record = public_record(self.run)
         n_people = self.network.n
         players = self.contest.players
@@ -267,8 +227,8 @@ class ContestModel(mesa.Model):
             self.running = False
 
     def record_now(self) -> PublicRecord:
-        """The public record of the steps revealed so far (:func:`record_before`)."""
-        return record_before(self.record, self.steps)
+        """The public record of the steps revealed so far (events of steps ``< model.steps``)."""
+        return public_record(self.run, until=self.steps)
 
     def standings(self, rule="trusted_voluntary") -> pd.DataFrame:
         """Players ranked by ``rule`` on the record so far, best first.

@@ -87,12 +87,34 @@ def account_ages(n_people: int, n_fakes: int, seed: int) -> np.ndarray:
     return np.concatenate([people, fakes])
 
 
-def public_record(run, replicate: int = 0) -> PublicRecord:
-    """The :class:`PublicRecord` of one replicate of ``run`` (made with ``record >= 1``)."""
+def public_record(run, replicate: int = 0, until: int | None = None) -> PublicRecord:
+    """The :class:`PublicRecord` of one replicate of ``run`` (made with ``record >= 1``).
+
+    With ``until``, the record as it stood before step ``until``: only the
+    events of steps ``< until``, and each account's activity counted over
+    them; the follower graph and the account ages exist before the contest
+    and stay whole.
+
+    Examples
+    --------
+    >>> from simulator.network.generators import barabasi_albert
+    >>> from simulator.contest import Contest, ContestSettings, contest_keys
+    >>> net = barabasi_albert(300, 3, np.random.default_rng(1))
+    >>> run = Contest(net, None, ContestSettings(players=20), seed=5).run(
+    ...     contest_keys(5, 1), record=1)
+    >>> public_record(run, until=10**6).accounts.equals(public_record(run).accounts)
+    True
+    >>> cut = public_record(run, until=0)
+    >>> len(cut.clicks), int(cut.accounts.activity.sum()), len(cut.follows) > 0
+    (0, 0, True)
+    """
     if run.events is None:
         raise ValueError("run has no events: run the contest with record=1")
     contest = run.contest
-    ev = run.events[run.events["replicate"] == replicate]
+    keep = run.events["replicate"].to_numpy() == replicate
+    if until is not None:
+        keep &= run.events["step"].to_numpy() < until
+    ev = run.events[keep]
 
     def of(action, columns):
         part = ev[ev["action"] == _CODE[action]]
