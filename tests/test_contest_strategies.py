@@ -121,9 +121,12 @@ def test_more_players_than_people_is_an_error():
 
 
 @pytest.mark.parametrize("name", sorted(STRATEGIES))
-def test_plans_that_do_not_draw_need_no_generator(name):
+def test_draws_is_declared_truly(name):
+    """A plan that does not draw needs no generator; one that draws depends on it."""
     strategy, ctx = make_strategy(name), context(name)
     if strategy.draws:
+        a, b = (strategy.plan(ctx, np.random.default_rng(seed)) for seed in (1, 2))
+        assert any(not np.array_equal(getattr(a, f), getattr(b, f)) for f in vars(a))
         return
     a, b = strategy.plan(ctx, None), strategy.plan(ctx, np.random.default_rng(1))
     for field in vars(a):

@@ -141,8 +141,8 @@ def test_joint_premiums_agree_with_one_switch_at_a_time():
     both = one.merge(joint, on=["strategy", "link", "replicate", "arm"])
     assert len(both) == 30 and (one["premium"] > 0).mean() > 0.5  # spam pays under clicks
     diff = both["premium_x"] - both["premium_y"]
-    se = diff.std(ddof=1) / np.sqrt(diff.size)
-    assert abs(diff.mean()) <= 4 * se + 0.5, (diff.mean(), se)
+    se = diff.std(ddof=1) / np.sqrt(diff.size)  # per-pair SE; the per-replicate one is alike
+    assert abs(diff.mean()) <= 4 * se, (diff.mean(), se)
 
 
 def test_adaptive_premiums_stop_when_precise_enough_or_at_the_cap():
