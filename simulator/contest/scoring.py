@@ -146,7 +146,7 @@ def _trusted_cuts(record: PublicRecord, weight: np.ndarray) -> tuple[np.ndarray,
     otherwise hide a deceiver's or manipulator's cuts."""
     owner = record.players["account"].to_numpy(np.int64)
     clicks = record.clicks[~record.clicks["clicker"].isin(owner)]
-    first = clicks.sort_values("step", kind="stable").drop_duplicates(["clicker", "link"])
+    first = clicks.drop_duplicates(["clicker", "link"])  # a clicker's weight is one: any row
     clickers = _per_link(record, first["link"], weight[first["clicker"].to_numpy(np.int64)])
     cuts = pd.concat([record.unfollows, record.reports], ignore_index=True)
     if cuts.empty or clicks.empty:
