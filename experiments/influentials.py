@@ -75,7 +75,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study, write_shard
+from experiments.study import Study, end_run
 from simulator.analysis.cascade_window import (
     poisson_degree_law,
     top_degree_law,
@@ -359,9 +359,7 @@ def run(cfg: Config, outdir) -> dict:
     rows = pd.concat(frames, ignore_index=True)
     rows.insert(0, "experiment", exp.name)
     rows["model"] = f"fractional_threshold(phi={exp.phi:g})"
-    if exp.shard is not None:
-        return write_shard(rows, cfg, outdir) | {"network": None, "networks": networks}
-    return finish(rows, cfg, outdir) | {"network": None, "networks": networks}
+    return end_run(rows, cfg, outdir, finish) | {"network": None, "networks": networks}
 
 
 def finish(rows, cfg: Config, outdir) -> dict:

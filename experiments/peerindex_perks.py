@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study, write_shard
+from experiments.study import Study, end_run
 from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.rng import stream
 from simulator.runs.config import Config, ExperimentConfig
@@ -191,9 +191,7 @@ def run(cfg: Config, outdir) -> dict:
                 )
     rows = pd.DataFrame(rows)
     rows.insert(0, "experiment", exp.name)
-    if exp.shard is not None:
-        return write_shard(rows, cfg, outdir)
-    return finish(rows, cfg, outdir)
+    return end_run(rows, cfg, outdir, finish)
 
 
 def finish(rows, cfg: Config, outdir) -> dict:

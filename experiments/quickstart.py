@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from experiments.study import Study, write_shard
+from experiments.study import Study, end_run
 from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.cascade_log import FUNNEL_TOTALS
 from simulator.plots.arms import arm_comparison
@@ -59,9 +59,7 @@ def run(cfg: Config, outdir) -> dict:
     rows.insert(0, "experiment", cfg.experiment.name)
     rows["network"] = network.name
     rows["model"] = cfg.campaign.kind
-    if cfg.experiment.shard is not None:
-        return write_shard(rows, cfg, outdir) | {"network": network}
-    return finish(rows, cfg, outdir) | {"network": network}
+    return end_run(rows, cfg, outdir, finish) | {"network": network}
 
 
 def finish(rows, cfg: Config, outdir) -> dict:

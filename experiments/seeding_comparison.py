@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.study import Study, write_shard
+from experiments.study import Study, end_run
 from simulator.analysis.stats import format_summary, paired_differences, summarize
 from simulator.cascade_log import FUNNEL_TOTALS
 from simulator.plots.arms import metric_curves
@@ -111,9 +111,7 @@ def run(cfg: Config, outdir) -> dict:
     rows.insert(0, "experiment", exp.name)
     rows["network"] = network.name
     rows["model"] = cfg.campaign.kind
-    if exp.shard is not None:
-        return write_shard(rows, cfg, outdir) | {"network": network}
-    return finish(rows, cfg, outdir) | {"network": network}
+    return end_run(rows, cfg, outdir, finish) | {"network": network}
 
 
 def finish(rows, cfg: Config, outdir) -> dict:

@@ -20,7 +20,8 @@ True
 
 Shards (``experiment.shard=I/N``): a study whose entry has ``finish`` runs
 only its shard's replicates (same replicate keys and streams as the whole
-run) and writes its rows (:func:`write_shard`); ``campaign-report`` puts the
+run) and writes its rows (:func:`write_shard`; :func:`end_run` ends a run either
+way); ``campaign-report`` puts the
 rows of all N shards back in the whole run's order (:func:`merge_rows`, by the
 entry's ``order`` columns, then ``replicate``) and calls ``finish`` on them,
 the same function the whole run ends with, so the merged tables equal the
@@ -45,7 +46,7 @@ import pandas as pd
 
 from simulator.runs.config import ExperimentConfig
 
-__all__ = ["Study", "ALL_GROUPS", "ALWAYS_READ", "merge_rows", "write_shard"]
+__all__ = ["Study", "ALL_GROUPS", "ALWAYS_READ", "end_run", "merge_rows", "write_shard"]
 
 #: The groups a study that builds its network, population, campaign and seeds reads.
 ALL_GROUPS = ("network", "population", "campaign", "seeding")
@@ -135,6 +136,14 @@ def merge_rows(frames: Sequence[pd.DataFrame], order: Sequence[str] = ()) -> pd.
     # lexsort is stable: the last key sorts first (rank), then replicate
     position = np.lexsort((rows["replicate"].to_numpy(), rank))
     return rows.iloc[position].reset_index(drop=True)
+
+
+def end_run(rows: pd.DataFrame, cfg, outdir, finish: Callable) -> dict:
+    """The end of a shardable study's ``run``: a shard writes its rows only
+    (:func:`write_shard`), a whole run everything derived from them (``finish``)."""
+    if cfg.experiment.shard is not None:
+        return write_shard(rows, cfg, outdir)
+    return finish(rows, cfg, outdir)
 
 
 def write_shard(rows: pd.DataFrame, cfg, outdir) -> dict:
