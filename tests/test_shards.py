@@ -43,6 +43,15 @@ def test_a_malformed_shard_is_refused(text):
         parse_shard(text)
 
 
+def test_more_shards_than_replicates_is_refused():
+    with pytest.raises(ConfigError) as err:
+        load_config("experiment=quickstart", "experiment.shard=2/5", "experiment.replicates=4")
+    text = str(err.value)
+    assert text.startswith("experiment.shard 2/5: 5 shards of 4 replicates (at most one")
+    assert "\n" not in text
+    assert load_config("experiment=quickstart", "experiment.shard=4/4", "experiment.replicates=4")
+
+
 def test_merge_rows_restores_the_whole_runs_order():
     whole = pd.DataFrame(
         {

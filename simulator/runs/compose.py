@@ -151,15 +151,9 @@ def check_study(conf: Config, overrides: Sequence[str] = ()) -> Study:
         reads = ", ".join(study.reads) or "only its experiment settings"
         what = key if value is None else f"{key}={value}"
         raise ConfigError(f"experiment={name} does not use {what} (it reads {reads})")
-    exp = conf.experiment
-    if exp.shard is not None and not study.shardable:
+    if conf.experiment.shard is not None and not study.shardable:
         raise ConfigError(
             f"experiment.shard: experiment={name} cannot run in shards ({study.unsharded})"
-        )
-    if exp.shard is not None and exp.shard_of()[1] > exp.replicates:
-        raise ConfigError(
-            f"experiment.shard={exp.shard}: {exp.shard_of()[1]} shards of {exp.replicates} "
-            "replicates (at most one shard per replicate: lower N or raise experiment.replicates)"
         )
     return study
 

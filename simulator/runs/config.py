@@ -329,9 +329,13 @@ class ExperimentConfig:
         if not 0.5 <= self.ci_level < 1.0:
             raise ValueError(f"ci_level must be in [0.5, 1), got {self.ci_level}")
         if self.shard is not None:
-            # the form here; whether the study runs in shards, and at most one shard
-            # per replicate, in the run layer (simulator.runs.compose.check_study)
-            parse_shard(self.shard)
+            # whether the study runs in shards: the run layer (compose.check_study)
+            count = parse_shard(self.shard)[1]
+            if count > self.replicates:
+                raise ValueError(
+                    f"shard {self.shard}: {count} shards of {self.replicates} replicates (at "
+                    "most one shard per replicate: lower N or raise experiment.replicates)"
+                )
 
     def shard_of(self) -> tuple[int, int] | None:
         """``(I, N)`` of ``shard = "I/N"``, or None for a whole run."""
