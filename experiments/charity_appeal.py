@@ -70,6 +70,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.study import Study
+from simulator import checks
 from simulator.calibration import Prior, abc_smc, weighted_quantile
 from simulator.calibration.charity import PARAMETERS, VARIANTS, CharityModel, CharityScene
 from simulator.rng import stream
@@ -151,12 +152,8 @@ class CharityAppealConfig(ExperimentConfig):
             if set(table) != set(TARGETS):
                 raise ValueError(f"{name} must give exactly {list(TARGETS)}, got {sorted(table)}")
         for key in TARGETS:
-            if not self.targets[key] >= 0:
-                raise ValueError(f"targets.{key} must be >= 0, got {self.targets[key]}")
-            if key in _LOG and not self.targets[key] > 0:
-                raise ValueError(f"targets.{key} must be > 0, got {self.targets[key]}")
-            if not self.errors[key] >= 0:
-                raise ValueError(f"errors.{key} must be >= 0, got {self.errors[key]}")
+            checks.real(f"targets.{key}", self.targets[key], 0.0, low_open=key in _LOG)
+            checks.real(f"errors.{key}", self.errors[key], 0.0)
         if set(self.priors) != set(PARAMETERS):
             raise ValueError(
                 f"priors must give exactly {list(PARAMETERS)}, got {sorted(self.priors)}"
@@ -174,9 +171,7 @@ class CharityAppealConfig(ExperimentConfig):
             ("horizon", 48),
             ("workers", 0),
         ):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+            checks.integer(name, getattr(self, name), low)
         if not 0 < self.quantile < 1:
             raise ValueError(f"quantile must be in (0, 1), got {self.quantile}")
 
@@ -351,11 +346,11 @@ def fit_table(
     )
     strong = pred["strong_amount"] / pred["strong_donors"].where(pred["strong_donors"] > 0)
     weak = pred["weak_amount"] / pred["weak_donors"].where(pred["weak_donors"] > 0)
-    checks = {
+    qualitative = {
         "P(strong-tie donors give more on average)": float((strong > weak).mean()),
         "P(largest gift from someone owing favours)": float(pred["max_gift_owed"].mean()),
     }
-    for key, p in checks.items():
+    for key, p in qualitative.items():
         rows.append(
             {"target": key, "observed": 1.0, "mean": p, "ci_low": np.nan, "ci_high": np.nan}
         )

@@ -68,6 +68,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.study import Study, write_shard
+from simulator import checks
 from simulator.analysis.stats import spearman_ci
 from simulator.engine.run import run_cascades
 from simulator.errors import check_memory
@@ -100,11 +101,8 @@ class KloutVsActionConfig(ExperimentConfig):
     def __post_init__(self):
         super().__post_init__()
         for name in ("agents", "history_posts"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-                raise ValueError(f"{name} must be an integer >= 2, got {value!r}")
-        if not 0.0 <= self.history_appeal <= 1.0:
-            raise ValueError(f"history_appeal must be in [0, 1], got {self.history_appeal}")
+            checks.integer(name, getattr(self, name), 2)
+        checks.probability("history_appeal", self.history_appeal)
         if not self.conversion_rates or any(not 0 <= r <= 1 for r in self.conversion_rates):
             raise ValueError(
                 f"conversion_rates must be probabilities, got {list(self.conversion_rates)}"

@@ -69,6 +69,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.study import Study, write_shard
+from simulator import checks
 from simulator.analysis.stats import paired_differences, summarize
 from simulator.cascade_log import FUNNEL_TOTALS
 from simulator.engine.run import run_cascades
@@ -101,8 +102,7 @@ class SixFactorsConfig(ExperimentConfig):
         super().__post_init__()
         from simulator.seeding.registry import STRATEGIES
 
-        if isinstance(self.k, bool) or not isinstance(self.k, int) or self.k < 1:
-            raise ValueError(f"k must be an integer >= 1, got {self.k!r}")
+        checks.integer("k", self.k)
         for name in self.baselines:
             if name not in STRATEGIES:
                 raise ValueError(

@@ -140,7 +140,7 @@ def test_published_figures_get_the_error_model_and_exact_ones_do_not():
         (dict(priors={**CharityAppealConfig().priors, "amount": [5.0, 1.0]}), "priors.amount"),
         (dict(priors={**CharityAppealConfig().priors, "community": [0.0, 10.0]}), "log-uniform"),
         (dict(scene="huge"), "scene must be"),
-        (dict(workers=-2), "workers must be an integer >= 0"),
+        (dict(workers=-2), "workers must be a non-negative integer"),
     ],
 )
 def test_bad_targets_and_priors_are_one_line_errors(kwargs, message):

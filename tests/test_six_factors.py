@@ -130,5 +130,5 @@ def test_study_end_to_end_paired_and_reproducible(tmp_path):
 def test_bad_settings_are_named():
     with pytest.raises(ValueError, match="baselines: unknown seeding strategy 'nope'"):
         SixFactorsConfig(baselines=["nope"])
-    with pytest.raises(ValueError, match="k must be an integer >= 1"):
+    with pytest.raises(ValueError, match="k must be a positive integer"):
         SixFactorsConfig(k=0)

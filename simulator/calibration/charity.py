@@ -45,7 +45,8 @@ and fixed settings documented there) has three branches whose counts add:
 
 This module is long because the scene's builders and the simulation that
 reads their arrays (member ranks, arcs to cut, broadcast arcs) are one
-contract; most of the length is the documentation of the scene.
+contract; about a quarter of it is the documentation of the scene and of
+the published measurements its settings come from.
 
 "Strong" and "weak" donors are the donor's relation to the blogger: strong
 = a community member; everyone else is weak.
@@ -81,7 +82,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator import behavior
+from simulator import behavior, checks
 from simulator.calibration.replay import Replay
 from simulator.cascade_log import ACTION_CODE
 from simulator.engine.campaign import Campaign
@@ -178,12 +179,8 @@ class CharityScene:
 
     def __post_init__(self):
         for name in ("max_community", "weak_followers", "crowd", "celebrity_posts", "steps"):
-            if int(getattr(self, name)) < 1:
-                raise ValueError(f"scene.{name} must be >= 1, got {getattr(self, name)}")
-        if not 0 < self.celebrity_scale <= 1:
-            raise ValueError(
-                f"scene.celebrity_scale must be in (0, 1], got {self.celebrity_scale}"
-            )
+            checks.integer(f"scene.{name}", getattr(self, name))
+        checks.real("scene.celebrity_scale", self.celebrity_scale, 0.0, 1.0, low_open=True)
         if not self.celebrity_start + (self.celebrity_posts - 1) * self.celebrity_gap < self.steps:
             raise ValueError("scene: the celebrities' last post must fall within the steps")
 
@@ -191,10 +188,6 @@ class CharityScene:
     def small(cls) -> CharityScene:
         """A scene a tenth of the size (tests, notebooks): same shape, faster."""
         return cls(weak_followers=600, crowd=4000, celebrity_scale=0.002)
-
-
-def _beta(rng, a, b, size):
-    return rng.beta(a, b, size)
 
 
 def _audience_ties(rng, scene, size):
@@ -233,9 +226,9 @@ def _blog_branch(scene: CharityScene, rng, community: int):
     comm = np.arange(1, 1 + c)
     src = [np.zeros(c + w, np.int64)]
     dst = [np.arange(1, 1 + c + w)]
-    strength = [np.r_[_beta(rng, 8, 2, c), _beta(rng, 1, 9, w)]]
+    strength = [np.r_[rng.beta(8, 2, c), rng.beta(1, 9, w)]]
     s, d = _followers(rng, comm, 1, 1 + c, scene.community_follows)
-    src.append(s), dst.append(d), strength.append(_beta(rng, 6, 3, s.size))
+    src.append(s), dst.append(d), strength.append(rng.beta(6, 3, s.size))
     s, d = _followers(rng, np.arange(1, n), 1 + c + w, n, scene.crowd_followers)
     src.append(s), dst.append(d), strength.append(_audience_ties(rng, scene, s.size))
     net = Network.from_edges(
@@ -265,7 +258,7 @@ def _celebrity_followers(scene: CharityScene, rng, followers: tuple[int, ...]) -
     pop = _population(rng, total, np.zeros(total), scene.audience_reach)
     credibility = rng.beta(2, 5, len(sizes))  # the celebrities', as any account's
     return dict(
-        strength=_beta(rng, 1, 9, total),  # followers who do not know them
+        strength=rng.beta(1, 9, total),  # followers who do not know them
         credibility=np.repeat(credibility, sizes),
         trust=pop["trust"],
         reciprocity=pop["reciprocity"],
