@@ -291,8 +291,8 @@ def abc_smc(
             with bar:
                 out = pool.run(0, 0, particles, ("prior", draws), bar)
             summaries = np.array([o[1] for o in out])
-            mad = np.median(np.abs(summaries - np.median(summaries, axis=0)), axis=0)
-            scale = np.where(mad > 0, mad, np.maximum(np.abs(observed), 1.0)) * 1.4826
+            mad = _mad(summaries)
+            scale = np.where(mad > 0, mad, 1.4826 * np.maximum(np.abs(observed), 1.0))
             state = dict(
                 tag=tag,
                 gen=np.array(0),
@@ -314,10 +314,9 @@ def abc_smc(
             z0 = prior.to_work(theta0)
             # adaptive distance (Prangle 2017): rescale the summaries by the current population's
             # spread, so a summary already fitted keeps weight as the tolerance shrinks
-            summ = state["summaries"]
-            mad = 1.4826 * np.median(np.abs(summ - np.median(summ, axis=0)), axis=0)
+            mad = _mad(state["summaries"])
             state["scale"] = np.where(mad > 0, mad, state["scale"])
-            state["distances"] = _dist(summ, observed, state["scale"])
+            state["distances"] = _dist(state["summaries"], observed, state["scale"])
             eps = float(weighted_quantile(state["distances"], np.ones(particles), quantile))
             kernel = _kernel(z0, w0, state["distances"], eps)
             budget = particles / max(min_acceptance, 1e-3)  # simulations before giving up
@@ -418,6 +417,11 @@ def prior_density_ratio(prior: Prior, theta, z0, w0, kernel) -> np.ndarray:
     logk = -0.5 * (quad + kernel["logdet"][None, :])
     top = logk.max(axis=1, keepdims=True)  # log-sum-exp: kernels may be narrow
     return np.exp(-top[:, 0]) / (np.exp(logk - top) @ w0)
+
+
+def _mad(summaries):
+    """Each summary's median absolute deviation, scaled to a normal law's sd (x 1.4826)."""
+    return 1.4826 * np.median(np.abs(summaries - np.median(summaries, axis=0)), axis=0)
 
 
 def _dist(summaries, observed, scale):
