@@ -131,10 +131,6 @@ class _Sweep:
             _Sweep.bar = None
 
 
-def _error_text(err: BaseException) -> str:
-    return one_line(err)
-
-
 def _network_info(network) -> dict | None:
     if network is None:
         return None
@@ -204,12 +200,12 @@ def _app(cfg: DictConfig) -> None:
             raise
         err = qualify_error(err, conf, study)  # "k must ..." -> "seeding.k must ..." (exit 2)
         if job is not None:
-            _job_failed(job, _error_text(err))
+            _job_failed(job, one_line(err))
             return
         if isinstance(err, MemoryError):
             text = "out of memory (lower the sizes, or set CAMPAIGN_SIM_MEMORY to stop earlier)"
         else:
-            text = _error_text(err)
+            text = one_line(err)
         code = exit_code(err)
         _fail(f"{text} (CAMPAIGN_SIM_DEBUG=1 shows the traceback)" if code == 1 else text, code)
     wall = time.perf_counter() - t0
@@ -254,9 +250,7 @@ def _write_page(outdir: Path) -> None:
         os.replace(tmp, outdir / "report.html")
     except Exception as err:  # noqa: BLE001 - a view of the results must not fail the run
         tmp.unlink(missing_ok=True)
-        print(
-            f"campaign-sim: warning: report.html not written: {_error_text(err)}", file=sys.stderr
-        )
+        print(f"campaign-sim: warning: report.html not written: {one_line(err)}", file=sys.stderr)
 
 
 def _key_value(arg: str) -> tuple[str, str]:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.analysis.stats import t_half_width
+from simulator.errors import one_line
 from simulator.runs.report.discover import Job, find_jobs, is_parameter, read_results
 from simulator.runs.report.shards import MergedRun, merge_shards
 from simulator.runs.sweep.overrides import parse_override
@@ -252,8 +253,6 @@ def _read_job(job_dir: Path):
 
 
 def _problem(err: BaseException) -> str:
-    from simulator.errors import one_line
-
     text = one_line(err)
     return text if len(text) < 160 else text[:157] + "..."
 

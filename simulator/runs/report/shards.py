@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.errors import MemoryLimitError
+from simulator.errors import MemoryLimitError, one_line
 from simulator.runs.config import parse_shard, shard_range
 from simulator.runs.report.discover import Job, read_results
 
@@ -93,8 +93,6 @@ def merge_shards(jobs: Sequence[Job], root: Path, workdir: Path) -> dict[str, Me
         except MemoryLimitError:
             raise  # the guard stops the report at once
         except Exception as err:  # noqa: BLE001 - the shards are listed with the reason
-            from simulator.errors import one_line
-
             # shards missing or disagreeing: partial; anything else (a damaged table, a
             # study's finish failing on them) is damage, not a missing shard
             state = "partial" if isinstance(err, ShardProblem) else "damaged"
