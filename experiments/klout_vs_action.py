@@ -8,7 +8,7 @@ its score is the mean number of clicks plus reshares those posts elicit
 (:func:`klout_like_scores`). Its **actual influence on a costly action** is
 the mean number of conversions credited to it: the conversions of a
 campaign (``campaign``: donate or buy) that it starts alone
-(:func:`single_seed_totals`, ``replicates`` runs per agent, the same
+(:func:`single_seed_runs`, ``replicates`` runs per agent, the same
 replicate keys for every agent and every cost).
 
 The study reports the Spearman correlation of the two over the sampled
@@ -134,14 +134,10 @@ def single_seed_runs(network, model, agents, keys) -> dict[str, np.ndarray]:
 def single_seed_totals(network, model, agents, runs, keys) -> dict[str, np.ndarray]:
     """Each agent's cascades started alone: mean totals per agent over ``runs`` runs.
 
-    ``keys`` (``runs`` replicate keys) are the same for every agent. Returns
-    per-agent means and, under ``"conversions_runs"``, the (agents, runs)
-    conversions (for the split-half reliability).
+    ``keys`` (``runs`` replicate keys) are the same for every agent.
     """
     per_run = single_seed_runs(network, model, agents, keys[:runs])
-    out = {name: v.mean(axis=1) for name, v in per_run.items()}
-    out["conversions_runs"] = per_run["conversions"]
-    return out
+    return {name: v.mean(axis=1) for name, v in per_run.items()}
 
 
 def klout_like_scores(network, campaign, agents, posts, appeal, keys) -> np.ndarray:
@@ -289,7 +285,7 @@ def klout_figure(rows: pd.DataFrame, summary: pd.DataFrame, threshold: float) ->
     for i, net in enumerate(nets):
         ax_sc, ax_rho = axes[i]
         sub = rows[rows["network"] == net]
-        for j, expo in enumerate(sorted(sub["tie_exponent"].unique())[::1]):
+        for j, expo in enumerate(sorted(sub["tie_exponent"].unique())):
             part = sub[
                 (sub["tie_exponent"] == expo)
                 & (sub["conversion_rate"] == sub["conversion_rate"].max())

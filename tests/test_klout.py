@@ -42,9 +42,11 @@ def test_score_does_not_read_the_costly_action(world):
 def test_single_seed_totals_pair_agents_by_keys(world):
     net, camp = world
     keys = replicate_keys(2, 8)
-    one = single_seed_totals(net, camp, [7], 8, keys)
-    two = single_seed_totals(net, camp, [3, 7], 8, keys)
-    assert np.array_equal(one["conversions_runs"][0], two["conversions_runs"][1])
+    one = single_seed_runs(net, camp, [7], keys)
+    two = single_seed_runs(net, camp, [3, 7], keys)
+    assert np.array_equal(one["conversions"][0], two["conversions"][1])
+    means = single_seed_totals(net, camp, [3, 7], 8, keys)
+    assert np.array_equal(means["conversions"], two["conversions"].mean(axis=1))
 
 
 def test_a_block_of_keys_gives_that_block_of_runs(world):
