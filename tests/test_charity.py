@@ -109,6 +109,13 @@ def test_variants_move_what_they_should(model):
     with pytest.raises(ValueError, match="variant must be one of"):
         model.simulate(THETA, rng(), "nope")
     assert set(VARIANTS) >= {"half_favours", "reminder_24h", "twice_community"}
+    for variant in VARIANTS:  # every scenario runs and its donors add up
+        out = model.simulate(THETA, rng(), variant)
+        assert out["donors"] == out["strong_donors"] + out["weak_donors"], variant
+    big = THETA.copy()
+    big[PARAMETERS.index("community")] = 6000  # doubled: above max_community (10000)
+    with pytest.raises(ValueError, match="exceeds scene.max_community"):
+        model.simulate(big, rng(), "twice_community")
 
 
 def test_error_model_adds_noise_only_where_declared():
