@@ -28,6 +28,7 @@ ParsedOverride(key='campaign.p', value='0.1')
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -150,8 +151,6 @@ JOB_BYTES_PER_KEY = 400
 
 def _sweep_size(override) -> int:
     """How many values a parsed override takes, without listing them."""
-    import math
-
     if not override.is_sweep_override():
         return 1
     value = override.value()
@@ -163,6 +162,11 @@ def _sweep_size(override) -> int:
     return len(items) if items is not None else 1
 
 
+def _swept_key(overrides: Sequence[str]) -> str:
+    """What to lower when a sweep is too large: the swept overrides, for the memory guard."""
+    return f"the number of values swept ({' '.join(o for o in overrides if ',' in o or '(' in o)})"
+
+
 def count_jobs(overrides: Sequence[str], config_dir: str | None = None) -> int:
     """The number of jobs a sweep expands to, counted without expanding it.
 
@@ -171,22 +175,23 @@ def count_jobs(overrides: Sequence[str], config_dir: str | None = None) -> int:
     >>> count_jobs(["seed=range(0,1000000000)", "campaign.p=0.1,0.2", "network.n=300"])
     2000000000
     """
-    import math
-
     return math.prod(_sweep_size(o) for o in _parse_all(overrides, config_dir))
+
+
+def _check_job_list(parsed: list, overrides: Sequence[str]) -> int:
+    """The number of jobs of the ``parsed`` overrides, once the job list fits the memory cap."""
+    from simulator.errors import check_memory
+
+    jobs = math.prod(_sweep_size(o) for o in parsed)
+    need = jobs * JOB_BYTES_PER_KEY * max(1, len(overrides))
+    check_memory(f"the sweep's job list ({jobs:,} jobs)", need, _swept_key(overrides))
+    return jobs
 
 
 def check_sweep_size(overrides: Sequence[str], config_dir: str | None = None) -> int:
     """:func:`count_jobs`, after checking that the job list fits the memory cap
     (:func:`simulator.errors.check_memory`); raises MemoryLimitError naming the sweep."""
-    from simulator.errors import check_memory
-
-    jobs = count_jobs(overrides, config_dir)
-    swept = [o for o in overrides if "," in o or "(" in o]
-    what = f"the sweep's job list ({jobs:,} jobs)"
-    key = f"the number of values swept ({' '.join(swept)})"
-    check_memory(what, jobs * JOB_BYTES_PER_KEY * max(1, len(overrides)), key)
-    return jobs
+    return _check_job_list(_parse_all(overrides, config_dir), overrides)
 
 
 def expand_overrides(overrides: Sequence[str], config_dir: str | None = None) -> list[list[str]]:
@@ -202,8 +207,8 @@ def expand_overrides(overrides: Sequence[str], config_dir: str | None = None) ->
     from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
     from hydra.errors import HydraException
 
-    check_sweep_size(overrides, config_dir)  # counted before it is expanded
     parsed = _parse_all(overrides, config_dir)
+    _check_job_list(parsed, overrides)  # counted before it is expanded
     try:
         (jobs,) = BasicSweeper.split_arguments(parsed, None)
     except HydraException as err:
@@ -229,8 +234,8 @@ def one_at_a_time(overrides: Sequence[str], config_dir: str | None = None) -> li
 
     parsed = _parse_all(overrides, config_dir)
     values = sum(_sweep_size(o) for o in parsed)  # counted before any is listed
-    key = f"the number of values swept ({' '.join(o for o in overrides if ',' in o or '(' in o)})"
-    check_memory(f"checking the sweep's {values:,} values", values * JOB_BYTES_PER_KEY, key)
+    need = values * JOB_BYTES_PER_KEY
+    check_memory(f"checking the sweep's {values:,} values", need, _swept_key(overrides))
     columns = []
     for override in parsed:
         key = override.get_key_element()
