@@ -68,6 +68,7 @@ __all__ = [
     "format_bytes",
     "MEMORY_ENV",
     "WORKERS_ENV",
+    "sweep_workers",
 ]
 
 MEMORY_ENV = "CAMPAIGN_SIM_MEMORY"
@@ -158,6 +159,19 @@ def _physical_memory() -> int | None:
         return None
 
 
+def sweep_workers() -> int:
+    """Jobs of a sweep running at once on this machine (``CAMPAIGN_SIM_WORKERS``, else 1):
+    the memory cap and the calibration's cores are shared among them.
+
+    >>> sweep_workers() >= 1
+    True
+    """
+    try:
+        return max(1, int(os.environ.get(WORKERS_ENV) or 1))
+    except ValueError:
+        return 1
+
+
 def memory_cap(workers: int | None = None) -> int:
     """Bytes one worker may ask for: the cap (``CAMPAIGN_SIM_MEMORY``, default 80% of the
     physical memory) divided by ``workers`` (default ``CAMPAIGN_SIM_WORKERS``, else 1)."""
@@ -167,11 +181,7 @@ def memory_cap(workers: int | None = None) -> int:
     else:
         physical = _physical_memory()
         total = int(physical * DEFAULT_FRACTION) if physical else FALLBACK_CAP
-    if workers is None:
-        try:
-            workers = max(1, int(os.environ.get(WORKERS_ENV) or 1))
-        except ValueError:
-            workers = 1
+    workers = sweep_workers() if workers is None else workers
     return max(1, total // max(1, int(workers)))
 
 

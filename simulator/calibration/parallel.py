@@ -27,7 +27,7 @@ import os
 
 import numpy as np
 
-from simulator.errors import WORKERS_ENV
+from simulator.errors import sweep_workers
 from simulator.rng import stream
 
 __all__ = ["Pool", "available_workers"]
@@ -48,11 +48,7 @@ def available_workers() -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    try:
-        jobs = max(1, int(os.environ.get(WORKERS_ENV) or 1))
-    except ValueError:
-        jobs = 1
-    return max(1, cores // jobs)
+    return max(1, cores // sweep_workers())
 
 
 def _proposals(simulate, seed, g, lo, hi, how):
