@@ -67,7 +67,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study, write_shard
+from experiments.study import Study, end_run
 from simulator import checks
 from simulator.analysis.stats import spearman_ci
 from simulator.engine.run import run_cascades
@@ -355,9 +355,7 @@ def run(cfg: Config, outdir) -> dict:
         network = network or net
         frames.append(runs)
     runs = pd.concat(frames, ignore_index=True)
-    if exp.shard is not None:
-        return write_shard(runs, cfg, outdir) | {"network": network}
-    return finish(runs, cfg, outdir) | {"network": network}
+    return end_run(runs, cfg, outdir, finish) | {"network": network}
 
 
 def finish(runs: pd.DataFrame, cfg: Config, outdir) -> dict:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study, write_shard
+from experiments.study import Study, end_run
 from simulator.analysis.stats import summarize
 from simulator.contest.referral import (
     almost_uniform_rewards,
@@ -108,9 +108,7 @@ def run(cfg: Config, outdir) -> dict:
                      "total_paid": float(gamed.sum())}
                 )  # fmt: skip
     rows = pd.DataFrame(rows)
-    if exp.shard is not None:
-        return write_shard(rows, cfg, outdir)
-    return finish(rows, cfg, outdir)
+    return end_run(rows, cfg, outdir, finish)
 
 
 def finish(rows: pd.DataFrame, cfg: Config, outdir) -> dict:

@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study, write_shard
+from experiments.study import Study, end_run
 from simulator import checks
 from simulator.analysis.stats import paired_differences, summarize
 from simulator.cascade_log import FUNNEL_TOTALS
@@ -270,9 +270,7 @@ def run(cfg: Config, outdir) -> dict:
     rows.insert(0, "experiment", exp.name)
     rows["network"] = network.name
     extra = {"table": table, "network": network}
-    if exp.shard is not None:
-        return write_shard(rows, cfg, outdir) | extra
-    return finish(rows, cfg, outdir) | extra
+    return end_run(rows, cfg, outdir, finish) | extra
 
 
 def finish(rows: pd.DataFrame, cfg: Config, outdir) -> dict:
