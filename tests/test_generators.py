@@ -197,6 +197,10 @@ def test_rng_must_be_a_generator(call):
             lambda r: follower_graph(100, 5.0, r, n_celebrities=0, celebrity_share=0.1),
             "must not exceed n_celebrities",
         ),
+        (
+            lambda r: follower_graph(100, 5.0, r, follower_exponent=1.5),
+            "follower_exponent must be > 2, got 1.5",
+        ),
     ],
 )
 def test_invalid_parameters_raise_naming_them(call, message):
@@ -587,6 +591,28 @@ def test_follower_celebrity_share_and_following():
     pmf = stats.poisson.pmf(x, lam)
     mean, sd = np.sum(y * pmf), math.sqrt(np.sum(y**2 * pmf) - np.sum(y * pmf) ** 2)
     assert abs(net.in_degree().mean() - mean) < Z * sd / math.sqrt(n) + excess
+
+
+def test_follower_exponent_gives_the_power_law_tail():
+    # Chung-Lu fitness with P(w > x) = x^-(gamma - 1): follower counts have a power-law
+    # tail of exponent gamma. Continuous MLE above x_min (Clauset, Shalizi and Newman
+    # 2009, with the discrete correction x_min - 1/2); its standard error is
+    # (alpha - 1) / sqrt(n_tail). Top accounts saturate (no follow twice), which only
+    # trims the last few points.
+    gamma, x_min = 2.276, 100
+    net = follower_graph(50_000, 20.0, rng(0), n_celebrities=0, celebrity_share=0.0,
+                         follower_exponent=gamma)  # fmt: skip
+    assert net.cleaning.duplicates_merged == 0 and net.cleaning.self_loops_dropped == 0
+    followers = net.out_degree().astype(float)
+    tail = followers[followers >= x_min]
+    alpha = 1 + tail.size / np.log(tail / (x_min - 0.5)).sum()
+    assert abs(alpha - gamma) < Z * (alpha - 1) / math.sqrt(tail.size)
+    # following counts are unchanged: max(1, Poisson(20)) per person
+    assert abs(net.in_degree().mean() - 20.0) < Z * math.sqrt(20.0 / 50_000)
+    # without the option the draws are those of the uniform model (checksums unchanged)
+    a = follower_graph(3_000, 6.0, rng(4), n_celebrities=5)
+    b = follower_graph(3_000, 6.0, rng(4), n_celebrities=5, follower_exponent=None)
+    np.testing.assert_array_equal(a.sources(), b.sources())
 
 
 def test_follower_celebrities_chosen_uniformly():

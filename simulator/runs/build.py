@@ -95,6 +95,7 @@ NETWORK_BUILDERS: dict[type, Callable[..., Network]] = {
         rng,
         n_celebrities=cfg.n_celebrities,
         celebrity_share=cfg.celebrity_share,
+        follower_exponent=cfg.follower_exponent,
     ),
     c.FileNetworkConfig: lambda cfg, rng: read_network(
         resolve_data_path("network.path", cfg.path),

@@ -191,6 +191,8 @@ class FollowerConfig(NetworkConfig):
     mean_following: float = 20.0
     n_celebrities: int = 10
     celebrity_share: float = 0.3
+    # power-law exponent of ordinary accounts' follower counts; None: uniform choice
+    follower_exponent: float | None = None
 
     def __post_init__(self):
         checks.node_count("n", self.n, 2)
@@ -199,6 +201,8 @@ class FollowerConfig(NetworkConfig):
         if self.n_celebrities >= self.n:
             raise ValueError(f"n_celebrities must be < n ({self.n}), got {self.n_celebrities}")
         checks.probability("celebrity_share", self.celebrity_share)
+        if self.follower_exponent is not None:
+            checks.real("follower_exponent", self.follower_exponent, 2.0, low_open=True)
 
 
 @dataclass

@@ -340,12 +340,56 @@ def _follow_kernel(n, n_celebrities, n_celeb_follows, n_ordinary_follows, rng):
     return src, dst
 
 
+@njit(cache=True)
+def _weighted_follow_kernel(n, n_celebrities, n_celeb_follows, n_ordinary_follows, cum, rng):
+    """As :func:`_follow_kernel`, but ordinary accounts are followed in proportion to
+    their fitness: ``cum`` holds the cumulative fitness of accounts
+    ``n_celebrities..n-1``; a node draws until it has ``n_ordinary_follows[v]``
+    distinct accounts other than itself (rejection keeps the draws exact:
+    each follow set is a weighted sample without replacement)."""
+    total = 0
+    for v in range(n):
+        total += n_celeb_follows[v] + n_ordinary_follows[v]
+    src = np.empty(total, np.int64)
+    dst = np.empty(total, np.int64)
+    mark = np.full(n, -1, np.int64)
+    e = 0
+    k = cum.size
+    mass = cum[k - 1]
+    for v in range(n):
+        is_celeb = v < n_celebrities
+        pool = n_celebrities - (1 if is_celeb else 0)
+        size = n_celeb_follows[v]
+        for j in range(pool - size, pool):  # celebrities: uniform, as _follow_kernel
+            t = int(rng.random() * (j + 1))
+            node = t + (1 if is_celeb and t >= v else 0)
+            if mark[node] == v:
+                node = j + (1 if is_celeb and j >= v else 0)
+            mark[node] = v
+            src[e] = node
+            dst[e] = v
+            e += 1
+        got = 0
+        while got < n_ordinary_follows[v]:
+            i = np.searchsorted(cum, rng.random() * mass, side="right")
+            node = n_celebrities + min(i, k - 1)
+            if node == v or mark[node] == v:
+                continue
+            mark[node] = v
+            src[e] = node
+            dst[e] = v
+            e += 1
+            got += 1
+    return src, dst
+
+
 def follower_graph(
     n: int,
     mean_following: float,
     rng: np.random.Generator,
     n_celebrities: int = 10,
     celebrity_share: float = 0.3,
+    follower_exponent: float | None = None,
 ) -> Network:
     """Directed follower network with a few celebrity accounts.
 
@@ -360,11 +404,18 @@ def follower_graph(
     probability ``celebrity_share`` (so ``C_v ~ Binomial(F_v,
     celebrity_share)``), the rest to ordinary accounts. ``v`` follows ``C_v``
     distinct celebrities and ``F_v - C_v`` distinct ordinary accounts, each
-    chosen uniformly at random, never itself. If ``C_v`` exceeds the number
-    of celebrities (or ``F_v - C_v`` the number of ordinary accounts), ``v``
-    follows all of them and the excess is dropped; this is rare when
-    ``celebrity_share * mean_following`` is well below ``n_celebrities``
-    (required to be at most that). In expectation a share
+    chosen uniformly at random, never itself (so ordinary accounts have
+    about Poisson-many followers: no heavy tail). With ``follower_exponent``
+    ``gamma``, ordinary accounts are chosen instead in proportion to a
+    fitness ``w ~ Pareto`` with ``P(w > x) = x ** -(gamma - 1)``, ``x >= 1``
+    (a directed Chung-Lu graph): their follower counts then follow a power
+    law with exponent ``gamma``, as measured on Twitter (2.276, Kwak et al.
+    2010), up to saturation at the top (nobody follows an account twice).
+    If ``C_v`` exceeds the number of celebrities (or ``F_v - C_v`` the
+    number of ordinary accounts), ``v`` follows all of them and the excess
+    is dropped; this is rare when ``celebrity_share * mean_following`` is
+    well below ``n_celebrities`` (required to be at most that). In
+    expectation a share
     ``celebrity_share`` of all arcs leaves a celebrity, and each celebrity
     has about ``celebrity_share * mean_following * n / n_celebrities``
     followers.
@@ -385,6 +436,9 @@ def follower_graph(
     celebrity_share : float, default 0.3
         Expected share of follow relations that go to celebrities, in
         ``[0, 1]``; needs ``celebrity_share * mean_following <= n_celebrities``.
+    follower_exponent : float > 2, optional
+        Power-law exponent of the ordinary accounts' follower counts (None:
+        uniform choice, Poisson follower counts). Above 2 so the mean is finite.
 
     Returns
     -------
@@ -411,6 +465,14 @@ def follower_graph(
     True
     >>> sorted(set(net.layer_of_arcs()))
     ['broadcast', 'community']
+
+    Heavy-tailed ordinary accounts (no celebrity tier):
+
+    >>> net = follower_graph(20_000, 20.0, np.random.default_rng(0), n_celebrities=0,
+    ...                      celebrity_share=0.0, follower_exponent=2.276)
+    >>> followers = net.out_degree()
+    >>> bool(followers.max() > 100 * np.median(followers))
+    True
     """
     n = checks.node_count("n", n)
     mean_following = checks.real("mean_following", mean_following, 0.0, low_open=True)
@@ -421,6 +483,8 @@ def follower_graph(
             "celebrity_share * mean_following must not exceed n_celebrities (nobody follows "
             f"a celebrity twice), got {celebrity_share:g} * {mean_following:g} > {n_celebrities}"
         )
+    if follower_exponent is not None:
+        follower_exponent = checks.real("follower_exponent", follower_exponent, 2.0, low_open=True)
     checks.generator("rng", rng)
 
     follows = np.maximum(1, rng.poisson(mean_following, size=n)).astype(np.int64)
@@ -429,7 +493,12 @@ def follower_graph(
     is_celeb = np.arange(n) < n_celebrities
     np.minimum(celeb, n_celebrities - is_celeb, out=celeb)
     np.minimum(ordinary, n - n_celebrities - ~is_celeb, out=ordinary)
-    src, dst = _follow_kernel(n, n_celebrities, celeb, ordinary, rng)
+    if follower_exponent is None:
+        src, dst = _follow_kernel(n, n_celebrities, celeb, ordinary, rng)
+    else:
+        fitness = (1.0 - rng.random(n - n_celebrities)) ** (-1.0 / (follower_exponent - 1.0))
+        cum = np.cumsum(fitness)
+        src, dst = _weighted_follow_kernel(n, n_celebrities, celeb, ordinary, cum, rng)
     # integer codes into ("broadcast", "community"): no 10^7 string array
     layer = ((src >= n_celebrities).astype(np.int8), ("broadcast", "community"))
     return Network.from_edges(
@@ -441,6 +510,8 @@ def follower_graph(
         node_attrs={"celebrity": is_celeb},
         name=(
             f"follower_graph(n={n}, mean_following={mean_following:g}, "
-            f"n_celebrities={n_celebrities}, celebrity_share={celebrity_share:g})"
+            f"n_celebrities={n_celebrities}, celebrity_share={celebrity_share:g}"
+            + ("" if follower_exponent is None else f", follower_exponent={follower_exponent:g}")
+            + ")"
         ),
     )
