@@ -19,7 +19,10 @@ joining, for the caller to raise :class:`~simulator.errors.MemoryLimitError`.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from llvmlite import ir
+from numba import njit, prange, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 from numba.typed import List
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "join_blocks",
     "max_out_degree",
     "overflow",
+    "prefetch",
     "replicate_blocks",
     "reserve_columns",
 ]
@@ -198,3 +202,44 @@ def concat_blocks(tables, sizes):
         out[3][lo:hi] = cols[3][: hi - lo]
         out[4][lo:hi] = cols[4][: hi - lo]
     return out
+
+
+@intrinsic
+def prefetch(typingctx, arr, i):
+    """Ask the CPU to start loading row ``i`` of ``arr`` (element ``i`` of a 1-D array).
+
+    A hint (LLVM's ``llvm.prefetch``: a read, kept in every cache level): no
+    result, no effect on any value, no fault at any address. A kernel that
+    will read rows at random addresses issues these some work ahead, so the
+    reads overlap instead of waiting for memory one after the other (a
+    loop's own reads overlap only as far as the CPU looks ahead, a few
+    iterations of a long loop body). Compiled code only; ``i`` is not
+    checked (the address is only a hint).
+
+    Examples
+    --------
+    >>> @njit
+    ... def second(a):
+    ...     prefetch(a, 1)
+    ...     return a[1, 0]
+    >>> float(second(np.ones((2, 2))))
+    1.0
+    """
+    if not (isinstance(arr, types.Array) and arr.ndim in (1, 2)):
+        return None
+    if not isinstance(i, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):
+        aryty, ity = signature.args
+        ary = context.make_array(aryty)(context, builder, args[0])
+        idx = [context.cast(builder, args[1], ity, types.intp)]
+        idx += [context.get_constant(types.intp, 0)] * (aryty.ndim - 1)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, idx, wraparound=False)
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
+        builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return types.none(arr, i), codegen

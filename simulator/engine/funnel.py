@@ -31,22 +31,30 @@ result does not depend on the order in which impressions are visited.
 
 Data layout (the cost is memory traffic, not arithmetic: a read at a
 random address of a table larger than the CPU's cache costs as much as a
-hundred multiplications). What does not change during a run is computed
-once per run, per node, by :func:`prepare` (O(n), not O(m): gathering per
-arc would cost more than the run's deliveries read): a receiver's row holds
-its chance to stay offline one more step, its relevance, reciprocity and
-favours owed, a sender's row its bandwidth and source factor (appeal,
-credibility, deception boost), so a delivery reads one row about its
-target. A post walks its sender's arcs in CSR order in two passes: a short
-one that draws the deliveries and copies the targets' rows (their reads
-overlap), then one that draws when each target opens the post. A delivered
-impression carries what its decisions need (trust, and the products of the
-click and conversion factors that do not change, ``strength **
-tie_exponent`` among them) in its own row, so deciding reads no table at
-random. The per-arc state of a replicate (exposures, trust lost) lives in a
-small table of *slots*, one per arc that delivered something, found through
-``slot_of``: its size follows what the replicate touched, not ``m``. The
-probabilities are those of :func:`~simulator.behavior.attention_delay`,
+hundred multiplications, and what matters is how many such reads are under
+way at once). What does not change during a run is computed once per run,
+per node, by :func:`prepare` (O(n), not O(m): gathering per arc would cost
+more than the run's deliveries read) into one table whose rows are one cache
+line each (:func:`node_table`): as a receiver, a node's chance to stay
+offline one more step, its relevance, trust, reciprocity and favours owed;
+as a sender, its bandwidth and source factor (appeal, credibility,
+deception boost). A node that shares posts after a post reached it, so its
+row is usually still in the cache when it is read as a sender's. Phase 1
+takes the step's posts together, in four passes over their arcs (in the
+order of the posts, each post's arcs in CSR order): (a) count the arcs
+offered, so that every buffer is made large enough once; (b) draw the
+deliveries, writing every arc and keeping those delivered (no branch to
+mispredict), then ask the CPU (:func:`~simulator.engine.buffers.prefetch`)
+for the targets' rows and the delivered arcs' entries, all at once, so the
+reads overlap; (c) gather them and compute what the decisions need (trust,
+and the products of the click and conversion factors that do not change,
+``strength ** tie_exponent`` among them); (d) draw when each target opens
+the post and file the impression. A delivered impression carries all this
+in its own row, so deciding reads no table at random. The per-arc state of a
+replicate (exposures, trust lost) lives in a small table of *slots*, one per
+arc that delivered something, found through ``slot_of``: its size follows
+what the replicate touched, not ``m``. The probabilities are those of
+:func:`~simulator.behavior.attention_delay`,
 :func:`~simulator.behavior.click_probability` and
 :func:`~simulator.behavior.convert_probability` (the delay inverted by
 products instead of logarithms, the factors multiplied in another order:
@@ -88,7 +96,7 @@ from numba import njit, prange
 
 from simulator import behavior
 from simulator.cascade_log import ACTION_CODE, FUNNEL_COLUMNS
-from simulator.engine.buffers import grow, grow_rows
+from simulator.engine.buffers import grow, grow_rows, prefetch
 from simulator.engine.counter_rng import uniform
 
 __all__ = [
@@ -134,12 +142,15 @@ TIMEZONE = 6  # column of node_f: the local clock offset, whole hours
 CURVE = 12  # msg[CURVE:CURVE + 24]: the daily activity curve, mean 1
 START_HOUR, CURVED, FIRST_REMINDER = 6, 7, 8  # ints: hour of step 0, curve not flat, reminders
 
-# per-run node tables (prepare): as a receiver, as a sender
-STAY, RELEVANCE, TRUST, RECIPROCITY, OWED = 0, 1, 2, 3, 4  # STAY: 1 - activity (1: never)
-N_RECEIVER = 5
-BANDWIDTH, SOURCE = 0, 1  # bandwidth; appeal * (1 + credibility) / 2 * deception boost
-# columns of a delivered post's candidate row (phase 1): arc, target, then receiver's row
-C_ARC, C_TARGET, C_RECEIVER = 0, 1, 2
+# columns of the per-run node table (prepare), one 64-byte row per node: as a receiver
+# (STAY: 1 - activity, 1 when never online), then as a sender (SOURCE: appeal *
+# (1 + credibility) / 2 * deception boost); the last column is padding
+STAY, RELEVANCE, TRUST, RECIPROCITY, OWED, BANDWIDTH, SOURCE = range(7)
+N_NODE = 8
+# columns of a delivery's row (phase 1): arc, sender, target, 1 - activity, trust0, the
+# click and conversion weights, slot (-1: none when gathered)
+C_ARC, C_SENDER, C_TARGET, C_STAY, C_TRUST0, C_CLICK, C_CONVERT, C_SLOT = range(8)
+N_CAND = 8
 # columns of an impression row (float64; integers are exact below 2**53): target, sender,
 # decision counter base, next impression of the same step, slot, trust0, click and
 # conversion weights
@@ -168,14 +179,14 @@ class FunnelState(NamedTuple):
     ``imp_head`` are the heads, per step, of the linked lists of posts and
     impressions, ``imp_count`` the impressions filed per step; ``cnt`` holds
     the counters ``N_POSTS``, ``N_IMPS``, ``N_TOUCHED_NODES``, ``N_SLOTS``,
-    ``N_EVENTS``, ``PREPARED`` (1 once ``receiver`` and ``sender`` hold
+    ``N_EVENTS``, ``PREPARED`` (1 once ``nodes`` holds
     this run's :func:`prepare`), ``ROW_CAP`` (the events the buffers may
     hold, the memory guard's; :data:`NO_CAP` in a fresh state) and
     ``WANTED`` (the events a step wanted when it stopped at ``ROW_CAP``, else
     0: the caller stops and raises); ``totals`` the running totals, in the order
-    of :data:`~simulator.cascade_log.FUNNEL_COLUMNS`. ``receiver`` (n, 4) and
-    ``sender`` (n, 2) are the per-run node tables of :func:`prepare`, shared
-    (not copied) by the states of one run's worker threads.
+    of :data:`~simulator.cascade_log.FUNNEL_COLUMNS`. ``nodes`` (n, 8) is the
+    per-run node table of :func:`prepare`, shared (not copied) by the states
+    of one run's worker threads.
     """
 
     seen: np.ndarray
@@ -188,18 +199,20 @@ class FunnelState(NamedTuple):
     imp_count: np.ndarray
     cnt: np.ndarray
     totals: np.ndarray
-    receiver: np.ndarray
-    sender: np.ndarray
+    nodes: np.ndarray
 
 
 class FunnelBuffers(NamedTuple):
     """Buffers that grow (and are then replaced) while a replicate runs.
 
-    ``posts`` rows (poster, next post of the same step); ``imps`` rows
-    (target, sender, arc, step posted, next impression of the same step,
-    slot, trust0, click weight), float64; ``slots`` rows (arc, exposures,
-    trust lost); ``pend`` rows (slot, trust loss) of one step; ``events``
-    rows :data:`EVENT_COLUMNS` and ``amounts`` the amount of each event.
+    ``posts`` rows (poster, next post of the same step); ``cand`` rows
+    (arc, sender, target, 1 - activity, trust0, click and conversion
+    weights, slot) of the arcs a step's posts are delivered along, float64;
+    ``imps`` rows (target, sender, decision counter base, next impression of
+    the same step, slot, trust0, click and conversion weights), float64;
+    ``slots`` rows (arc, exposures, trust lost); ``pend`` rows (slot, trust
+    loss) of one step; ``events`` rows :data:`EVENT_COLUMNS` and ``amounts``
+    the amount of each event.
     """
 
     posts: np.ndarray
@@ -256,61 +269,76 @@ _N_STATE = len(FunnelState._fields)
 
 
 @njit(cache=True)
-def _prepare_nodes(node_f, node_trust, msg, ints, receiver, sender, lo, hi):
+def _prepare_nodes(node_f, node_trust, msg, ints, nodes, lo, hi):
     """:func:`prepare` for the nodes ``lo .. hi - 1``."""
     appeal = msg[0]
     boost = msg[8] if ints[4] != 0 else 1.0
     for u in range(lo, hi):
         act = node_f[u, 1]
         # attention_delay's chance to stay offline one more step (1: never online)
-        receiver[u, STAY] = 1.0 - min(max(act, 0.0), 1.0)
-        receiver[u, RELEVANCE] = node_f[u, 3]
-        receiver[u, TRUST] = node_trust[u] if node_trust.size else 1.0
-        receiver[u, RECIPROCITY], receiver[u, OWED] = node_f[u, 4], node_f[u, 5]
-        sender[u, BANDWIDTH] = node_f[u, 0]
-        sender[u, SOURCE] = appeal * (0.5 * (1.0 + node_f[u, 2])) * boost
+        nodes[u, STAY] = 1.0 - min(max(act, 0.0), 1.0)
+        nodes[u, RELEVANCE] = node_f[u, 3]
+        nodes[u, TRUST] = node_trust[u] if node_trust.size else 1.0
+        nodes[u, RECIPROCITY], nodes[u, OWED] = node_f[u, 4], node_f[u, 5]
+        nodes[u, BANDWIDTH] = node_f[u, 0]
+        nodes[u, SOURCE] = appeal * (0.5 * (1.0 + node_f[u, 2])) * boost
+        nodes[u, N_NODE - 1] = 0.0
 
 
 @njit(cache=True)
-def prepare(node_f, node_trust, msg, ints, receiver, sender):
-    """Fill the per-run node tables ``receiver`` (n, 5) and ``sender`` (n, 2); O(n).
+def prepare(node_f, node_trust, msg, ints, nodes):
+    """Fill the per-run node table ``nodes`` (n, 8) (:func:`node_table`); O(n).
 
-    ``receiver[v]``: ``1 - activity`` (the chance to stay offline one more
-    step, 1 when never online), the relevance of the topic to ``v``, its
-    trust in what it sees (``node_trust[v]``, 1 when ``node_trust`` is
-    empty), its reciprocity and the favours it owes the originator.
-    ``sender[u]``: bandwidth, and the factors of
+    ``nodes[v]`` holds, as a receiver: ``1 - activity`` (the chance to stay
+    offline one more step, 1 when never online), the relevance of the topic
+    to ``v``, its trust in what it sees (``node_trust[v]``, 1 when
+    ``node_trust`` is empty), its reciprocity and the favours it owes the
+    originator; as a sender: its bandwidth, and the factors of
     :func:`~simulator.behavior.click_probability` that belong to the sender
-    and the message (appeal, ``(1 + credibility) / 2``, the deception boost).
-    Everything here is fixed for a run, so the kernel reads it instead of
-    recomputing it per delivery.
+    and the message (appeal, ``(1 + credibility) / 2``, the deception boost);
+    then a padding column (0). Everything here is fixed for a run, so the
+    kernel reads it instead of recomputing it per delivery, and one row is one
+    cache line: a node's row, read when a post reaches it, is at hand when it
+    shares.
 
     Examples
     --------
     >>> node_f = np.array([[0.8, 0.5, 0.6, 0.9, 0.0, 0.0, 0.0]])
     >>> msg = np.r_[0.5, 1.0, 0.2, 2.0, 1.0, 0.0, 1.0, 0.0, 2.0, 0.2, 0.5, 0.05, np.ones(24)]
-    >>> receiver, sender = np.empty((1, 5)), np.empty((1, 2))
-    >>> prepare(node_f, np.array([0.7]), msg, np.zeros(8, np.int64), receiver, sender)
-    >>> receiver.tolist(), sender.round(4).tolist()
-    ([[0.5, 0.9, 0.7, 0.0, 0.0]], [[0.8, 0.4]])
+    >>> nodes = node_table(1)
+    >>> prepare(node_f, np.array([0.7]), msg, np.zeros(8, np.int64), nodes)
+    >>> nodes.round(4).tolist()
+    [[0.5, 0.9, 0.7, 0.0, 0.0, 0.8, 0.4, 0.0]]
     """
-    _prepare_nodes(node_f, node_trust, msg, ints, receiver, sender, 0, node_f.shape[0])
+    _prepare_nodes(node_f, node_trust, msg, ints, nodes, 0, node_f.shape[0])
+
+
+@njit(cache=True)
+def node_table(n):
+    """An uninitialised node table (n, 8) whose rows start on 64-byte boundaries.
+
+    A row is then exactly one cache line (numba aligns fresh arrays to fewer
+    bytes, and a row across two lines costs two reads at random addresses).
+    """
+    buf = np.empty(n * N_NODE + N_NODE)
+    skip = (-(buf.ctypes.data // 8)) % N_NODE  # whole float64s to the next boundary
+    return buf[skip : skip + n * N_NODE].reshape((n, N_NODE))
 
 
 @njit(cache=True, parallel=True)
 def _prepare_parallel(node_f, node_trust, msg, ints, chunks):
     """:func:`prepare` into new tables, ``chunks`` node ranges in parallel."""
     n = node_f.shape[0]
-    receiver, sender = np.empty((n, N_RECEIVER)), np.empty((n, 2))
+    nodes = node_table(n)
     chunks = max(1, chunks)
     for c in prange(chunks):
         lo, hi = c * n // chunks, (c + 1) * n // chunks
-        _prepare_nodes(node_f, node_trust, msg, ints, receiver, sender, lo, hi)
-    return receiver, sender
+        _prepare_nodes(node_f, node_trust, msg, ints, nodes, lo, hi)
+    return nodes
 
 
 @njit(cache=True)
-def _state(n, m, steps, receiver, sender, prepared, row_cap):
+def _state(n, m, steps, nodes, prepared, row_cap):
     cnt = np.zeros(N_COUNTERS, np.int64)
     cnt[PREPARED], cnt[ROW_CAP] = prepared, row_cap
     return FunnelState(
@@ -324,8 +352,7 @@ def _state(n, m, steps, receiver, sender, prepared, row_cap):
         imp_count=np.zeros(steps + 1, np.int64),
         cnt=cnt,
         totals=np.zeros(N_TOTALS),
-        receiver=receiver,
-        sender=sender,
+        nodes=nodes,
     )
 
 
@@ -335,7 +362,7 @@ def new_state(n, m, steps):
 
     Its per-run node tables are filled by :func:`prepare` at the first :func:`step`.
     """
-    return _state(n, m, steps, np.empty((n, N_RECEIVER)), np.empty((n, 2)), 0, NO_CAP)
+    return _state(n, m, steps, node_table(n), 0, NO_CAP)
 
 
 @njit(cache=True)
@@ -343,7 +370,7 @@ def new_buffers():
     """Fresh, small :class:`FunnelBuffers` (they grow as needed)."""
     return FunnelBuffers(
         posts=np.empty((64, 2), np.int64),
-        cand=np.empty((64, 2 + N_RECEIVER)),
+        cand=np.empty((64, N_CAND)),
         imps=np.empty((256, 8)),
         slots=np.empty((256, 3)),
         pend=np.empty((16, 2)),
@@ -432,9 +459,9 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
     slot_of, totals, cnt = state.slot_of, state.totals, state.cnt
     touched_nodes = state.touched_nodes
     post_head, imp_head, imp_count = state.post_head, state.imp_head, state.imp_count
-    receiver, sender = state.receiver, state.sender
+    nodes = state.nodes
     if cnt[PREPARED] == 0:  # a step called from Python (the Mesa model): trust is in arcs
-        prepare(node_f, np.empty(0), msg, ints, receiver, sender)
+        prepare(node_f, np.empty(0), msg, ints, nodes)
         cnt[PREPARED] = 1
     posts, cand, imps = buffers.posts, buffers.cand, buffers.imps
     slots, pend = buffers.slots, buffers.pend
@@ -448,83 +475,105 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
     curve = msg[CURVE : CURVE + 24]
     limit = min(window, steps - t)  # a post opened this many steps later or more is lost
 
-    # phase 1: post. Each post is offered along every arc not cut.
+    # phase 1: post. Each post is offered along every arc not cut, in four passes over the
+    # step's posts so that the reads at random addresses (rows of senders, of targets, of
+    # arcs) are issued from short loops without branches, many at a time.
+    # (a) the arcs the step's posts offer, to make room for all of them before any loop
+    n_offered = 0
     i = post_head[t]
     while i >= 0:
         u = posts[i, 0]
         i = posts[i, 1]
-        bandwidth, source = sender[u, BANDWIDTH], sender[u, SOURCE]
-        lo, hi = indptr[u], indptr[u + 1]
-        need = cnt[N_IMPS] + hi - lo  # room for every arc: no check inside the loop
-        if need > imps.shape[0]:
-            imps = grow_rows(imps, need)
-        need = cnt[N_SLOTS] + hi - lo
-        if need > slots.shape[0]:
-            slots = grow_rows(slots, need)
-        if hi - lo > cand.shape[0]:
-            cand = grow_rows(cand, hi - lo)
-        # first pass, short and branch-light: which arcs carry the post, and what the
-        # kernel needs about their targets (their rows are read here, many at a time)
-        k = 0
-        for a in range(lo, hi):
-            if _rand(key, t, m, a, DELIVER) >= bandwidth:
-                continue  # the feed did not show the post
-            v = indices[a]
-            cand[k, C_ARC], cand[k, C_TARGET] = a, v
-            for c in range(N_RECEIVER):
-                cand[k, C_RECEIVER + c] = receiver[v, c]
-            k += 1
-        # second pass: is the arc cut, when does its target open the post (its row)
-        j, n_slots = cnt[N_IMPS], cnt[N_SLOTS]
-        for c in range(k):
-            a, v = int(cand[c, C_ARC]), int(cand[c, C_TARGET])
-            trust0 = cand[c, C_RECEIVER + TRUST]
-            if arc_trust.size:
-                trust0 *= arc_trust[a]
+        n_offered += indptr[u + 1] - indptr[u]
+        prefetch(nodes, u)
+    if n_offered > cand.shape[0]:
+        cand = grow_rows(cand, n_offered)
+    if cnt[N_IMPS] + n_offered > imps.shape[0]:
+        imps = grow_rows(imps, cnt[N_IMPS] + n_offered)
+    if cnt[N_SLOTS] + n_offered > slots.shape[0]:
+        slots = grow_rows(slots, cnt[N_SLOTS] + n_offered)
+    # (b) which arcs carry a post (the feed shows it with probability bandwidth[u]): every
+    # arc is written, and the row is kept (k advances) only when the post is delivered
+    k = 0
+    i = post_head[t]
+    while i >= 0:
+        u = posts[i, 0]
+        i = posts[i, 1]
+        bandwidth = nodes[u, BANDWIDTH]
+        for a in range(indptr[u], indptr[u + 1]):
+            cand[k, C_ARC], cand[k, C_SENDER], cand[k, C_TARGET] = a, u, indices[a]
+            k += _rand(key, t, m, a, DELIVER) < bandwidth
+    # the rows (c) reads at random addresses, asked for all at once
+    for c in range(k):
+        a = int(cand[c, C_ARC])
+        prefetch(nodes, int(cand[c, C_TARGET]))
+        prefetch(slot_of, a)
+        prefetch(strength_of, a)
+        if favours.size:
+            prefetch(favours, a)
+        if arc_trust.size:
+            prefetch(arc_trust, a)
+    # (c) gather what each delivery needs about its target and its arc, and the factors
+    # of its decisions that do not change (strength ** tie_exponent among them)
+    for c in range(k):
+        a, u, v = int(cand[c, C_ARC]), int(cand[c, C_SENDER]), int(cand[c, C_TARGET])
+        trust0 = nodes[v, TRUST]
+        if arc_trust.size:
+            trust0 *= arc_trust[a]
+        strength = strength_of[a]
+        tie = weak_att + (1.0 - weak_att) * strength
+        click_w = nodes[u, SOURCE] * nodes[v, RELEVANCE] * tie
+        if fit.size:
+            click_w *= fit[a]
+        convert_w = 0.0  # deceptive content never converts
+        if not deceptive:  # convert_probability's factors that do not change
+            owed = nodes[v, OWED]
+            if favours.size:
+                owed += favours[a]
+            steep = strength * strength if tie_exp == 2.0 else strength**tie_exp
+            convert_w = conv_rate * steep * (1.0 + recip_w * nodes[v, RECIPROCITY] * owed)
+        cand[c, C_STAY], cand[c, C_TRUST0] = nodes[v, STAY], trust0
+        cand[c, C_CLICK], cand[c, C_CONVERT], cand[c, C_SLOT] = click_w, convert_w, slot_of[a]
+    # (d) in the same order: is the arc cut, when does its target open the post (its row)
+    j, n_slots = cnt[N_IMPS], cnt[N_SLOTS]
+    for c in range(k):
+        a = int(cand[c, C_ARC])
+        s = int(cand[c, C_SLOT])
+        if s < 0:  # read again: an earlier post of this step may have given the arc a slot
             s = slot_of[a]
-            if trust0 - (slots[s, S_LOSS] if s >= 0 else 0.0) < cut_below:
-                continue  # the follower stopped listening to u
-            stay = cand[c, C_RECEIVER + STAY]
-            if stay == 1.0:
-                continue  # v is never online
-            if curved:  # the chance of being online follows v's local hour
-                local = (hour + int(node_f[v, TIMEZONE])) % 24
-                d = _online_delay(node_f[v, 1], curve, local, _rand(key, t, m, a, TIMING), limit)
-                if d >= limit:
-                    continue
-            else:  # attention_delay: the largest d with 1 - u <= stay**d, found by products
-                q = 1.0 - _rand(key, t, m, a, TIMING)
-                d, p = 0, stay
-                while p >= q and d < limit:
-                    d += 1
-                    p *= stay
-                if d >= limit:
-                    continue
-            if s < 0:  # the arc's first delivery in this replicate: a new slot
-                s = n_slots
-                slot_of[a] = s
-                slots[s, S_ARC], slots[s, S_EXPOSED], slots[s, S_LOSS] = a, 0.0, 0.0
-                n_slots += 1
-            strength = strength_of[a]
-            tie = weak_att + (1.0 - weak_att) * strength
-            imps[j, I_TARGET], imps[j, I_SENDER], imps[j, I_BASE] = v, u, (t * m + a) * 8
-            imps[j, I_NEXT], imps[j, I_SLOT] = imp_head[t + d], s
-            imps[j, I_TRUST0] = trust0
-            click_w = source * cand[c, C_RECEIVER + RELEVANCE] * tie
-            imps[j, I_CLICK] = click_w * fit[a] if fit.size else click_w
-            if deceptive:
-                imps[j, I_CONVERT] = 0.0  # deceptive content never converts
-            else:  # convert_probability's factors that do not change
-                owed = cand[c, C_RECEIVER + OWED]
-                if favours.size:
-                    owed += favours[a]
-                steep = strength * strength if tie_exp == 2.0 else strength**tie_exp
-                recip = cand[c, C_RECEIVER + RECIPROCITY]
-                imps[j, I_CONVERT] = conv_rate * steep * (1.0 + recip_w * recip * owed)
-            imp_head[t + d] = j
-            imp_count[t + d] += 1
-            j += 1
-        cnt[N_IMPS], cnt[N_SLOTS] = j, n_slots
+        trust0 = cand[c, C_TRUST0]
+        if trust0 - (slots[s, S_LOSS] if s >= 0 else 0.0) < cut_below:
+            continue  # the follower stopped listening to u
+        stay = cand[c, C_STAY]
+        if stay == 1.0:
+            continue  # v is never online
+        v = int(cand[c, C_TARGET])
+        if curved:  # the chance of being online follows v's local hour
+            local = (hour + int(node_f[v, TIMEZONE])) % 24
+            d = _online_delay(node_f[v, 1], curve, local, _rand(key, t, m, a, TIMING), limit)
+            if d >= limit:
+                continue
+        else:  # attention_delay: the largest d with 1 - u <= stay**d, found by products
+            q = 1.0 - _rand(key, t, m, a, TIMING)
+            d, p = 0, stay
+            while p >= q and d < limit:
+                d += 1
+                p *= stay
+            if d >= limit:
+                continue
+        if s < 0:  # the arc's first delivery in this replicate: a new slot
+            s = n_slots
+            slot_of[a] = s
+            slots[s, S_ARC], slots[s, S_EXPOSED], slots[s, S_LOSS] = a, 0.0, 0.0
+            n_slots += 1
+        imps[j, I_TARGET], imps[j, I_SENDER] = v, cand[c, C_SENDER]
+        imps[j, I_BASE], imps[j, I_NEXT], imps[j, I_SLOT] = (t * m + a) * 8, imp_head[t + d], s
+        imps[j, I_TRUST0], imps[j, I_CLICK] = trust0, cand[c, C_CLICK]
+        imps[j, I_CONVERT] = cand[c, C_CONVERT]
+        imp_head[t + d] = j
+        imp_count[t + d] += 1
+        j += 1
+    cnt[N_IMPS], cnt[N_SLOTS] = j, n_slots
 
     # phase 2: attend and decide, reading the trust of step t - 1. Room for what the
     # impressions seen at t can add is made first: no buffer is replaced inside the loop.
@@ -644,17 +693,17 @@ def reset(state, buffers):
 
 @njit(cache=True)
 def _replicates(
-    indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, record, row_cap
+    indptr, indices, node_f, arcs, msg, ints, nodes, seeds, keys, reps, out, record, row_cap
 ):  # fmt: skip
     """Run replicates ``reps`` (indices into seeds/keys), totals into ``out``.
 
-    ``tables`` are the run's prepared ``(receiver, sender)``. Returns the
+    ``nodes`` is the run's prepared node table. Returns the
     events ``(E, 6)``, their amounts (empty unless ``record``) and the rows
     wanted if the events would have passed ``row_cap`` rows (the run then
     stops there; else 0).
     """
     steps = ints[0]
-    state = _state(indptr.size - 1, indices.size, steps, tables[0], tables[1], 1, row_cap)
+    state = _state(indptr.size - 1, indices.size, steps, nodes, 1, row_cap)
     buffers = new_buffers()
     for r in reps:
         buffers = start(ints, seeds[r], r, state, buffers, record)
@@ -691,9 +740,13 @@ def run_events(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, keys
     """
     out = np.zeros((keys.size, N_TOTALS))
     reps = np.arange(keys.size)
-    tables = _prepare_parallel(node_f, node_trust, msg, ints, 1)
+    # serial, not _prepare_parallel: a function compiled where numba's threading layer is
+    # not started could not link a cached parallel callee (symbol allocate_sched not
+    # found: an abort, or a crash when funnel_events was itself cached)
+    nodes = node_table(node_f.shape[0])
+    prepare(node_f, node_trust, msg, ints, nodes)
     events, amounts, wanted = _replicates(
-        indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, True, row_cap
+        indptr, indices, node_f, arcs, msg, ints, nodes, seeds, keys, reps, out, True, row_cap
     )
     return out, events, amounts, wanted
 
@@ -708,11 +761,11 @@ def run_summary(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, key
     """
     out = np.zeros((keys.size, N_TOTALS))
     n_chunks = max(1, min(keys.size, n_chunks))
-    tables = _prepare_parallel(node_f, node_trust, msg, ints, n_chunks)
+    nodes = _prepare_parallel(node_f, node_trust, msg, ints, n_chunks)
     for c in prange(n_chunks):
         reps = np.arange(c, keys.size, n_chunks)
         _replicates(
-            indptr, indices, node_f, arcs, msg, ints, tables, seeds, keys, reps, out, False, 0
+            indptr, indices, node_f, arcs, msg, ints, nodes, seeds, keys, reps, out, False, 0
         )
     return out
 
