@@ -78,6 +78,7 @@ from simulator.contest.evaluation import (
     score_runs,
 )
 from simulator.contest.influence import reference_tau, true_influence
+from simulator.contest.scoring import RULES
 from simulator.contest.settings import DEFAULT_MIX
 from simulator.contest.strategies import STRATEGIES
 from simulator.rng import stream
@@ -98,19 +99,19 @@ class InfluenceProjectConfig(ContestConfig):
     """The contest (as in :class:`experiments.contest.ContestConfig`) plus the evaluation."""
 
     name: str = "influence_project"
-    placement: str = "followers"
+    placement: str = "random"
     players: int = 1000
     replicates: int = 10  # scored contests (every rule scores the same ones)
     true_replicates: int = 100
-    premium_players: int = 20  # honest players switched to each gaming strategy
+    premium_players: int = 50  # honest players switched to each gaming strategy
     premium_design: str = "joint"  # "joint": all sampled players switched at once; "single"
     premium_replicates: int = 4  # replicate keys per batch of the premium runs
-    premium_max_replicates: int = 40  # cap: batches stop here if not precise enough yet
+    premium_max_replicates: int = 400  # cap: batches stop here if not precise enough yet
     premium_half_width: float = 2.0  # stop when every target premium's CI is this narrow
-    premium_rules: list[str] = field(default_factory=lambda: ["trusted_voluntary"])
+    premium_rules: list[str] = field(default_factory=lambda: list(RULES))  # every rule
     attack_trials: int = 20
     attack_replicates: int = 2
-    attack_players: int = 3  # honest players an attacker may be
+    attack_players: int = 3  # honest players (outside the true top 10) an attacker may be
     shares: list[float] = field(default_factory=lambda: [0.0, 0.1, 0.2, 0.4])
     share_replicates: int = 2
     leaderboard_size: int = 20
@@ -131,8 +132,6 @@ class InfluenceProjectConfig(ContestConfig):
             raise ValueError(
                 f"premium_half_width must be positive, got {self.premium_half_width!r}"
             )
-        from simulator.contest.scoring import RULES
-
         for rule in self.premium_rules:
             if rule not in RULES:
                 raise ValueError(
@@ -150,8 +149,9 @@ def mix_with_share(share: float) -> dict[str, float]:
             **{g: share / len(gamers) for g in gamers}}  # fmt: skip
 
 
-def _sample_honest(contest, k, name, seed):
-    honest = [i for i, s in enumerate(contest.strategies) if s.name in HONEST]
+def _sample_honest(contest, k, name, seed, exclude=()):
+    exclude = set(int(i) for i in exclude)
+    honest = [i for i, s in enumerate(contest.strategies) if s.name in HONEST and i not in exclude]
     return stream(seed, name).choice(honest, min(k, len(honest)), replace=False).tolist()
 
 
@@ -211,8 +211,10 @@ def run(cfg: Config, outdir) -> dict:
         )  # fmt: skip
     premiums.to_csv(outdir / "premiums.csv", index=False)
 
-    # adaptive attackers
-    attackers = _sample_honest(contest, exp.attack_players, "contest.attack.sample", cfg.seed)
+    # adaptive attackers: ordinary players, outside the true top 10 (a player already there
+    # reaches the top 10 without gaming, which says nothing about the rule)
+    attackers = _sample_honest(contest, exp.attack_players, "contest.attack.sample", cfg.seed,
+                               exclude=true_top)  # fmt: skip
     attacks = attack_search(contest, attackers, contest_keys(cfg.seed, exp.attack_replicates,
                             "attack"), exp.attack_trials, seed=cfg.seed)  # fmt: skip
     attacks.to_csv(outdir / "attacks.csv", index=False)

@@ -160,8 +160,11 @@ def test_adaptive_premiums_stop_when_precise_enough_or_at_the_cap():
 
 
 def test_summary_reports_half_width_and_n_per_premium(tmp_path):
+    # naive_clicks as the stopping rule: its premiums are never all 0 (a constant
+    # premium has half-width 0 and would stop the batches at once)
     out = run(small(figures=False, premium_players=5, premium_replicates=2,
-                    premium_max_replicates=4, premium_half_width=1e-9), tmp_path)  # fmt: skip
+                    premium_max_replicates=4, premium_half_width=1e-9,
+                    premium_rules=["naive_clicks"]), tmp_path)  # fmt: skip
     prem = out["summary"][out["summary"]["metric"].str.startswith("gaming_premium_")]
     assert (prem["n"] == 4).all()
     assert np.allclose(prem["half_width"], (prem["ci_high"] - prem["ci_low"]) / 2)

@@ -77,14 +77,18 @@ def suggest_tactic(trial) -> tuple[str, dict, int]:
     return name, params, size
 
 
-def attack_search(contest, attackers, keys, n_trials=30, seed=0, rules=None) -> pd.DataFrame:
+def attack_search(
+    contest, attackers, keys, n_trials=30, seed=0, rules=None, progress=None
+) -> pd.DataFrame:
     """Search tactics for the attacker (one of ``attackers``, player indices) against every rule.
 
     Returns one row per trial: the tactic, the attacker and its mean rank
     under each rule (one column per rule) over the replicates ``keys`` (the
-    same keys for every trial: common random numbers).
+    same keys for every trial: common random numbers). ``progress``: a bar of
+    trials (None: on a terminal only).
     """
     import optuna
+    from tqdm.auto import tqdm
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     rules = RULES if rules is None else rules
@@ -96,7 +100,9 @@ def attack_search(contest, attackers, keys, n_trials=30, seed=0, rules=None) -> 
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, n_trials))
     study = optuna.create_study(directions=["minimize"] * len(names), sampler=sampler)
     rows = []
-    for number in range(n_trials):
+    bar = tqdm(range(n_trials), desc="attacker trials", unit="trial", leave=False,
+               disable=(not progress) if progress is not None else None)  # fmt: skip
+    for number in bar:
         trial = study.ask()
         name, params, size = suggest_tactic(trial)
         attacker = attackers[trial.suggest_int("attacker", 0, len(attackers) - 1)]

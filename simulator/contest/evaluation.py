@@ -276,7 +276,7 @@ def premium_summary(premiums: pd.DataFrame, level: float = 0.95) -> pd.DataFrame
 
 def adaptive_premiums(
     contest, sample, ring_sample, keys, batch, target_rules=None, half_width=2.0, level=0.95,
-    gaming=GAMING, rules=None, estimator=None,
+    gaming=GAMING, rules=None, estimator=None, progress=None,
 ) -> pd.DataFrame:  # fmt: skip
     """Premiums in batches of ``batch`` keys until every premium of ``target_rules``
     (default: every rule) has a CI half-width of at most ``half_width`` ranks, or
@@ -287,12 +287,17 @@ def adaptive_premiums(
     ``ring_sample`` (``ring_size`` players) forms one new ring. With
     ``estimator=joint_premiums`` the whole ``sample`` switches at once (rings:
     consecutive groups of it) and ``ring_sample`` is unused. Replicate numbers
-    run on across batches. Returns the rows of :func:`gaming_premiums`.
+    run on across batches. ``progress``: a bar of keys used out of the cap (None:
+    on a terminal only). Returns the rows of :func:`gaming_premiums`.
     """
+    from tqdm.auto import tqdm
+
     keys = np.asarray(keys)
     single = [g for g in gaming if not contest.settings.strategy(g).colludes]
     ring = [g for g in gaming if contest.settings.strategy(g).colludes]
     parts, used = [], 0
+    bar = tqdm(total=keys.size, desc="premium keys", unit="key", leave=False,
+               disable=(not progress) if progress is not None else None)  # fmt: skip
     while used < keys.size:
         chunk = keys[used : used + batch]
         if estimator is not None:
@@ -305,9 +310,11 @@ def adaptive_premiums(
         part["replicate"] += used
         parts.append(part)
         used += chunk.size
+        bar.update(chunk.size)
         table = premium_summary(pd.concat(parts, ignore_index=True), level)
         if target_rules is not None:
             table = table[table["arm"].isin(list(target_rules))]
         if used > 1 and (table["half_width"] <= half_width).all():
             break
+    bar.close()
     return pd.concat(parts, ignore_index=True)
