@@ -268,21 +268,30 @@ def _rand(key, step, m, arc, decision):
 _N_STATE = len(FunnelState._fields)
 
 
-@njit(cache=True)
-def _prepare_nodes(node_f, node_trust, msg, ints, nodes, lo, hi):
-    """:func:`prepare` for the nodes ``lo .. hi - 1``."""
-    appeal = msg[0]
-    boost = msg[8] if ints[4] != 0 else 1.0
-    for u in range(lo, hi):
-        act = node_f[u, 1]
-        # attention_delay's chance to stay offline one more step (1: never online)
-        nodes[u, STAY] = 1.0 - min(max(act, 0.0), 1.0)
-        nodes[u, RELEVANCE] = node_f[u, 3]
-        nodes[u, TRUST] = node_trust[u] if node_trust.size else 1.0
-        nodes[u, RECIPROCITY], nodes[u, OWED] = node_f[u, 4], node_f[u, 5]
-        nodes[u, BANDWIDTH] = node_f[u, 0]
-        nodes[u, SOURCE] = appeal * (0.5 * (1.0 + node_f[u, 2])) * boost
-        nodes[u, N_NODE - 1] = 0.0
+@njit(inline="always", cache=True)
+def _delay(stay, q, limit):
+    """:func:`~simulator.behavior.attention_delay` by products, at most ``limit``.
+
+    The number of ``k >= 1`` with ``stay**k >= q`` (``q = 1 - u``; the powers
+    are products, so they only decrease and a count past the first power
+    below ``q`` adds nothing), counted four powers at a time without a
+    branch: a loop that stops at the first power below ``q`` mispredicts its
+    exit almost every time. The first two blocks (eight powers, the window
+    of most campaigns) always run; later ones only while every power so far
+    is at least ``q``.
+    """
+    d, p, block = 0, stay, 0
+    while d < limit:
+        p1 = p * stay
+        p2 = p1 * stay
+        p3 = p2 * stay
+        more = np.int64(p >= q) + np.int64(p1 >= q) + np.int64(p2 >= q) + np.int64(p3 >= q)
+        d += more
+        if block > 0 and more < 4:
+            break
+        p = p3 * stay
+        block += 1
+    return min(d, limit)
 
 
 @njit(cache=True)
@@ -310,7 +319,18 @@ def prepare(node_f, node_trust, msg, ints, nodes):
     >>> nodes.round(4).tolist()
     [[0.5, 0.9, 0.7, 0.0, 0.0, 0.8, 0.4, 0.0]]
     """
-    _prepare_nodes(node_f, node_trust, msg, ints, nodes, 0, node_f.shape[0])
+    appeal = msg[0]
+    boost = msg[8] if ints[4] != 0 else 1.0
+    for u in range(node_f.shape[0]):
+        act = node_f[u, 1]
+        # attention_delay's chance to stay offline one more step (1: never online)
+        nodes[u, STAY] = 1.0 - min(max(act, 0.0), 1.0)
+        nodes[u, RELEVANCE] = node_f[u, 3]
+        nodes[u, TRUST] = node_trust[u] if node_trust.size else 1.0
+        nodes[u, RECIPROCITY], nodes[u, OWED] = node_f[u, 4], node_f[u, 5]
+        nodes[u, BANDWIDTH] = node_f[u, 0]
+        nodes[u, SOURCE] = appeal * (0.5 * (1.0 + node_f[u, 2])) * boost
+        nodes[u, N_NODE - 1] = 0.0
 
 
 @njit(cache=True)
@@ -323,18 +343,6 @@ def node_table(n):
     buf = np.empty(n * N_NODE + N_NODE)
     skip = (-(buf.ctypes.data // 8)) % N_NODE  # whole float64s to the next boundary
     return buf[skip : skip + n * N_NODE].reshape((n, N_NODE))
-
-
-@njit(cache=True, parallel=True)
-def _prepare_parallel(node_f, node_trust, msg, ints, chunks):
-    """:func:`prepare` into new tables, ``chunks`` node ranges in parallel."""
-    n = node_f.shape[0]
-    nodes = node_table(n)
-    chunks = max(1, chunks)
-    for c in prange(chunks):
-        lo, hi = c * n // chunks, (c + 1) * n // chunks
-        _prepare_nodes(node_f, node_trust, msg, ints, nodes, lo, hi)
-    return nodes
 
 
 @njit(cache=True)
@@ -534,45 +542,41 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
             convert_w = conv_rate * steep * (1.0 + recip_w * nodes[v, RECIPROCITY] * owed)
         cand[c, C_STAY], cand[c, C_TRUST0] = nodes[v, STAY], trust0
         cand[c, C_CLICK], cand[c, C_CONVERT], cand[c, C_SLOT] = click_w, convert_w, slot_of[a]
-    # (d) in the same order: is the arc cut, when does its target open the post (its row)
+    # (d) in the same order: is the arc cut, when does its target open the post. Written
+    # without branches on the draws (they would be mispredicted often): every delivery
+    # writes an impression row and a slot row, counted only when the impression is kept.
     j, n_slots = cnt[N_IMPS], cnt[N_SLOTS]
     for c in range(k):
         a = int(cand[c, C_ARC])
-        s = int(cand[c, C_SLOT])
-        if s < 0:  # read again: an earlier post of this step may have given the arc a slot
-            s = slot_of[a]
-        trust0 = cand[c, C_TRUST0]
-        if trust0 - (slots[s, S_LOSS] if s >= 0 else 0.0) < cut_below:
-            continue  # the follower stopped listening to u
-        stay = cand[c, C_STAY]
-        if stay == 1.0:
-            continue  # v is never online
-        v = int(cand[c, C_TARGET])
+        s = slot_of[a]  # read again: an earlier post of this step may have given it a slot
+        trust0, stay = cand[c, C_TRUST0], cand[c, C_STAY]
+        loss = slots[max(s, 0), S_LOSS] if s >= 0 else 0.0
+        # kept: the follower still listens to u (the arc is not cut), v is ever online,
+        # and opens the post within the window
+        keep = not (trust0 - loss < cut_below) and stay != 1.0
         if curved:  # the chance of being online follows v's local hour
-            local = (hour + int(node_f[v, TIMEZONE])) % 24
-            d = _online_delay(node_f[v, 1], curve, local, _rand(key, t, m, a, TIMING), limit)
-            if d >= limit:
-                continue
-        else:  # attention_delay: the largest d with 1 - u <= stay**d, found by products
-            q = 1.0 - _rand(key, t, m, a, TIMING)
-            d, p = 0, stay
-            while p >= q and d < limit:
-                d += 1
-                p *= stay
-            if d >= limit:
-                continue
-        if s < 0:  # the arc's first delivery in this replicate: a new slot
-            s = n_slots
-            slot_of[a] = s
-            slots[s, S_ARC], slots[s, S_EXPOSED], slots[s, S_LOSS] = a, 0.0, 0.0
-            n_slots += 1
-        imps[j, I_TARGET], imps[j, I_SENDER] = v, cand[c, C_SENDER]
-        imps[j, I_BASE], imps[j, I_NEXT], imps[j, I_SLOT] = (t * m + a) * 8, imp_head[t + d], s
+            d = limit
+            if keep:
+                v = int(cand[c, C_TARGET])
+                local = (hour + int(node_f[v, TIMEZONE])) % 24
+                u_time = _rand(key, t, m, a, TIMING)
+                d = _online_delay(node_f[v, 1], curve, local, u_time, limit)
+        else:
+            d = _delay(stay, 1.0 - _rand(key, t, m, a, TIMING), limit)
+        keep = keep and d < limit
+        fresh = keep and s < 0  # the arc's first impression in this replicate: a new slot
+        slots[n_slots, S_ARC], slots[n_slots, S_EXPOSED], slots[n_slots, S_LOSS] = a, 0.0, 0.0
+        s = n_slots if fresh else s
+        slot_of[a] = s
+        n_slots += fresh
+        when = t + d
+        imps[j, I_TARGET], imps[j, I_SENDER] = cand[c, C_TARGET], cand[c, C_SENDER]
+        imps[j, I_BASE], imps[j, I_NEXT], imps[j, I_SLOT] = (t * m + a) * 8, imp_head[when], s
         imps[j, I_TRUST0], imps[j, I_CLICK] = trust0, cand[c, C_CLICK]
         imps[j, I_CONVERT] = cand[c, C_CONVERT]
-        imp_head[t + d] = j
-        imp_count[t + d] += 1
-        j += 1
+        imp_head[when] = j if keep else imp_head[when]
+        imp_count[when] += keep
+        j += keep
     cnt[N_IMPS], cnt[N_SLOTS] = j, n_slots
 
     # phase 2: attend and decide, reading the trust of step t - 1. Room for what the
@@ -740,9 +744,6 @@ def run_events(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, keys
     """
     out = np.zeros((keys.size, N_TOTALS))
     reps = np.arange(keys.size)
-    # serial, not _prepare_parallel: a function compiled where numba's threading layer is
-    # not started could not link a cached parallel callee (symbol allocate_sched not
-    # found: an abort, or a crash when funnel_events was itself cached)
     nodes = node_table(node_f.shape[0])
     prepare(node_f, node_trust, msg, ints, nodes)
     events, amounts, wanted = _replicates(
@@ -761,7 +762,10 @@ def run_summary(indptr, indices, node_f, node_trust, arcs, msg, ints, seeds, key
     """
     out = np.zeros((keys.size, N_TOTALS))
     n_chunks = max(1, min(keys.size, n_chunks))
-    nodes = _prepare_parallel(node_f, node_trust, msg, ints, n_chunks)
+    # serial: 1e5 nodes take ~0.15 ms, less than a second parallel region costs (and on a
+    # loaded machine, where a worker waits for a core, far less)
+    nodes = node_table(node_f.shape[0])
+    prepare(node_f, node_trust, msg, ints, nodes)
     for c in prange(n_chunks):
         reps = np.arange(c, keys.size, n_chunks)
         _replicates(
