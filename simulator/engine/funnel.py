@@ -29,31 +29,41 @@ Every decision draws its own counter-based uniform keyed by the post
 (its step and arc) and the decision, so arms share random numbers and the
 result does not depend on the order in which impressions are visited.
 
-Data layout (the cost is memory traffic, not arithmetic: a read at a
-random address of a table larger than the CPU's cache costs as much as a
-hundred multiplications, and what matters is how many such reads are under
-way at once). What does not change during a run is computed once per run,
-per node, by :func:`prepare` (O(n), not O(m): gathering per arc would cost
-more than the run's deliveries read) into one table whose rows are one cache
-line each (:func:`node_table`): as a receiver, a node's chance to stay
+Data layout (the cost is memory traffic and mispredicted branches, not
+arithmetic: a read at a random address of a table larger than the CPU's
+cache costs as much as a hundred multiplications, and what matters is how
+many such reads are under way at once). What does not change during a run
+is computed once per run, per node, by :func:`prepare` (O(n), serially: a
+second parallel region would cost more; not O(m): gathering per arc would
+cost more than the run's deliveries read) into one table whose rows are one
+cache line each (:func:`node_table`): as a receiver, a node's chance to stay
 offline one more step, its relevance, trust, reciprocity and favours owed;
 as a sender, its bandwidth and source factor (appeal, credibility,
-deception boost). A node that shares posts after a post reached it, so its
-row is usually still in the cache when it is read as a sender's. Phase 1
-takes the step's posts together, in four passes over their arcs (in the
-order of the posts, each post's arcs in CSR order): (a) count the arcs
-offered, so that every buffer is made large enough once; (b) draw the
-deliveries, writing every arc and keeping those delivered (no branch to
-mispredict), then ask the CPU (:func:`~simulator.engine.buffers.prefetch`)
-for the targets' rows and the delivered arcs' entries, all at once, so the
-reads overlap; (c) gather them and compute what the decisions need (trust,
-and the products of the click and conversion factors that do not change,
-``strength ** tie_exponent`` among them); (d) draw when each target opens
-the post and file the impression. A delivered impression carries all this
-in its own row, so deciding reads no table at random. The per-arc state of a
-replicate (exposures, trust lost) lives in a small table of *slots*, one per
-arc that delivered something, found through ``slot_of``: its size follows
-what the replicate touched, not ``m``. The probabilities are those of
+deception boost). A node shares after a post reached it, so its row is
+usually still in the cache when it is read as a sender's. Phase 1 takes the
+step's posts together, in passes over their arcs (the posts in list order,
+each post's arcs in CSR order, so impressions are filed in the same order
+as one post at a time would file them):
+
+- (a) count the arcs offered, so every buffer is made large enough once,
+  and ask the CPU (:func:`~simulator.engine.buffers.prefetch`) for the
+  senders' rows and the start of their arcs;
+- (b) draw the deliveries, writing every arc and keeping those delivered
+  (no branch on the draw), then ask the CPU for the targets' rows and the
+  delivered arcs' entries, all at once, so that the reads overlap;
+- (c) gather them and compute what the decisions need (trust, and the
+  products of the click and conversion factors that do not change,
+  ``strength ** tie_exponent`` among them);
+- (d) draw when each target opens the post (:func:`_delay`: the powers of
+  the chance to stay offline, four at a time) and file the impression; a
+  delivery lost (arc cut, target never online, post not opened in time)
+  writes its rows too but is not counted, so no branch depends on a draw.
+
+A delivered impression carries what its decisions need in its own row, so
+deciding reads no table at random. The per-arc state of a replicate
+(exposures, trust lost) lives in a small table of *slots*, one per arc that
+delivered something, found through ``slot_of``: its size follows what the
+replicate touched, not ``m``. The probabilities are those of
 :func:`~simulator.behavior.attention_delay`,
 :func:`~simulator.behavior.click_probability` and
 :func:`~simulator.behavior.convert_probability` (the delay inverted by
@@ -70,7 +80,7 @@ references on every pass) and handed back by each phase. One replicate
 loop serves the event log and the summary mode (``record``, a constant of
 each entry point). The Mesa model (:mod:`simulator.mesa_model`) drives the
 same :func:`start` and :func:`step` one step at a time (the state prepares
-its per-node tables at the first step).
+its node table at the first step).
 
 Examples
 --------
@@ -368,7 +378,7 @@ def _state(n, m, steps, nodes, prepared, row_cap):
 def new_state(n, m, steps):
     """A fresh :class:`FunnelState` for ``n`` agents, ``m`` arcs and ``steps`` steps.
 
-    Its per-run node tables are filled by :func:`prepare` at the first :func:`step`.
+    Its per-run node table is filled by :func:`prepare` at the first :func:`step`.
     """
     return _state(n, m, steps, node_table(n), 0, NO_CAP)
 
@@ -435,8 +445,8 @@ def step(t, indptr, indices, node_f, arc_f, msg, ints, key, rep, state, buffers,
     deception_penalty, cut_below, then the 24 values of the daily activity
     curve. ``ints``: steps, window, max_shares, tolerance, deceptive,
     n_reminders, start_hour, curved (0: flat curve), reminder steps...
-    ``state`` (a :class:`FunnelState`) is updated in place (its node tables
-    are prepared from these inputs if they are not yet); events are kept
+    ``state`` (a :class:`FunnelState`) is updated in place (its node table
+    is prepared from these inputs if it is not yet); events are kept
     when ``record``. Returns the (possibly regrown) :class:`FunnelBuffers`.
     """
     arcs = arc_columns(arc_f)
@@ -448,7 +458,7 @@ def arc_columns(arc_f):
     """The columns of ``arc_f`` as the kernel's ``arcs``: (strength, trust, favours, fit).
 
     Views, not copies; ``trust`` is then the whole initial trust of each arc
-    (the node tables' trust is 1).
+    (the node table's trust is 1).
     """
     return arc_f[:, 0], arc_f[:, 1], arc_f[:, 2], arc_f[:, 3]
 
@@ -492,8 +502,10 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
     while i >= 0:
         u = posts[i, 0]
         i = posts[i, 1]
-        n_offered += indptr[u + 1] - indptr[u]
-        prefetch(nodes, u)
+        lo = indptr[u]
+        n_offered += indptr[u + 1] - lo
+        prefetch(nodes, u)  # the sender's row, and the start of its arcs
+        prefetch(indices, lo)
     if n_offered > cand.shape[0]:
         cand = grow_rows(cand, n_offered)
     if cnt[N_IMPS] + n_offered > imps.shape[0]:
