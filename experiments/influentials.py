@@ -85,7 +85,7 @@ from simulator.analysis.stats import mean_ci, proportion_ci, ratio_ci
 from simulator.engine.run import run_cascades
 from simulator.engine.textbook import FractionalThreshold
 from simulator.network.generators import erdos_renyi
-from simulator.rng import replicate_keys, stream
+from simulator.rng import replicate_key_block, stream
 from simulator.runs.config import Config, ExperimentConfig
 from simulator.seeding.registry import select_seeds
 
@@ -346,7 +346,7 @@ def run(cfg: Config, outdir) -> dict:
     n = cfg.network.n
     model = FractionalThreshold(exp.phi)
     span = exp.replicate_range()  # all replicates, or this shard's
-    keys = replicate_keys(cfg.seed, exp.replicates)[span.start : span.stop]
+    keys = replicate_key_block(cfg.seed, exp.replicates, span)
     frames, networks = [], {}
     for z in exp.mean_degrees:
         if z > n - 1:

@@ -73,7 +73,7 @@ from simulator.analysis.stats import spearman_ci
 from simulator.engine.run import run_cascades
 from simulator.errors import check_memory
 from simulator.network.ties import TieModel
-from simulator.rng import replicate_keys, stream
+from simulator.rng import replicate_key_block, replicate_keys, stream
 from simulator.runs.build import (
     build_model,
     build_network,
@@ -194,7 +194,7 @@ def _study_world(cfg, which, real_file=None):
         network, base, agents, exp.history_posts, exp.history_appeal, history
     )
     span = exp.replicate_range()
-    keys = replicate_keys(cfg.seed, exp.replicates)[span.start : span.stop]
+    keys = replicate_key_block(cfg.seed, exp.replicates, span)
     runs = np.arange(span.start, span.stop)
     followers = network.out_degree()[agents]
     frames = []

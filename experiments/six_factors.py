@@ -73,7 +73,7 @@ from simulator import checks
 from simulator.analysis.stats import paired_differences, summarize
 from simulator.cascade_log import FUNNEL_TOTALS
 from simulator.engine.run import run_cascades
-from simulator.rng import replicate_keys
+from simulator.rng import replicate_key_block
 from simulator.runs.build import build_model, build_network, build_population
 from simulator.runs.config import Config, ExperimentConfig
 from simulator.seeding.arms import seeds_for_arm
@@ -246,7 +246,7 @@ def run(cfg: Config, outdir) -> dict:
     span = exp.replicate_range()
     # a replicate's outcome depends on its key only, so a block of the keys gives the
     # whole run's numbers for those replicates
-    keys = replicate_keys(cfg.seed, exp.replicates)[span.start : span.stop]
+    keys = replicate_key_block(cfg.seed, exp.replicates, span)
     frames = []
     for arm, rows in _arms(table, network, population, model, exp, cfg.seed, span).items():
         res = run_cascades(

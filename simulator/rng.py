@@ -26,7 +26,7 @@ import numpy as np
 
 from simulator import checks
 
-__all__ = ["stream", "stream_key", "replicate_keys", "check_seed"]
+__all__ = ["stream", "stream_key", "replicate_keys", "replicate_key_block", "check_seed"]
 
 
 def stream_key(name: str) -> int:
@@ -85,3 +85,36 @@ def replicate_keys(seed: int, replicates: int, name: str = "replicates") -> np.n
     root = np.random.SeedSequence(check_seed(seed), spawn_key=(stream_key(name),))
     children = root.spawn(replicates)
     return np.array([c.generate_state(1, np.uint64)[0] for c in children], dtype=np.uint64)
+
+
+def replicate_key_block(
+    seed: int, replicates: int, span: range, name: str = "replicates"
+) -> np.ndarray:
+    """The keys of the replicates in ``span``, a contiguous block of ``range(replicates)``.
+
+    What a shard of a run (``ExperimentConfig.replicate_range()``) or a
+    ``replicate_range`` argument computes with: the whole run's keys of those
+    replicates, ``replicate_keys(seed, replicates, name)[span.start : span.stop]``,
+    so a block's rows equal the whole run's rows of its replicates. A span
+    that is not such a block (a step, or outside ``range(replicates)``) raises
+    a one-line ``ValueError`` naming it.
+
+    Examples
+    --------
+    >>> whole = replicate_keys(7, 10)
+    >>> bool((replicate_key_block(7, 10, range(3, 6)) == whole[3:6]).all())
+    True
+    >>> replicate_key_block(7, 10, range(8, 12))
+    Traceback (most recent call last):
+    ...
+    ValueError: replicate_range must be a block of range(10), got range(8, 12)
+    """
+    replicates = checks.integer("replicates", replicates, 0)
+    # a block with a step, or reaching past the run, would give keys of other replicates
+    if (
+        not isinstance(span, range)
+        or span.step != 1
+        or not 0 <= span.start <= span.stop <= replicates
+    ):
+        raise ValueError(f"replicate_range must be a block of range({replicates}), got {span!r}")
+    return replicate_keys(seed, replicates, name)[span.start : span.stop]

@@ -40,7 +40,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from simulator.engine.run import run_cascades
-from simulator.rng import replicate_keys, stream
+from simulator.rng import replicate_key_block, stream
 from simulator.seeding.budgets import buy, max_affordable
 from simulator.seeding.registry import STRATEGIES, select_seeds
 
@@ -137,9 +137,7 @@ def run_seeding_arms(
     if budget is not None and cost is None:
         raise ValueError("a budget needs a cost per node (simulator.seeding.budgets.seed_costs)")
     span = range(replicates) if replicate_range is None else replicate_range
-    if span.step != 1 or not 0 <= span.start <= span.stop <= replicates:
-        raise ValueError(f"replicate_range must be a block of range({replicates}), got {span}")
-    keys = replicate_keys(seed, replicates)[span.start : span.stop]
+    keys = replicate_key_block(seed, replicates, span)  # refuses a span that is not a block
     count = len(span)
     frames = []
     bar = tqdm(
