@@ -161,9 +161,9 @@ N_NODE = 8
 # click and conversion weights, slot (-1: none when gathered)
 C_ARC, C_SENDER, C_TARGET, C_STAY, C_TRUST0, C_CLICK, C_CONVERT, C_SLOT = range(8)
 N_CAND = 8
-# columns of an impression row (float64; integers are exact below 2**53): target, sender,
-# decision counter base, next impression of the same step, slot, trust0, click and
-# conversion weights
+# columns of an impression row (64 bits each: the first five are integers, read and
+# written through an int64 view of the float64 buffer): target, sender, decision counter
+# base, next impression of the same step, slot; then trust0, click and conversion weights
 I_TARGET, I_SENDER, I_BASE, I_NEXT, I_SLOT, I_TRUST0, I_CLICK, I_CONVERT = range(8)
 # columns of a slot (the state of one arc in a replicate): arc, exposures, trust lost
 S_ARC, S_EXPOSED, S_LOSS = 0, 1, 2
@@ -219,7 +219,8 @@ class FunnelBuffers(NamedTuple):
     (arc, sender, target, 1 - activity, trust0, click and conversion
     weights, slot) of the arcs a step's posts are delivered along, float64;
     ``imps`` rows (target, sender, decision counter base, next impression of
-    the same step, slot, trust0, click and conversion weights), float64;
+    the same step, slot: int64 bits; trust0, click and conversion weights),
+    float64;
     ``slots`` rows (arc, exposures, trust lost); ``pend`` rows (slot, trust
     loss) of one step; ``events`` rows :data:`EVENT_COLUMNS` and ``amounts``
     the amount of each event.
@@ -510,6 +511,9 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
         cand = grow_rows(cand, n_offered)
     if cnt[N_IMPS] + n_offered > imps.shape[0]:
         imps = grow_rows(imps, cnt[N_IMPS] + n_offered)
+    # the integer columns of an impression, as int64 bits: phase 2 follows I_NEXT from row
+    # to row, and a float would add a conversion to every link of that chain
+    imps_int = imps.view(np.int64)
     if cnt[N_SLOTS] + n_offered > slots.shape[0]:
         slots = grow_rows(slots, cnt[N_SLOTS] + n_offered)
     # (b) which arcs carry a post (the feed shows it with probability bandwidth[u]): every
@@ -582,8 +586,10 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
         slot_of[a] = s
         n_slots += fresh
         when = t + d
-        imps[j, I_TARGET], imps[j, I_SENDER] = cand[c, C_TARGET], cand[c, C_SENDER]
-        imps[j, I_BASE], imps[j, I_NEXT], imps[j, I_SLOT] = (t * m + a) * 8, imp_head[when], s
+        imps_int[j, I_TARGET] = int(cand[c, C_TARGET])
+        imps_int[j, I_SENDER] = int(cand[c, C_SENDER])
+        imps_int[j, I_BASE], imps_int[j, I_NEXT] = (t * m + a) * 8, imp_head[when]
+        imps_int[j, I_SLOT] = s
         imps[j, I_TRUST0], imps[j, I_CLICK] = trust0, cand[c, C_CLICK]
         imps[j, I_CONVERT] = cand[c, C_CONVERT]
         imp_head[when] = j if keep else imp_head[when]
@@ -610,10 +616,10 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
     n_pend = 0
     j = imp_head[t]
     while j >= 0:
-        v, u, s = int(imps[j, I_TARGET]), int(imps[j, I_SENDER]), int(imps[j, I_SLOT])
-        base = np.uint64(imps[j, I_BASE])  # (step posted * m + arc) * 8
+        v, u, s = imps_int[j, I_TARGET], imps_int[j, I_SENDER], imps_int[j, I_SLOT]
+        base = np.uint64(imps_int[j, I_BASE])  # (step posted * m + arc) * 8
         trust0, click_w, convert_w = imps[j, I_TRUST0], imps[j, I_CLICK], imps[j, I_CONVERT]
-        j = int(imps[j, I_NEXT])
+        j = imps_int[j, I_NEXT]
         totals[IMPRESSIONS] += 1
         totals[DEPTH] = t
         if not seen[v]:
