@@ -297,3 +297,32 @@ def test_expertise_scales_the_senders_credibility_on_the_topic():
         p = 0.5 * (1 + cred) / 2
         clicks, imps = res.totals["clicks"].sum(), res.totals["impressions"].sum()
         assert abs(clicks / imps - p) < 4 * np.sqrt(p * (1 - p) / imps)
+
+
+def test_delay_counts_the_powers_as_the_one_at_a_time_loop_does():
+    """The kernel's attention delay (four products at a time) equals the plain loop, exactly."""
+    from numba import njit
+
+    from simulator.engine.funnel import _delay
+
+    delay = njit(lambda stay, q, limit: _delay(stay, q, limit))
+    rng = np.random.default_rng(12)
+    stays = np.r_[0.0, 1.0, 0.5, rng.random(400), 1.0 - rng.random(100) * 1e-3]
+    for stay in stays:
+        for q in np.r_[1.0, 1.0 - rng.random(5)]:  # q = 1 - u, u uniform in [0, 1)
+            for limit in (1, 2, 3, 4, 5, 6, 8, 9, 13, 48):
+                d, p = 0, stay
+                while p >= q and d < limit:
+                    d += 1
+                    p *= stay
+                assert delay(stay, q, limit) == d, (stay, q, limit)
+
+
+def test_node_table_rows_are_cache_lines():
+    """Each row of the per-run node table starts on a 64-byte boundary (one line per read)."""
+    from simulator.engine.funnel import N_NODE, node_table
+
+    for n in (1, 7, 1000):
+        table = node_table(n)
+        assert table.shape == (n, N_NODE) and table.flags.c_contiguous
+        assert table.ctypes.data % 64 == 0 and table.strides[0] == 64
