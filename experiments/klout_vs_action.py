@@ -32,7 +32,8 @@ Runs in shards (``experiment.shard=I/N``): the replicates are the campaign
 runs; a shard runs its block of them for every agent and setting and writes
 one row per (setting, run, agent); :func:`finish` averages all runs per agent,
 so the merged ``results.parquet`` (one row per agent and setting) and
-``summary.csv`` equal the whole run's.
+``summary.csv`` equal the whole run's. The whole run keeps no such rows: it
+averages each setting's runs as soon as they are run, with the same arrays.
 
 References
 ----------
@@ -67,7 +68,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.study import Study, end_run
+from experiments.study import Study, write_shard
 from simulator import checks
 from simulator.analysis.stats import spearman_ci
 from simulator.engine.run import run_cascades
@@ -109,6 +110,9 @@ class KloutVsActionConfig(ExperimentConfig):
             )
         if not self.tie_exponents or any(not e >= 0 for e in self.tie_exponents):
             raise ValueError(f"tie_exponents must be >= 0, got {list(self.tie_exponents)}")
+        for name in ("conversion_rates", "tie_exponents"):  # one setting, one table row
+            if len(set(values := list(getattr(self, name)))) != len(values):
+                raise ValueError(f"{name} lists a value twice: {values}")
         if not -1.0 < self.threshold < 1.0:
             raise ValueError(f"threshold must be in (-1, 1), got {self.threshold}")
         if self.real_path is not None and not str(self.real_path).strip():
@@ -169,19 +173,24 @@ def _world(cfg: Config, which: str, real_file: Path | None):
 RUN_TOTALS = ("conversions", "clicks", "shares")
 #: The loops outside the campaign runs: world, conversion rate, tie exponent.
 SETTINGS = ["arm", "conversion_rate", "tie_exponent"]
-#: Peak bytes per campaign-run row: the rows and their concatenated copy (measured:
-#: ~240 bytes per row at the default size, 1.34 GB peak against 0.41 GB per-agent only).
+#: Peak bytes per campaign-run row a shard keeps: the rows and their concatenated copy (~240).
 RUN_ROW_BYTES = 256
 
 
-def _study_world(cfg, which, real_file=None):
-    """One world's campaign-run rows for the runs of ``experiment.replicate_range()``.
+@dataclass(frozen=True)
+class _Agents:
+    """One world's sampled agents: the same in every shard (drawn and scored in full by each)."""
 
-    One row per (conversion rate, tie exponent, run, agent), runs outside agents;
-    ``replicate`` is the run (its key is the whole run's ``replicate_keys(seed,
-    replicates)[run]``); the agents, their scores and followers are the same in
-    every shard (drawn and computed in full by each).
-    """
+    which: str  # "synthetic" or "real"
+    network: object
+    base: object  # the world's campaign model, before each setting's rate and exponent
+    nodes: np.ndarray
+    followers: np.ndarray
+    score: np.ndarray
+
+
+def _sample_agents(cfg, which, real_file=None) -> _Agents:
+    """Build world ``which``, sample its agents and compute their Klout-like scores."""
     exp = cfg.experiment
     network = _world(cfg, which, real_file)
     population = build_population(cfg.population, network, cfg.seed)
@@ -193,30 +202,77 @@ def _study_world(cfg, which, real_file=None):
     score = klout_like_scores(
         network, base, agents, exp.history_posts, exp.history_appeal, history
     )
-    span = exp.replicate_range()
-    keys = replicate_key_block(cfg.seed, exp.replicates, span)
-    runs = np.arange(span.start, span.stop)
-    followers = network.out_degree()[agents]
-    frames = []
+    return _Agents(which, network, base, agents, network.out_degree()[agents], score)
+
+
+def _setting_runs(world: _Agents, exp, keys):
+    """Per (conversion rate, tie exponent), in the study's order: ``(rate, expo, per_run)``,
+    the ``(agents, len(keys))`` totals of the campaign runs with ``keys``."""
     for rate in exp.conversion_rates:
         for expo in exp.tie_exponents:
-            model = dataclasses.replace(base, conversion_rate=rate, tie_exponent=expo)
-            per_run = single_seed_runs(network, model, agents, keys)
-            frame = pd.DataFrame(
-                {
-                    "arm": which,
-                    "conversion_rate": rate,
-                    "tie_exponent": expo,
-                    "replicate": np.repeat(runs, len(agents)),
-                    "node": np.tile(agents, len(runs)),
-                    "followers": np.tile(followers, len(runs)),
-                    "klout": np.tile(score, len(runs)),
-                }
-            )
-            for name in RUN_TOTALS:  # (agents, runs) -> runs outside agents
-                frame[name] = per_run[name].T.ravel()
-            frames.append(frame.assign(network_name=network.name))
-    return network, pd.concat(frames, ignore_index=True)
+            model = dataclasses.replace(world.base, conversion_rate=rate, tie_exponent=expo)
+            yield rate, expo, single_seed_runs(world.network, model, world.nodes, keys)
+
+
+def _run_rows(world: _Agents, rate, expo, runs, per_run) -> pd.DataFrame:
+    """A shard's rows of one setting: one per (run, agent), runs outside agents;
+    ``replicate`` is the run (its key is the whole run's ``replicate_keys(seed,
+    replicates)[run]``)."""
+    frame = pd.DataFrame(
+        {
+            "arm": world.which,
+            "conversion_rate": rate,
+            "tie_exponent": expo,
+            "replicate": np.repeat(runs, len(world.nodes)),
+            "node": np.tile(world.nodes, len(runs)),
+            "followers": np.tile(world.followers, len(runs)),
+            "klout": np.tile(world.score, len(runs)),
+        }
+    )
+    for name in RUN_TOTALS:  # (agents, runs) -> runs outside agents
+        frame[name] = per_run[name].T.ravel()
+    return frame.assign(network_name=world.network.name)
+
+
+def _setting_tables(which, rate, expo, agents, per_run, exp):
+    """One setting's per-agent rows and correlation from its ``(agents, runs)`` totals of all
+    runs; ``agents`` is ``(nodes, followers, score, network_name)``. The whole run and
+    :func:`agent_tables` (merged shards) both end here with the same arrays, so their
+    means and correlations are the same to the bit."""
+    nodes, followers, score, network_name = agents
+    # (agents, runs), contiguous: each mean is summed in the same order in both paths
+    per_run = {name: np.ascontiguousarray(per_run[name]) for name in RUN_TOTALS}
+    conv_runs = per_run["conversions"]
+    conv = conv_runs.mean(axis=1)
+    rho, lo, hi = spearman_ci(score, conv, exp.ci_level)
+    summary = {
+        "network": which,
+        "conversion_rate": rate,
+        "tie_exponent": expo,
+        "metric": "spearman",
+        "mean": rho,
+        "ci_low": lo,
+        "ci_high": hi,
+        "n": len(score),
+        "reliability": split_half_reliability(conv_runs),
+        "below_threshold": bool(rho < exp.threshold),
+        "network_name": network_name,
+    }
+    rows = pd.DataFrame(
+        {
+            "network": which,
+            "conversion_rate": rate,
+            "tie_exponent": expo,
+            "node": nodes,
+            "followers": followers,
+            "klout": score,
+            "conversions": conv,
+            "clicks": per_run["clicks"].mean(axis=1),
+            "shares": per_run["shares"].mean(axis=1),
+            "network_name": network_name,
+        }
+    )
+    return rows, summary
 
 
 def agent_tables(runs: pd.DataFrame, cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -234,46 +290,13 @@ def agent_tables(runs: pd.DataFrame, cfg: Config) -> tuple[pd.DataFrame, pd.Data
         if not (nodes == nodes[0]).all():
             raise ValueError(f"klout_vs_action: the runs of {which} list different agents")
         first = g.iloc[: nodes.shape[1]]
-
-        def per_agent(name, g=g, count=count):
-            # (agents, runs), contiguous: the means are summed as in the study's kernel call
-            return np.ascontiguousarray(g[name].to_numpy().reshape(count, -1).T)
-
-        conv_runs = per_agent("conversions")
-        conv = conv_runs.mean(axis=1)
-        score = first["klout"].to_numpy()
-        rho, lo, hi = spearman_ci(score, conv, exp.ci_level)
-        summary.append(
-            {
-                "network": which,
-                "conversion_rate": rate,
-                "tie_exponent": expo,
-                "metric": "spearman",
-                "mean": rho,
-                "ci_low": lo,
-                "ci_high": hi,
-                "n": len(score),
-                "reliability": split_half_reliability(conv_runs),
-                "below_threshold": bool(rho < exp.threshold),
-                "network_name": first["network_name"].iloc[0],
-            }
-        )
-        rows.append(
-            pd.DataFrame(
-                {
-                    "network": which,
-                    "conversion_rate": rate,
-                    "tie_exponent": expo,
-                    "node": first["node"].to_numpy(),
-                    "followers": first["followers"].to_numpy(),
-                    "klout": score,
-                    "conversions": conv,
-                    "clicks": per_agent("clicks").mean(axis=1),
-                    "shares": per_agent("shares").mean(axis=1),
-                    "network_name": first["network_name"].iloc[0],
-                }
-            )
-        )
+        # (runs, agents) rows -> (agents, runs)
+        per_run = {name: g[name].to_numpy().reshape(count, -1).T for name in RUN_TOTALS}
+        agents = (*(first[c].to_numpy() for c in ("node", "followers", "klout")),)
+        agents += (first["network_name"].iloc[0],)
+        table, line = _setting_tables(which, rate, expo, agents, per_run, exp)
+        rows.append(table)
+        summary.append(line)
     return pd.concat(rows, ignore_index=True), pd.DataFrame(summary)
 
 
@@ -329,7 +352,10 @@ def run(cfg: Config, outdir) -> dict:
     With ``experiment.shard=I/N`` only that shard's campaign runs (replicates)
     are run, for every agent and setting, and only their rows are written
     (:func:`experiments.study.write_shard`); :func:`finish` turns the rows of
-    all runs into the per-agent table and the correlations.
+    all runs into the per-agent table and the correlations. The whole run
+    reduces each setting's runs as soon as they are run (it does not keep the
+    campaign-run rows: 0.4 GB at the default size instead of 1.3 GB) and
+    writes what :func:`finish` would write from its rows, byte for byte.
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -342,29 +368,50 @@ def run(cfg: Config, outdir) -> dict:
     if exp.real_path is not None:
         real_file = resolve_data_path("experiment.real_path", exp.real_path)
     span = exp.replicate_range()
-    settings = len(exp.conversion_rates) * len(exp.tie_exponents)
-    count = len(worlds) * settings * len(span) * exp.agents
-    check_memory(
-        f"klout_vs_action's campaign-run rows ({count:,}: networks x settings x runs x agents)",
-        count * RUN_ROW_BYTES,
-        "experiment.replicates or experiment.agents",
-    )
+    sharded = exp.shard is not None
+    if sharded:
+        settings = len(exp.conversion_rates) * len(exp.tie_exponents)
+        count = len(worlds) * settings * len(span) * exp.agents
+        check_memory(
+            f"klout_vs_action's campaign-run rows ({count:,}: "
+            "networks x settings x runs x agents)",
+            count * RUN_ROW_BYTES,
+            "experiment.replicates or experiment.agents",
+        )
+    keys = replicate_key_block(cfg.seed, exp.replicates, span)
+    runs = np.arange(span.start, span.stop)
     frames, network = [], None
     for which in worlds:
-        net, runs = _study_world(cfg, which, real_file)
-        network = network or net
-        frames.append(runs)
-    runs = pd.concat(frames, ignore_index=True)
-    return end_run(runs, cfg, outdir, finish) | {"network": network}
+        world = _sample_agents(cfg, which, real_file)
+        network = network or world.network
+        agents = (world.nodes, world.followers, world.score, world.network.name)
+        for rate, expo, per_run in _setting_runs(world, exp, keys):
+            if sharded:
+                frames.append(_run_rows(world, rate, expo, runs, per_run))
+            else:  # this setting's per-agent rows and correlation
+                frames.append(_setting_tables(which, rate, expo, agents, per_run, exp))
+    if sharded:
+        out = write_shard(pd.concat(frames, ignore_index=True), cfg, outdir)
+    else:
+        tables, summary = zip(*frames, strict=True)
+        rows = pd.concat(tables, ignore_index=True)
+        out = write_tables(rows, pd.DataFrame(list(summary)), cfg, outdir)
+    return out | {"network": network}
 
 
 def finish(runs: pd.DataFrame, cfg: Config, outdir) -> dict:
     """Write ``results.parquet`` (one row per agent and setting), ``summary.csv`` and the
-    figure from the campaign-run rows of all runs (the end of :func:`run`;
-    ``campaign-report`` calls it on the merged shards' rows)."""
+    figure from the campaign-run rows of all runs (``campaign-report`` calls it on the
+    merged shards' rows; the whole run writes the same files without keeping those rows)."""
+    return write_tables(*agent_tables(runs, cfg), cfg, Path(outdir))
+
+
+def write_tables(rows: pd.DataFrame, summary: pd.DataFrame, cfg: Config, outdir) -> dict:
+    """Write ``results.parquet``, ``summary.csv`` and the figure from the per-agent rows
+    and the correlations of :func:`agent_tables` (the end of the whole run and of
+    :func:`finish`)."""
     outdir = Path(outdir)
     exp = cfg.experiment
-    rows, summary = agent_tables(runs, cfg)
     # arm = the world (synthetic or real network); replicate = the agent's row in its world
     rows.insert(0, "arm", rows["network"].to_numpy())
     rows.insert(1, "replicate", rows.groupby("arm", sort=False).cumcount())

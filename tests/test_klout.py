@@ -123,13 +123,36 @@ def test_missing_real_network_fails_before_the_synthetic_world(tmp_path, monkeyp
     assert not (tmp_path / "run" / "results.parquet").exists()
 
 
-def test_run_rows_beyond_the_memory_cap_stop_before_the_world_is_built(tmp_path, monkeypatch):
+def test_shard_rows_beyond_the_memory_cap_stop_before_the_world_is_built(tmp_path, monkeypatch):
     monkeypatch.setenv("CAMPAIGN_SIM_MEMORY", "100MB")
     cfg = _tiny(None, n=10**6)  # minutes to build: the guard comes first
-    cfg.experiment.agents, cfg.experiment.replicates = 2000, 1000  # 2M rows, ~0.5 GB
+    cfg.experiment.agents, cfg.experiment.replicates = 2000, 1000
+    cfg.experiment.shard = "1/2"  # 500 runs x 2000 agents: 1M rows, ~0.25 GB
     message = r"lower experiment\.replicates or experiment\.agents$"
     with pytest.raises(MemoryLimitError, match=message):
         run(cfg, tmp_path / "run")
+
+
+def test_the_whole_run_keeps_no_campaign_run_rows(tmp_path, monkeypatch):
+    """The whole run averages each setting's runs at once: the rows a shard of all its
+    runs would keep (8,000, ~2 MB) do not count against the cap; one setting's runs do."""
+    monkeypatch.setenv("CAMPAIGN_SIM_MEMORY", "1MB")
+    cfg = _tiny(None)
+    cfg.experiment.replicates = 400  # 20 agents x 400 runs: ~0.7 MB of kernel results
+    out = run(cfg, tmp_path / "whole")
+    assert len(out["rows"]) == 20 and (tmp_path / "whole" / "summary.csv").exists()
+    cfg.experiment.shard = "1/1"
+    with pytest.raises(MemoryLimitError, match=r"campaign-run rows \(8,000: "):
+        run(cfg, tmp_path / "shard")
+
+
+def test_a_setting_listed_twice_is_refused():
+    with pytest.raises(
+        ValueError, match=r"^conversion_rates lists a value twice: \[0\.2, 0\.2\]$"
+    ):
+        KloutVsActionConfig(conversion_rates=[0.2, 0.2])
+    with pytest.raises(ValueError, match=r"^tie_exponents lists a value twice"):
+        KloutVsActionConfig(tie_exponents=[0.0, 1.0, 0.0])
 
 
 def test_split_half_reliability():
