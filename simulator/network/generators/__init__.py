@@ -28,8 +28,9 @@ Examples
 
 from __future__ import annotations
 
+from simulator.network.generators.follower import follower_graph
 from simulator.network.generators.lattices import ring_lattice, watts_strogatz
-from simulator.network.generators.preferential import barabasi_albert, follower_graph, holme_kim
+from simulator.network.generators.preferential import barabasi_albert, holme_kim
 from simulator.network.generators.random_graphs import (
     _decode_unordered,  # noqa: F401  (tests check the pair decoding)
     erdos_renyi,

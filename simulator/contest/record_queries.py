@@ -1,0 +1,77 @@
+"""Queries on a public record that several scoring rules share.
+
+Pure functions of a :class:`~simulator.contest.record.PublicRecord` (and of
+arrays of its rows): per-link sums, who owns a link, who follows whom, and
+which push of a link an action answered.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from simulator.contest.record import PublicRecord
+>>> rec = PublicRecord(
+...     players=pd.DataFrame({"link": [0, 1], "account": [5, 6]}),
+...     posts=pd.DataFrame({"account": [5, 5], "step": [0, 8], "link": [0, 0], "mentions": 0}),
+...     clicks=pd.DataFrame(), shares=pd.DataFrame(), conversions=pd.DataFrame(),
+...     follows=pd.DataFrame({"follower": [7], "account": [5]}),
+...     accounts=pd.DataFrame({"account": [5, 6, 7], "age_days": 900, "activity": 1}),
+...     unfollows=pd.DataFrame(), reports=pd.DataFrame())
+>>> per_link(rec, [0, 0, 1]).tolist(), link_owner(rec, [1]).tolist()
+([2.0, 1.0], [6])
+>>> follows(rec, [7, 7], [5, 6]).tolist()
+[True, False]
+>>> acts = pd.DataFrame({"account": [5, 5], "link": [0, 0], "step": [3, 9]})
+>>> push_index(rec, acts, "account").tolist()  # after the first post, after the second
+[1, 2]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator.contest.record import PublicRecord
+
+__all__ = ["per_link", "link_owner", "follows", "push_index"]
+
+
+def per_link(record: PublicRecord, links, weights=None) -> np.ndarray:
+    """Sum of ``weights`` (1 each by default) per link, one entry per player."""
+    n = len(record.players)
+    links = np.asarray(links, np.int64)
+    return np.bincount(links, weights=weights, minlength=n).astype(np.float64)[:n]
+
+
+def link_owner(record: PublicRecord, links) -> np.ndarray:
+    """The player account of each link in ``links``."""
+    return record.players["account"].to_numpy()[np.asarray(links, np.int64)]
+
+
+def follows(record: PublicRecord, follower, account) -> np.ndarray:
+    """Whether ``follower[i]`` follows ``account[i]`` in the public graph."""
+    width = np.int64(int(record.accounts["account"].max()) + 1)
+    graph = np.sort(
+        record.follows["follower"].to_numpy(np.int64) * width
+        + record.follows["account"].to_numpy(np.int64)
+    )
+    key = np.asarray(follower, np.int64) * width + np.asarray(account, np.int64)
+    if graph.size == 0 or key.size == 0:
+        return np.zeros(key.size, bool)
+    pos = np.minimum(np.searchsorted(graph, key), graph.size - 1)
+    return graph[pos] == key
+
+
+def push_index(record: PublicRecord, table: pd.DataFrame, account_col: str) -> np.ndarray:
+    """For each row (an action at ``step`` on ``link`` via ``account``): how many
+    posts of that link the account had made by then (at least 1). A crowd
+    reshare is one push."""
+    posts = record.posts
+    key_p = posts["account"].to_numpy(np.int64) * (2**20) + posts["link"].to_numpy(np.int64)
+    order = np.lexsort((posts["step"].to_numpy(), key_p))
+    key_p, step_p = key_p[order], posts["step"].to_numpy(np.int64)[order]
+    key = table[account_col].to_numpy(np.int64) * (2**20) + table["link"].to_numpy(np.int64)
+    step = table["step"].to_numpy(np.int64)
+    lo = np.searchsorted(key_p, key, "left")
+    # posts of (account, link) with step <= the action's step
+    combined = key_p * (2**12) + step_p
+    upto = np.searchsorted(combined, key * (2**12) + step, "right")
+    return np.maximum(upto - lo, 1)
