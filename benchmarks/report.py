@@ -29,7 +29,8 @@ GOAL_FUNNEL_RATIO, GOAL_CAMPAIGN_S, GOAL_BUILD_S, GOAL_RSS_MB, GOAL_SPEEDUP = (
 )
 #: Issue 16, item 3: W2 impressions per second at least 3x the 9.3M/s that the issue quotes
 #: (two threads, measured before the funnel kernel's rewrite on a quiet machine; no committed
-#: page holds it: 51c2100's, at load 2, shows 7.34M/s); an absolute rate, so it moves with the load.
+#: page holds it: 51c2100's, at load 2, shows 7.34M/s); an absolute rate, so it moves with the
+#: load.
 GOAL_FUNNEL_IMPRESSIONS = 3 * 9.3e6
 
 
