@@ -122,3 +122,21 @@ def test_reshares_of_pushes_past_the_first_seed_no_chain():
     rec = dataclasses.replace(base, posts=posts, shares=shares, follows=follows)
     assert RULES["trusted_voluntary"](rec)[0] == 0
     assert TrustedVoluntary(k=2)(rec)[0] == 2  # both count once the second push does
+
+
+def test_trusted_audience_reads_followers_not_engagement():
+    """Sybil fakes follow the sybil but weigh 0, so switching a player to sybil leaves its
+    trusted audience as it was; every cut (unfollow or report) takes its cutter's weight off;
+    engagement (clicks, reshares) moves nothing."""
+    rule = RULES["trusted_audience"]
+    honest = GAME.with_strategy(0, "honest")
+    sybil = GAME.with_strategy(0, "sybil")
+    keys = contest_keys(2, 1)
+    a = rule(public_record(honest.run(keys, record=1)))
+    b = rule(public_record(sybil.run(keys, record=1)))
+    assert a[0] > 0 and np.isclose(a[0], b[0])
+    clicks = [(p, 0, 0, 0) for p in (1, 2, 3, 4)]
+    base = rule(_record([], []))[0]
+    assert np.isclose(base, 5.0)  # five established followers; the fake (99) weighs 0
+    assert rule(_record(clicks, []))[0] == base
+    assert np.isclose(rule(_record(clicks, [(4, 0, 1)]))[0], base - 1)

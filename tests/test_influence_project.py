@@ -14,6 +14,7 @@ from simulator.contest.evaluation import (
     ranks,
     score_runs,
 )
+from simulator.contest.influence import true_influence
 from simulator.contest.scoring import RULES
 from simulator.network.generators import follower_graph
 from simulator.population import Population, PopulationSpec
@@ -66,6 +67,18 @@ def test_study_is_reproducible(tmp_path):
     a = run(small(figures=False), tmp_path / "a")["summary"]
     b = run(small(figures=False), tmp_path / "b")["summary"]
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_attackers_are_honest_players_outside_the_true_top_10(tmp_path):
+    exp = dict(attack_players=25, attack_trials=6)  # 25 of the ~32 honest players
+    out = run(small(figures=False, **exp), tmp_path)
+    contest = out["contest"]
+    truth = true_influence(contest, 10)["true_influence"].to_numpy()  # the study's keys
+    top = set(np.argsort(-truth, kind="stable")[:10].tolist())
+    attackers = set(out["attacks"]["attacker"].tolist())
+    names = contest.strategy_names
+    assert attackers and not attackers & top
+    assert all(names[a] in ("honest", "enthusiast") for a in attackers)
 
 
 def test_mix_with_share_sums_to_one_and_keeps_the_honest_ratio():
