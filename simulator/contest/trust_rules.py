@@ -16,15 +16,9 @@ influence in Twitter: the million follower fallacy. ICWSM 2010.
 
 Examples
 --------
->>> import numpy as np
->>> from simulator.network.generators import barabasi_albert
->>> from simulator.contest import Contest, ContestSettings, contest_keys
->>> from simulator.contest.record import public_record
->>> net = barabasi_albert(300, 3, np.random.default_rng(1))
->>> record = public_record(Contest(net, None, ContestSettings(players=20), 5).run(
-...     contest_keys(5, 1), record=1))
->>> bool((TrustedVoluntary()(record) >= 0).all()), trusted_audience(record).shape
-(True, (20,))
+>>> from simulator.contest.scoring import RULES
+>>> RULES["trusted_voluntary"] == TrustedVoluntary(), RULES["trusted_audience"] is trusted_audience
+(True, True)
 """
 
 from __future__ import annotations

@@ -14,13 +14,18 @@ from simulator.network.core import Network
 
 
 @njit(cache=True)
-def _follow_kernel(n, n_celebrities, n_celeb_follows, n_ordinary_follows, rng):
+def _follow_kernel(n, n_celebrities, n_celeb_follows, n_ordinary_follows, cum, rng):
     """Arcs ``followed -> follower``: each node's follows drawn without replacement.
 
     Node ``v`` follows ``n_celeb_follows[v]`` distinct celebrities (nodes
-    ``0..n_celebrities-1``) and ``n_ordinary_follows[v]`` distinct ordinary
-    accounts, never itself, each set a uniform subset drawn by Floyd's
-    algorithm (``O(size)`` draws; ``mark`` is the membership test).
+    ``0..n_celebrities-1``, a uniform subset drawn by Floyd's algorithm:
+    ``O(size)`` draws, ``mark`` is the membership test) and
+    ``n_ordinary_follows[v]`` distinct ordinary accounts, never itself. With
+    an empty ``cum`` the ordinary accounts are a uniform subset too (Floyd);
+    otherwise ``cum`` holds the cumulative fitness of accounts
+    ``n_celebrities..n-1`` and ``v`` draws in proportion to it until it has
+    enough distinct accounts (rejecting repeats and itself keeps each follow
+    set an exact weighted sample without replacement).
     """
     total = 0
     for v in range(n):
@@ -29,6 +34,7 @@ def _follow_kernel(n, n_celebrities, n_celeb_follows, n_ordinary_follows, rng):
     dst = np.empty(total, np.int64)
     mark = np.full(n, -1, np.int64)
     e = 0
+    k = cum.size
     for v in range(n):
         is_celeb = v < n_celebrities
         # Pool of celebrities (index -> node: skip v itself).
@@ -44,8 +50,21 @@ def _follow_kernel(n, n_celebrities, n_celeb_follows, n_ordinary_follows, rng):
             dst[e] = v
             e += 1
         # Pool of ordinary accounts.
-        pool = n - n_celebrities - (0 if is_celeb else 1)
         size = n_ordinary_follows[v]
+        if k > 0:
+            got = 0
+            while got < size:
+                i = np.searchsorted(cum, rng.random() * cum[k - 1], side="right")
+                node = n_celebrities + min(i, k - 1)
+                if node == v or mark[node] == v:
+                    continue
+                mark[node] = v
+                src[e] = node
+                dst[e] = v
+                e += 1
+                got += 1
+            continue
+        pool = n - n_celebrities - (0 if is_celeb else 1)
         for j in range(pool - size, pool):
             t = n_celebrities + int(rng.random() * (j + 1))
             node = t + (1 if (not is_celeb) and t >= v else 0)
@@ -56,49 +75,6 @@ def _follow_kernel(n, n_celebrities, n_celeb_follows, n_ordinary_follows, rng):
             src[e] = node
             dst[e] = v
             e += 1
-    return src, dst
-
-
-@njit(cache=True)
-def _weighted_follow_kernel(n, n_celebrities, n_celeb_follows, n_ordinary_follows, cum, rng):
-    """As :func:`_follow_kernel`, but ordinary accounts are followed in proportion to
-    their fitness: ``cum`` holds the cumulative fitness of accounts
-    ``n_celebrities..n-1``; a node draws until it has ``n_ordinary_follows[v]``
-    distinct accounts other than itself (rejection keeps the draws exact:
-    each follow set is a weighted sample without replacement)."""
-    total = 0
-    for v in range(n):
-        total += n_celeb_follows[v] + n_ordinary_follows[v]
-    src = np.empty(total, np.int64)
-    dst = np.empty(total, np.int64)
-    mark = np.full(n, -1, np.int64)
-    e = 0
-    k = cum.size
-    mass = cum[k - 1]
-    for v in range(n):
-        is_celeb = v < n_celebrities
-        pool = n_celebrities - (1 if is_celeb else 0)
-        size = n_celeb_follows[v]
-        for j in range(pool - size, pool):  # celebrities: uniform, as _follow_kernel
-            t = int(rng.random() * (j + 1))
-            node = t + (1 if is_celeb and t >= v else 0)
-            if mark[node] == v:
-                node = j + (1 if is_celeb and j >= v else 0)
-            mark[node] = v
-            src[e] = node
-            dst[e] = v
-            e += 1
-        got = 0
-        while got < n_ordinary_follows[v]:
-            i = np.searchsorted(cum, rng.random() * mass, side="right")
-            node = n_celebrities + min(i, k - 1)
-            if node == v or mark[node] == v:
-                continue
-            mark[node] = v
-            src[e] = node
-            dst[e] = v
-            e += 1
-            got += 1
     return src, dst
 
 
@@ -212,12 +188,11 @@ def follower_graph(
     is_celeb = np.arange(n) < n_celebrities
     np.minimum(celeb, n_celebrities - is_celeb, out=celeb)
     np.minimum(ordinary, n - n_celebrities - ~is_celeb, out=ordinary)
-    if follower_exponent is None:
-        src, dst = _follow_kernel(n, n_celebrities, celeb, ordinary, rng)
-    else:
+    cum = np.empty(0)  # uniform choice of ordinary accounts
+    if follower_exponent is not None:
         fitness = (1.0 - rng.random(n - n_celebrities)) ** (-1.0 / (follower_exponent - 1.0))
         cum = np.cumsum(fitness)
-        src, dst = _weighted_follow_kernel(n, n_celebrities, celeb, ordinary, cum, rng)
+    src, dst = _follow_kernel(n, n_celebrities, celeb, ordinary, cum, rng)
     # integer codes into ("broadcast", "community"): no 10^7 string array
     layer = ((src >= n_celebrities).astype(np.int8), ("broadcast", "community"))
     return Network.from_edges(
