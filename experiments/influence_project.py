@@ -8,22 +8,21 @@ measures the gaming premium of each gaming strategy on common random numbers
 (:mod:`simulator.contest.evaluation`) and searches for the best rank an
 adaptive attacker reaches (:mod:`simulator.contest.attack`).
 
-Defaults and why: a 100,000-person follower graph, 1,000 players, 20% gamers
-(issue 12). Players are placed with probability proportional to 1 + their
-followers (``placement=followers``): the people who enter an influence
-contest have audiences, and the study's targets compare rankings with true
-influence, which needs players whose influence can be told apart (with
-``placement=random`` the median player's true influence is 0.07 genuine
-actions and no rule's top 10 overlaps the true top 10 by more than chance;
-docs/contest.md has both). Gamers keep part 1's documented parameters.
+Defaults and why (docs/contest.md, "Defaults and why"): a crowd of 100,000
+people whose follower counts have Twitter's power-law tail
+(``network=follower_powerlaw_100k``, exponent 2.276, Kwak et al. 2010), 1,000
+players placed at random (``placement=random``: the 2010 contest was an open
+sign-up), 20% gamers with part 1's documented parameters (issue 12).
+Attackers are honest players outside the true top 10 (one already there
+reaches the top 10 without gaming, which says nothing about a rule).
 
 Premiums (``premium_*``): ``premium_players`` sampled honest players switch
 together (``premium_design=joint``, :func:`~simulator.contest.evaluation.joint_premiums`;
 ``single`` switches one at a time, exact but ``premium_players`` times
 slower), in batches of ``premium_replicates`` keys until every premium of
-``premium_rules`` has a CI half-width of at most ``premium_half_width`` ranks
-or ``premium_max_replicates`` keys are used. Ranks are competition ranks
-(1 + players with a strictly higher score).
+``premium_rules`` (default: every rule) has a CI half-width of at most
+``premium_half_width`` ranks or ``premium_max_replicates`` keys are used. Ranks
+are competition ranks (1 + players with a strictly higher score).
 
 Outputs
 -------

@@ -80,7 +80,7 @@ def test_trust_rank_zero_for_fresh_accounts_nobody_follows():
     assert fakes.any() and (w[fakes] == 0).all() and (w[old] == 1).all()
 
 
-def _record(clicks, unfollows):
+def _record(clicks, unfollows, reports=()):
     """A hand-made record: player 0 with followers 1-5 (established accounts, reshares by 1
     and 2) and a fake account 99 (one day old) that follows it."""
     ages = np.zeros(100)
@@ -94,7 +94,7 @@ def _record(clicks, unfollows):
         follows=pd.DataFrame({"follower": [1, 2, 3, 4, 5, 99], "account": [0] * 6}),
         accounts=pd.DataFrame({"account": np.arange(100), "age_days": ages, "activity": 1}),
         unfollows=pd.DataFrame(unfollows, columns=["person", "account", "step"]),
-        reports=pd.DataFrame(columns=["person", "account", "step"]),
+        reports=pd.DataFrame(list(reports), columns=["person", "account", "step"]),
     )
 
 
@@ -140,3 +140,6 @@ def test_trusted_audience_reads_followers_not_engagement():
     assert np.isclose(base, 5.0)  # five established followers; the fake (99) weighs 0
     assert rule(_record(clicks, []))[0] == base
     assert np.isclose(rule(_record(clicks, [(4, 0, 1)]))[0], base - 1)
+    # a follower who unfollows and reports is one follower lost; a stranger's report, none
+    assert np.isclose(rule(_record([], [(4, 0, 1)], [(4, 0, 1)]))[0], base - 1)
+    assert np.isclose(rule(_record([], [], [(7, 0, 1)]))[0], base)

@@ -8,6 +8,7 @@ bias exists it is computed and shown to be small next to that tolerance.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 
@@ -609,10 +610,41 @@ def test_follower_exponent_gives_the_power_law_tail():
     assert abs(alpha - gamma) < Z * (alpha - 1) / math.sqrt(tail.size)
     # following counts are unchanged: max(1, Poisson(20)) per person
     assert abs(net.in_degree().mean() - 20.0) < Z * math.sqrt(20.0 / 50_000)
-    # without the option the draws are those of the uniform model (checksums unchanged)
+    # without the option the draws are those of the uniform model before the option
+    # existed (commit ff218c0): a pinned digest of the arcs
     a = follower_graph(3_000, 6.0, rng(4), n_celebrities=5)
-    b = follower_graph(3_000, 6.0, rng(4), n_celebrities=5, follower_exponent=None)
-    np.testing.assert_array_equal(a.sources(), b.sources())
+    arcs = a.sources().astype(np.int64).tobytes() + a.indices.astype(np.int64).tobytes()
+    digest = "a4c40880cc9ecd6a809cf07b7b7d5b21d1de4b1942ea28bfbc82d0a2a19278c3"
+    assert hashlib.sha256(arcs).hexdigest() == digest
+
+
+def test_weighted_follows_are_sampled_without_replacement_exactly():
+    # three accounts of fitness 2, 3 and 10; everyone else (fitness 0) follows two of them:
+    # P(pair {a, b}) = w_a / W * w_b / (W - w_a) + w_b / W * w_a / (W - w_b)
+    from simulator.network.generators.follower import _follow_kernel
+
+    n = 200_000
+    w = np.zeros(n)
+    w[1:4] = [2.0, 3.0, 10.0]
+    k = np.zeros(n, np.int64)
+    k[4:] = 2
+    src, _ = _follow_kernel(n, 0, np.zeros(n, np.int64), k, np.cumsum(w), rng(1))
+    pairs = np.sort(src.reshape(-1, 2), axis=1)
+    wt = {1: 2.0, 2: 3.0, 3: 10.0}
+    for a, b in [(1, 2), (1, 3), (2, 3)]:
+        p = wt[a] / 15 * wt[b] / (15 - wt[a]) + wt[b] / 15 * wt[a] / (15 - wt[b])
+        f = np.mean((pairs[:, 0] == a) & (pairs[:, 1] == b))
+        assert abs(f - p) < Z * math.sqrt(p * (1 - p) / len(pairs))
+
+
+def test_follower_exponent_keeps_the_celebrity_tier():
+    n, nc = 20_000, 10
+    net = follower_graph(n, 10.0, rng(5), n_celebrities=nc, celebrity_share=0.3,
+                         follower_exponent=2.5)  # fmt: skip
+    share = np.count_nonzero(net.sources() < nc) / net.m
+    assert abs(share - 0.3) < Z * math.sqrt(0.3 * 0.7 / net.m)
+    np.testing.assert_array_equal(net.layer_of_arcs() == "broadcast", net.sources() < nc)
+    assert "follower_exponent=2.5" in net.name
 
 
 def test_follower_celebrities_chosen_uniformly():

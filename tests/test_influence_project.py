@@ -81,6 +81,20 @@ def test_attackers_are_honest_players_outside_the_true_top_10(tmp_path):
     assert all(names[a] in ("honest", "enthusiast") for a in attackers)
 
 
+def test_the_overlay_composes_to_the_documented_defaults():
+    from simulator.runs.compose import load_config
+
+    cfg = load_config("experiment=influence_project")
+    exp, schema = cfg.experiment, InfluenceProjectConfig()
+    for key in ("placement", "players", "premium_players", "premium_max_replicates",
+                "premium_rules", "attack_players", "premium_design"):  # fmt: skip
+        assert getattr(exp, key) == getattr(schema, key), key
+    assert exp.placement == "random" and exp.premium_rules == list(RULES)
+    net = cfg.network
+    assert (net.kind, net.n, net.n_celebrities, net.follower_exponent) == (
+        "follower", 100_000, 0, 2.276)  # fmt: skip
+
+
 def test_mix_with_share_sums_to_one_and_keeps_the_honest_ratio():
     for share in (0.0, 0.2, 1.0):
         mix = mix_with_share(share)

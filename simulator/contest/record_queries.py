@@ -65,13 +65,24 @@ def push_index(record: PublicRecord, table: pd.DataFrame, account_col: str) -> n
     posts of that link the account had made by then (at least 1). A crowd
     reshare is one push."""
     posts = record.posts
-    key_p = posts["account"].to_numpy(np.int64) * (2**20) + posts["link"].to_numpy(np.int64)
-    order = np.lexsort((posts["step"].to_numpy(), key_p))
-    key_p, step_p = key_p[order], posts["step"].to_numpy(np.int64)[order]
-    key = table[account_col].to_numpy(np.int64) * (2**20) + table["link"].to_numpy(np.int64)
+    account_p, link_p = posts["account"].to_numpy(np.int64), posts["link"].to_numpy(np.int64)
+    step_p = posts["step"].to_numpy(np.int64)
+    account, link = table[account_col].to_numpy(np.int64), table["link"].to_numpy(np.int64)
     step = table["step"].to_numpy(np.int64)
+    # (account, link, step) packed into one sortable integer, widths from the data
+    links = int(max(link_p.max(initial=-1), link.max(initial=-1))) + 1
+    steps = int(max(step_p.max(initial=-1), step.max(initial=-1))) + 1
+    accounts = int(max(account_p.max(initial=-1), account.max(initial=-1))) + 1
+    if accounts * links * steps >= 2**62:
+        raise ValueError(
+            f"push_index: {accounts} accounts x {links} links x {steps} steps do not pack "
+            "into 64 bits"
+        )
+    key_p = account_p * links + link_p
+    order = np.lexsort((step_p, key_p))
+    key_p, step_p = key_p[order], step_p[order]
+    key = account * links + link
     lo = np.searchsorted(key_p, key, "left")
     # posts of (account, link) with step <= the action's step
-    combined = key_p * (2**12) + step_p
-    upto = np.searchsorted(combined, key * (2**12) + step, "right")
+    upto = np.searchsorted(key_p * steps + step_p, key * steps + step, "right")
     return np.maximum(upto - lo, 1)

@@ -197,14 +197,17 @@ class TrustedVoluntary:
 
 
 def trusted_audience(record: PublicRecord) -> np.ndarray:
-    """The player's trusted audience: followers weighted by :func:`trust_rank`, net of the
-    unfollows and spam reports it drew during the contest. Reads no click, reshare or
-    conversion (engagement-blind).
+    """The player's trusted audience: followers weighted by :func:`trust_rank`, less those
+    who cut it during the contest. Reads no click, reshare or conversion (engagement-blind).
 
-    The limit case of a gaming-proof rule, kept for comparison: a tactic
-    that raises engagement (bait, pressure, rings, fake clicks) moves no score,
-    and one that costs followers (spam, bait) lowers it, so no gaming premium
-    can be positive. What it ranks is potential reach, the "million follower
+    A follower who unfollowed or reported the player (or both: a cut is one
+    event in the crowd, the report comes with the unfollow) counts once, as
+    lost; a report by someone who never followed the player takes nothing
+    away (there was nothing to lose).
+
+    The limit case of a gaming-proof rule, kept for comparison: a tactic can
+    only lower its own score here (engagement moves nothing; spam and bait cost
+    followers). What it ranks is potential reach, the "million follower
     fallacy" of Cha et al. (2010): it tracks true influence only as far as
     audiences do (in the synthetic crowd, where every follower responds alike
     on average, closely; on Twitter, follower counts predicted retweets and
@@ -226,23 +229,21 @@ def trusted_audience(record: PublicRecord) -> np.ndarray:
     ...     accounts=pd.DataFrame({"account": [0, 1, 2, 3, 4],
     ...                            "age_days": [900, 900, 900, 900, 2], "activity": 0}),
     ...     unfollows=pd.DataFrame({"person": [3], "account": [0], "step": [5]}),
-    ...     reports=pd.DataFrame())
-    >>> trusted_audience(rec).tolist()  # account 4 is a fresh account nobody trusted follows
+    ...     reports=pd.DataFrame({"person": [3, 0], "account": [0, 1], "step": [5, 6]}))
+    >>> trusted_audience(rec).tolist()  # 4 is a fresh account nobody trusted follows
     [1.0, 1.0]
     """
     weight = trust_rank(record)
-    follows = record.follows
+    graph = record.follows
     audience = np.bincount(
-        follows["account"].to_numpy(np.int64),
-        weights=weight[follows["follower"].to_numpy(np.int64)],
+        graph["account"].to_numpy(np.int64),
+        weights=weight[graph["follower"].to_numpy(np.int64)],
         minlength=weight.size,
     )
-    for cuts in (record.unfollows, record.reports):
-        if len(cuts):
-            cut = cuts.drop_duplicates(["person", "account"])
-            audience -= np.bincount(
-                cut["account"].to_numpy(np.int64),
-                weights=weight[cut["person"].to_numpy(np.int64)],
-                minlength=weight.size,
-            )
+    cuts = pd.concat([record.unfollows, record.reports], ignore_index=True)
+    if len(cuts):
+        cuts = cuts.drop_duplicates(["person", "account"])
+        person, account = cuts["person"].to_numpy(np.int64), cuts["account"].to_numpy(np.int64)
+        lost = follows(record, person, account)  # a stranger's report: nothing to lose
+        audience -= np.bincount(account[lost], weights=weight[person[lost]], minlength=weight.size)
     return audience[record.players["account"].to_numpy(np.int64)]
