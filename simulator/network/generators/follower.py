@@ -103,9 +103,13 @@ def follower_graph(
     about Poisson-many followers: no heavy tail). With ``follower_exponent``
     ``gamma``, ordinary accounts are chosen instead in proportion to a
     fitness ``w ~ Pareto`` with ``P(w > x) = x ** -(gamma - 1)``, ``x >= 1``
-    (a directed Chung-Lu graph): their follower counts then follow a power
-    law with exponent ``gamma``, as measured on Twitter (2.276, Kwak et al.
-    2010), up to saturation at the top (nobody follows an account twice).
+    (as in a Chung-Lu graph, but with each person's number of follows fixed
+    and its follows drawn one by one without replacement): their follower
+    counts then follow a power law with exponent ``gamma``, as measured on
+    Twitter (2.276, Kwak et al. 2010), up to saturation at the top (nobody
+    follows an account twice). The draws reject repeats, so a person who
+    follows most of the crowd is slow to draw: the option is for sparse
+    follow graphs such as these.
     If ``C_v`` exceeds the number of celebrities (or ``F_v - C_v`` the
     number of ordinary accounts), ``v`` follows all of them and the excess
     is dropped; this is rare when ``celebrity_share * mean_following`` is
