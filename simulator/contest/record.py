@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,6 +88,30 @@ def account_ages(n_people: int, n_fakes: int, seed: int) -> np.ndarray:
     return np.concatenate([people, fakes])
 
 
+#: contest -> (follows, account ages): the same for every record of a contest, built once
+_GRAPHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _public_graph(contest) -> tuple[pd.DataFrame, np.ndarray]:
+    """The public follower graph (fake accounts' follows of their sybil included) and
+    the account ages of ``contest``: fixed before the contest starts, so every record
+    of it shares one copy (read-only arrays: a rule cannot change another's record)."""
+    cached = _GRAPHS.get(contest)
+    if cached is None:
+        net = contest.network
+        src = np.repeat(np.arange(net.n), np.diff(net.indptr))
+        fake_ids = np.arange(net.n, contest.accounts)
+        sybil = contest.players[np.asarray(contest.fake_owner, np.int64)]
+        follower = np.concatenate([net.indices, fake_ids]).astype(np.int64)
+        account = np.concatenate([src, sybil]).astype(np.int64)
+        ages = account_ages(net.n, contest.accounts - net.n, contest.seed)
+        for array in (follower, account, ages):
+            array.flags.writeable = False
+        follows = pd.DataFrame({"follower": follower, "account": account}, copy=False)
+        _GRAPHS[contest] = cached = (follows, ages)
+    return cached
+
+
 def public_record(run, replicate: int = 0, until: int | None = None) -> PublicRecord:
     """The :class:`PublicRecord` of one replicate of ``run`` (made with ``record >= 1``).
 
@@ -120,23 +145,13 @@ def public_record(run, replicate: int = 0, until: int | None = None) -> PublicRe
         part = ev[ev["action"] == _CODE[action]]
         return part[list(columns.values())].rename(columns={v: k for k, v in columns.items()})
 
-    net = contest.network
-    n_fakes = contest.accounts - net.n
-    src = np.repeat(np.arange(net.n), np.diff(net.indptr))
-    fake_ids = np.arange(net.n, contest.accounts)
-    sybil = contest.players[np.asarray(contest.fake_owner, np.int64)]
-    follows = pd.DataFrame(
-        {
-            "follower": np.concatenate([net.indices, fake_ids]).astype(np.int64),
-            "account": np.concatenate([src, sybil]).astype(np.int64),
-        }
-    )
+    follows, ages = _public_graph(contest)
     public = ev[ev["action"].isin([_CODE[a] for a in ("post", "click", "share", "convert")])]
     activity = np.bincount(public["node"].to_numpy(), minlength=contest.accounts)
     accounts = pd.DataFrame(
         {
             "account": np.arange(contest.accounts),
-            "age_days": account_ages(net.n, n_fakes, contest.seed),
+            "age_days": ages,
             "activity": activity[: contest.accounts],
         }
     )
