@@ -70,9 +70,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.study import Study
-from simulator import checks
 from simulator.calibration import Prior, abc_smc, weighted_quantile
 from simulator.calibration.charity import PARAMETERS, VARIANTS, CharityModel, CharityScene
+from simulator.checks import integer, real
 from simulator.rng import stream
 from simulator.runs.config import Config, ExperimentConfig
 
@@ -152,8 +152,8 @@ class CharityAppealConfig(ExperimentConfig):
             if set(table) != set(TARGETS):
                 raise ValueError(f"{name} must give exactly {list(TARGETS)}, got {sorted(table)}")
         for key in TARGETS:
-            checks.real(f"targets.{key}", self.targets[key], 0.0, low_open=key in _LOG)
-            checks.real(f"errors.{key}", self.errors[key], 0.0)
+            real(f"targets.{key}", self.targets[key], 0.0, low_open=key in _LOG)
+            real(f"errors.{key}", self.errors[key], 0.0)
         if set(self.priors) != set(PARAMETERS):
             raise ValueError(
                 f"priors must give exactly {list(PARAMETERS)}, got {sorted(self.priors)}"
@@ -171,7 +171,7 @@ class CharityAppealConfig(ExperimentConfig):
             ("horizon", 48),
             ("workers", 0),
         ):
-            checks.integer(name, getattr(self, name), low)
+            integer(name, getattr(self, name), low)
         if not 0 < self.quantile < 1:
             raise ValueError(f"quantile must be in (0, 1), got {self.quantile}")
 

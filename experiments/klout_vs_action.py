@@ -69,8 +69,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.study import Study, write_shard
-from simulator import checks
 from simulator.analysis.stats import spearman_ci
+from simulator.checks import integer, probability
 from simulator.engine.run import run_cascades
 from simulator.errors import check_memory
 from simulator.network.ties import TieModel
@@ -102,8 +102,8 @@ class KloutVsActionConfig(ExperimentConfig):
     def __post_init__(self):
         super().__post_init__()
         for name in ("agents", "history_posts"):
-            checks.integer(name, getattr(self, name), 2)
-        checks.probability("history_appeal", self.history_appeal)
+            integer(name, getattr(self, name), 2)
+        probability("history_appeal", self.history_appeal)
         if not self.conversion_rates or any(not 0 <= r <= 1 for r in self.conversion_rates):
             raise ValueError(
                 f"conversion_rates must be probabilities, got {list(self.conversion_rates)}"

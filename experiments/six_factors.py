@@ -69,9 +69,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.study import Study, end_run
-from simulator import checks
 from simulator.analysis.stats import paired_differences, summarize
 from simulator.cascade_log import FUNNEL_TOTALS
+from simulator.checks import integer
 from simulator.engine.run import run_cascades
 from simulator.rng import replicate_key_block
 from simulator.runs.build import build_model, build_network, build_population
@@ -102,7 +102,7 @@ class SixFactorsConfig(ExperimentConfig):
         super().__post_init__()
         from simulator.seeding.registry import STRATEGIES
 
-        checks.integer("k", self.k)
+        integer("k", self.k)
         for name in self.baselines:
             if name not in STRATEGIES:
                 raise ValueError(

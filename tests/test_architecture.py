@@ -83,10 +83,13 @@ def imports_of(name: str, path: Path, mods: dict[str, Path]) -> set[str]:
                 source = ".".join(base + ([node.module] if node.module else []))
             else:
                 source = node.module or ""
-            targets = []
+            # Python runs `source` (a package's __init__) before it hands out a name or a
+            # submodule of it, so `from pkg import mod` depends on pkg as well as pkg.mod
+            targets = [source]
             for alias in node.names:
                 sub = f"{source}.{alias.name}"
-                targets.append(sub if sub in mods else source)
+                if sub in mods:
+                    targets.append(sub)
         else:
             continue
         for target in targets:
