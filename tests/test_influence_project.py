@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from experiments.influence_project import InfluenceProjectConfig, mix_with_share, run
 from simulator.contest import Contest, ContestSettings, contest_keys
@@ -167,9 +168,19 @@ def test_joint_premiums_agree_with_one_switch_at_a_time():
     joint = joint_premiums(GAME, SAMPLE, keys, ["spammer"], rules)
     both = one.merge(joint, on=["strategy", "link", "replicate", "arm"])
     assert len(both) == 30 and (one["premium"] > 0).mean() > 0.5  # spam pays under clicks
-    diff = both["premium_x"] - both["premium_y"]
-    se = diff.std(ddof=1) / np.sqrt(diff.size)  # per-pair SE; the per-replicate one is alike
+    # the unit is the key: the players of one key share its contest
+    diff = (both["premium_x"] - both["premium_y"]).groupby(both["replicate"]).mean()
+    se = diff.std(ddof=1) / np.sqrt(diff.size)
     assert abs(diff.mean()) <= 4 * se, (diff.mean(), se)
+
+
+def test_field_rank_leaves_the_other_switched_players_out():
+    from simulator.contest.evaluation import _field_ranks
+
+    scores = np.array([5.0, 9.0, 7.0, 1.0, 7.0])
+    # players 1, 2, 3 switched: each against players 0 and 4 (5.0 and 7.0) and itself;
+    # 9.0 and 7.0 have nobody strictly above, 1.0 has both
+    assert _field_ranks(scores, np.array([1, 2, 3])).tolist() == [1.0, 1.0, 3.0]
 
 
 def test_adaptive_premiums_stop_when_precise_enough_or_at_the_cap():
@@ -182,8 +193,11 @@ def test_adaptive_premiums_stop_when_precise_enough_or_at_the_cap():
     assert strict["replicate"].nunique() == 6
     table = premium_summary(strict)
     assert table.loc[0, "n"] == 6 and table.loc[0, "players"] == 5
-    row = table.iloc[0]
-    assert np.isclose(row["half_width"], (row["ci_high"] - row["ci_low"]) / 2)
+    # the CI is Student's t over the 6 per-key means of the 5 players
+    per_key = strict.groupby("replicate")["premium"].mean()
+    half = stats.t.ppf(0.975, 5) * per_key.std(ddof=1) / np.sqrt(6)
+    assert np.isclose(table.loc[0, "mean"], per_key.mean())
+    assert np.isclose(table.loc[0, "half_width"], half)
 
 
 def test_summary_reports_half_width_and_n_per_premium(tmp_path):
@@ -194,7 +208,9 @@ def test_summary_reports_half_width_and_n_per_premium(tmp_path):
                     premium_rules=["naive_clicks"]), tmp_path)  # fmt: skip
     prem = out["summary"][out["summary"]["metric"].str.startswith("gaming_premium_")]
     assert (prem["n"] == 4).all()
-    assert np.allclose(prem["half_width"], (prem["ci_high"] - prem["ci_low"]) / 2)
+    premiums = pd.read_csv(tmp_path / "premiums.csv")
+    assert premiums["replicate"].nunique() == 4  # the keys behind n
+    assert (prem["half_width"] > 0).any() and np.isfinite(prem["half_width"]).all()
 
 
 def test_premium_settings_are_checked():

@@ -98,10 +98,16 @@ def test_the_cap_is_per_thread_and_results_do_not_depend_on_it(threads, monkeypa
     try:
         free = run_cascades(net, [0], IndependentCascade(0.6), 30, seed=2)
         rows = free.log.node.size
+        used = numba.get_num_threads()
         # a cap that holds every row on one thread, whatever the split among threads
-        monkeypatch.setenv(MEMORY_ENV, str(rows * 24 * EVENT_COPIES * threads + 1))
+        monkeypatch.setenv(MEMORY_ENV, str(rows * 24 * EVENT_COPIES * used + 1))
         capped = run_cascades(net, [0], IndependentCascade(0.6), 30, seed=2)
         assert capped.log.to_frame().equals(free.log.to_frame())
+        # half of that: divided among the threads, each may keep rows / 2, and some thread
+        # has at least half the rows (undivided, two threads would each fit them all)
+        monkeypatch.setenv(MEMORY_ENV, str(rows * 24 * EVENT_COPIES * used // 2))
+        with pytest.raises(MemoryLimitError, match="^the event log needs more than"):
+            run_cascades(net, [0], IndependentCascade(0.6), 30, seed=2)
     finally:
         numba.set_num_threads(before)
 

@@ -184,10 +184,11 @@ def gaming_premiums(contest, sample, keys, gaming=GAMING, rules=None) -> pd.Data
     )
 
 
-def _field_rank(scores: np.ndarray, index: int, switched: np.ndarray) -> float:
-    """Rank of player ``index`` among the players not in ``switched`` (and itself)."""
-    others = np.delete(scores, switched)
-    return 1.0 + float((others > scores[index]).sum())
+def _field_ranks(scores: np.ndarray, switched: np.ndarray) -> np.ndarray:
+    """Rank of each ``switched`` player among the players not switched (and itself):
+    1 + the unswitched players with a strictly higher score."""
+    others = np.sort(np.delete(scores, switched))
+    return 1.0 + others.size - np.searchsorted(others, scores[switched], "right")
 
 
 def joint_premiums(contest, sample, keys, gaming=GAMING, rules=None) -> pd.DataFrame:
@@ -210,10 +211,9 @@ def joint_premiums(contest, sample, keys, gaming=GAMING, rules=None) -> pd.DataF
     def field_ranks(game):
         scored = score_runs(game, keys, rules)
         return {
-            rule: np.array([[_field_rank(t[rule].to_numpy(), i, switched) for i in sample]
-                            for t in scored.scores])
+            rule: np.array([_field_ranks(t[rule].to_numpy(), switched) for t in scored.scores])
             for rule in scored.scores[0].columns
-        }  # fmt: skip
+        }
 
     base = {h: field_ranks(contest.with_strategies({i: h for i in sample})) for h in HONEST}
     rows = []
