@@ -318,6 +318,22 @@ def test_delay_counts_the_powers_as_the_one_at_a_time_loop_does():
                 assert delay(stay, q, limit) == d, (stay, q, limit)
 
 
+def test_delay_is_the_attention_delay_of_behavior():
+    """The kernel's delay by products is behavior.attention_delay (by logarithms), capped at
+    the window: the engine's law is the one documented in simulator.behavior."""
+    from numba import njit
+
+    from simulator import behavior
+    from simulator.engine.funnel import _delay
+
+    delay = njit(lambda stay, q, limit: _delay(stay, q, limit))
+    rng = np.random.default_rng(13)
+    activity, u = rng.random(20_000), rng.random(20_000)
+    want = np.minimum(behavior.attention_delay(activity, u), 48)
+    got = np.array([delay(1.0 - a, 1.0 - x, 48) for a, x in zip(activity, u, strict=True)])
+    assert np.array_equal(got, want)
+
+
 def test_node_table_rows_are_cache_lines():
     """Each row of the per-run node table starts on a 64-byte boundary (one line per read)."""
     from simulator.engine.funnel import N_NODE, node_table

@@ -158,8 +158,8 @@ START_HOUR, CURVED, FIRST_REMINDER = 6, 7, 8  # ints: hour of step 0, curve not 
 STAY, RELEVANCE, TRUST, RECIPROCITY, OWED, BANDWIDTH, SOURCE = range(7)
 N_NODE = 8
 # columns of a delivery's row (phase 1): arc, sender, target, 1 - activity, trust0, the
-# click and conversion weights, slot (-1: none when gathered)
-C_ARC, C_SENDER, C_TARGET, C_STAY, C_TRUST0, C_CLICK, C_CONVERT, C_SLOT = range(8)
+# click and conversion weights; the eighth is padding (one 64-byte row)
+C_ARC, C_SENDER, C_TARGET, C_STAY, C_TRUST0, C_CLICK, C_CONVERT = range(7)
 N_CAND = 8
 # columns of an impression row (64 bits each: the first five are integers, read and
 # written through an int64 view of the float64 buffer): target, sender, decision counter
@@ -237,16 +237,15 @@ class FunnelBuffers(NamedTuple):
 
 @njit(cache=True)
 def _push(events, amounts, cnt, rep, node, parent, step, code, arc, amount):
+    """Append an event, growing the buffers (or, past the memory cap, keep nothing and
+    say how many rows were wanted)."""
     i = cnt[N_EVENTS]
     if i + 1 > cnt[ROW_CAP]:  # over the memory guard's cap: say so, keep nothing
         cnt[WANTED] = i + 1
         return events, amounts
     if i + 1 > events.shape[0]:
         events, amounts = grow_rows(events, i + 1), grow(amounts, i + 1)
-    events[i, 0], events[i, 1], events[i, 2] = rep, node, parent
-    events[i, 3], events[i, 4], events[i, 5] = step, code, arc
-    amounts[i] = amount
-    cnt[N_EVENTS] = i + 1
+    _put(events, amounts, cnt, rep, node, parent, step, code, arc, amount)
     return events, amounts
 
 
@@ -557,7 +556,7 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
             steep = strength * strength if tie_exp == 2.0 else strength**tie_exp
             convert_w = conv_rate * steep * (1.0 + recip_w * nodes[v, RECIPROCITY] * owed)
         cand[c, C_STAY], cand[c, C_TRUST0] = nodes[v, STAY], trust0
-        cand[c, C_CLICK], cand[c, C_CONVERT], cand[c, C_SLOT] = click_w, convert_w, slot_of[a]
+        cand[c, C_CLICK], cand[c, C_CONVERT] = click_w, convert_w
     # (d) in the same order: is the arc cut, when does its target open the post. Written
     # without branches on the draws (they would be mispredicted often): every delivery
     # writes an impression row and a slot row, counted only when the impression is kept.
@@ -566,7 +565,7 @@ def _step(t, indptr, indices, node_f, arcs, msg, ints, key, rep, state, buffers,
         a = int(cand[c, C_ARC])
         s = slot_of[a]  # read again: an earlier post of this step may have given it a slot
         trust0, stay = cand[c, C_TRUST0], cand[c, C_STAY]
-        loss = slots[max(s, 0), S_LOSS] if s >= 0 else 0.0
+        loss = slots[s, S_LOSS] if s >= 0 else 0.0
         # kept: the follower still listens to u (the arc is not cut), v is ever online,
         # and opens the post within the window
         keep = not (trust0 - loss < cut_below) and stay != 1.0
