@@ -28,7 +28,16 @@ LONG_REASON = "This module is long because"
 LAYERS = [
     (
         "base",
-        ["checks", "errors", "rng", "behavior", "distributions", "cascade_log", "network"],
+        [
+            "checks",
+            "errors",
+            "rng",
+            "behavior",
+            "distributions",
+            "cascade_log",
+            "network",
+            "progress",
+        ],
     ),
     (
         "population",

@@ -77,10 +77,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from simulator import checks
 from simulator.calibration.parallel import Pool, available_workers
+from simulator.progress import progress_bar
 from simulator.rng import stream
 
 __all__ = ["Prior", "SMCResult", "abc_smc", "available_workers", "weighted_quantile"]
@@ -287,7 +287,7 @@ def abc_smc(
     with Pool(simulate, seed, workers) as pool:
         if state is None:  # generation 0: the prior
             draws = prior.sample(stream(seed, "abc.prior"), particles)
-            bar = tqdm(total=particles, desc="ABC gen 0 (prior)", disable=_off(progress))
+            bar = progress_bar(progress=progress, total=particles, desc="ABC gen 0 (prior)")
             with bar:
                 out = pool.run(0, 0, particles, ("prior", draws), bar)
             summaries = np.array([o[1] for o in out])
@@ -323,8 +323,8 @@ def abc_smc(
             acc_theta, acc_sum, acc_dist = [], [], []
             attempt, simulated = 0, 0  # proposals drawn (stream index); simulations run
             rate = max(float(state["acceptance"][-1]) * quantile, min_acceptance, 1e-3)
-            bar = tqdm(
-                total=particles, desc=f"ABC gen {g} (eps {eps:.3g})", disable=_off(progress)
+            bar = progress_bar(
+                progress=progress, total=particles, desc=f"ABC gen {g} (eps {eps:.3g})"
             )
             with bar:
                 while len(acc_theta) < particles and simulated <= budget:
@@ -426,7 +426,3 @@ def _mad(summaries):
 
 def _dist(summaries, observed, scale):
     return np.sqrt((((summaries - observed) / scale) ** 2).sum(axis=1))
-
-
-def _off(progress):
-    return (not progress) if progress is not None else None

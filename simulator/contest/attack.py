@@ -44,6 +44,7 @@ import pandas as pd
 from simulator.contest.evaluation import HONEST, _rank_of, score_runs
 from simulator.contest.scoring import RULES
 from simulator.contest.strategies import make_strategy
+from simulator.progress import progress_bar
 from simulator.rng import stream
 
 __all__ = ["attack_search", "suggest_tactic", "best_ranks"]
@@ -88,7 +89,6 @@ def attack_search(
     trials (None: on a terminal only).
     """
     import optuna
-    from tqdm.auto import tqdm
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     rules = RULES if rules is None else rules
@@ -100,8 +100,9 @@ def attack_search(
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(10, n_trials))
     study = optuna.create_study(directions=["minimize"] * len(names), sampler=sampler)
     rows = []
-    bar = tqdm(range(n_trials), desc="attacker trials", unit="trial", leave=False,
-               disable=(not progress) if progress is not None else None)  # fmt: skip
+    bar = progress_bar(
+        range(n_trials), progress=progress, desc="attacker trials", unit="trial", leave=False
+    )
     for number in bar:
         trial = study.ask()
         name, params, size = suggest_tactic(trial)

@@ -49,6 +49,7 @@ from simulator.contest.influence import kendall_tau_b
 from simulator.contest.kernel import LINK_COLUMNS
 from simulator.contest.record import public_record
 from simulator.contest.scoring import RULES, score_all
+from simulator.progress import progress_bar
 
 __all__ = [
     "GAMING",
@@ -290,14 +291,14 @@ def adaptive_premiums(
     run on across batches. ``progress``: a bar of keys used out of the cap (None:
     on a terminal only). Returns the rows of :func:`gaming_premiums`.
     """
-    from tqdm.auto import tqdm
 
     keys = np.asarray(keys)
     single = [g for g in gaming if not contest.settings.strategy(g).colludes]
     ring = [g for g in gaming if contest.settings.strategy(g).colludes]
     parts, used = [], 0
-    bar = tqdm(total=keys.size, desc="premium keys", unit="key", leave=False,
-               disable=(not progress) if progress is not None else None)  # fmt: skip
+    bar = progress_bar(
+        progress=progress, total=keys.size, desc="premium keys", unit="key", leave=False
+    )
     while used < keys.size:
         chunk = keys[used : used + batch]
         if estimator is not None:

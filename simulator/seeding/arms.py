@@ -37,9 +37,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
 from simulator.engine.run import run_cascades
+from simulator.progress import progress_bar
 from simulator.rng import replicate_key_block, stream
 from simulator.seeding.budgets import buy, max_affordable
 from simulator.seeding.registry import STRATEGIES, select_seeds
@@ -140,11 +140,11 @@ def run_seeding_arms(
     keys = replicate_key_block(seed, replicates, span)  # refuses a span that is not a block
     count = len(span)
     frames = []
-    bar = tqdm(
+    bar = progress_bar(
+        progress=progress,
         total=len(strategies) * count,
         desc="replicates",
         unit="rep",
-        disable=(not progress) if progress is not None else None,
         leave=False,
     )
     with bar:
