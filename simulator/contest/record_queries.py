@@ -31,7 +31,7 @@ import pandas as pd
 
 from simulator.contest.record import PublicRecord
 
-__all__ = ["per_link", "link_owner", "follows", "push_index"]
+__all__ = ["per_link", "link_owner", "follows", "push_index", "cuts_after_clicks"]
 
 
 def per_link(record: PublicRecord, links, weights=None) -> np.ndarray:
@@ -86,3 +86,18 @@ def push_index(record: PublicRecord, table: pd.DataFrame, account_col: str) -> n
     # posts of (account, link) with step <= the action's step
     upto = np.searchsorted(key_p * steps + step_p, key * steps + step, "right")
     return np.maximum(upto - lo, 1)
+
+
+def cuts_after_clicks(record: PublicRecord, cuts: pd.DataFrame) -> pd.DataFrame:
+    """The ``cuts`` (rows of person, account, step: unfollows or reports) of an account by a
+    person who had clicked a link on that account's post at or before the cut: one row per
+    (cut, click) pair with the cut's ``person``, ``account``, ``step`` and the clicked
+    ``link`` (the public join the rules' audience verdicts are made of)."""
+    clicks = record.clicks[["clicker", "via", "link", "step"]].rename(
+        columns={"clicker": "person", "via": "account", "step": "click_step"}
+    )
+    columns = ["person", "account", "step", "link"]
+    if cuts.empty or clicks.empty:
+        return pd.DataFrame({c: np.zeros(0, np.int64) for c in columns})
+    joined = cuts[["person", "account", "step"]].merge(clicks, on=["person", "account"])
+    return joined.loc[joined["click_step"] <= joined["step"], columns]

@@ -56,7 +56,13 @@ import pandas as pd
 
 from simulator import checks
 from simulator.contest.record import PublicRecord
-from simulator.contest.record_queries import follows, link_owner, per_link, push_index
+from simulator.contest.record_queries import (
+    cuts_after_clicks,
+    follows,
+    link_owner,
+    per_link,
+    push_index,
+)
 from simulator.contest.trust_rules import TrustedVoluntary, trust_rank, trusted_audience
 
 __all__ = [
@@ -82,16 +88,9 @@ Rule = Callable[[PublicRecord], np.ndarray]
 def _cuts_after_clicks(record: PublicRecord) -> tuple[np.ndarray, np.ndarray]:
     """Unfollows and spam reports per link: cuts of an account ``a`` by a person
     who had clicked the link on ``a``'s post, at or before the cut (public joins)."""
-    clicks = record.clicks[["clicker", "via", "link", "step"]].rename(
-        columns={"clicker": "person", "via": "account", "step": "click_step"}
-    )
     out = []
     for cuts in (record.unfollows, record.reports):
-        if cuts.empty or clicks.empty:
-            out.append(np.zeros(len(record.players)))
-            continue
-        joined = cuts.merge(clicks, on=["person", "account"])
-        joined = joined[joined["click_step"] <= joined["step"]]
+        joined = cuts_after_clicks(record, cuts)
         joined = joined.drop_duplicates(["person", "account", "step", "link"])
         out.append(per_link(record, joined["link"]))
     return out[0], out[1]

@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from simulator import checks
 from simulator.contest.record import PublicRecord
-from simulator.contest.record_queries import follows, per_link, push_index
+from simulator.contest.record_queries import cuts_after_clicks, follows, per_link, push_index
 
 __all__ = ["trust_rank", "TrustedVoluntary", "trusted_audience"]
 
@@ -48,12 +48,8 @@ def _trusted_cuts(record: PublicRecord, weight: np.ndarray) -> tuple[np.ndarray,
     first = clicks.drop_duplicates(["clicker", "link"])  # a clicker's weight is one: any row
     clickers = per_link(record, first["link"], weight[first["clicker"].to_numpy(np.int64)])
     cuts = pd.concat([record.unfollows, record.reports], ignore_index=True)
-    if cuts.empty or clicks.empty:
-        return clickers, np.zeros(len(record.players))
-    joined = cuts.rename(columns={"step": "cut_step"}).merge(
-        clicks.rename(columns={"clicker": "person", "via": "account"}), on=["person", "account"]
-    )
-    joined = joined[joined["step"] <= joined["cut_step"]].drop_duplicates(["person", "link"])
+    joined = cuts_after_clicks(record, cuts)
+    joined = joined[~joined["person"].isin(owner)].drop_duplicates(["person", "link"])
     cutters = per_link(record, joined["link"], weight[joined["person"].to_numpy(np.int64)])
     return clickers, cutters
 
