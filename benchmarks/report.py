@@ -400,7 +400,7 @@ def goals_table(results: dict, quick: bool = False) -> Table:
         ],
         [
             "W2 funnel impressions per second (3x the 9.3M/s issue 16 quotes)",
-            ">= 27.9M",
+            f">= {per_s(GOAL_FUNNEL_IMPRESSIONS)}",
             "-" if funnel_imps is None else per_s(funnel_imps),
             status(funnel_imps, GOAL_FUNNEL_IMPRESSIONS, False),
         ],

@@ -310,7 +310,7 @@ class _Branch:
                 steps=steps or self.campaign.steps,
                 reminders=self.campaign.reminders if reminders is None else reminders,
             )
-            ints = camp.kernel_arrays(self.network)[3] if reminders is not None else ints.copy()
+            ints = camp.kernel_inputs(self.network)[4] if reminders is not None else ints.copy()
             ints[0] = camp.steps
         node_f = self.node_f
         if owed_scale != 1.0 or bandwidth is not None:
