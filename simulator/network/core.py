@@ -11,19 +11,16 @@ Per-arc attributes (``strength``, ``layer``, ``trust``) are aligned with
 ``indices``. Nodes are ``0..n-1`` internally; ``labels[i]`` is the label of
 node ``i`` in the original file or graph and is used in every output.
 
-Cleaning policy (one policy, applied by every constructor): self-loops are
-dropped; duplicate arcs are merged into one, keeping the **maximum** tie
-strength and trust and the first layer. What was dropped or merged is
-recorded in ``Network.cleaning``.
+Constructors check and clean their input in one place
+(:mod:`simulator.network.csr_from_edges`: self-loops dropped, duplicate arcs
+merged, reported in ``Network.cleaning``); the networkx round trip lives in
+:mod:`simulator.network.networkx_convert`, the file readers in
+:mod:`simulator.network.io` and the generators in
+:mod:`simulator.network.generators`.
 
-This module is long because it is one data structure: :class:`Network`, its
-two constructors (``from_edges`` checks and cleans every arc attribute, layer
-and label in one place, so every reader and generator gets the same checks and
-the same cleaning policy), its CSR accessors and its networkx round trip.
-Splitting the class over several modules would scatter the invariants of one
-structure; the file readers (:mod:`simulator.network.io`) and the generators
-(:mod:`simulator.network.generators`) already live elsewhere, and about half
-of the lines are docstrings with runnable examples.
+>>> net = Network.from_edges([0, 1, 1], [1, 2, 2], weight=[0.5, 0.25, 1.0])
+>>> net.n, net.m, net.out_degree().tolist(), net.strength.tolist()
+(3, 2, [1, 1, 0], [0.5, 1.0])
 """
 
 from __future__ import annotations
@@ -33,78 +30,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.network import networkx_convert
+from simulator.network.csr_from_edges import CleaningReport, csr_from_edges
+from simulator.network.edge_checks import unit_interval
+from simulator.network.networkx_convert import py_scalar
+
 __all__ = ["Network", "CleaningReport"]
-
-
-@dataclass(frozen=True)
-class CleaningReport:
-    """What the constructor dropped or merged from its input arcs."""
-
-    arcs_in: int = 0
-    self_loops_dropped: int = 0
-    duplicates_merged: int = 0
-
-    def __str__(self) -> str:
-        return (
-            f"{self.arcs_in} input arcs: {self.self_loops_dropped} self-loops dropped, "
-            f"{self.duplicates_merged} duplicate arcs merged"
-        )
-
-
-def _layer_codes(layer, m: int) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Layer names per edge, or ``(int codes, names)``, as int8 codes and a names tuple."""
-    if isinstance(layer, tuple) and len(layer) == 2:
-        codes, names = np.asarray(layer[0]), tuple(str(x) for x in layer[1])
-        if codes.shape != (m,) or codes.dtype.kind not in "iu":
-            raise ValueError(f"layer codes must be {m} integers")
-        if codes.size and (codes.min() < 0 or codes.max() >= len(names)):
-            raise ValueError(f"layer codes must index the {len(names)} layer names")
-    else:
-        layer_arr = np.asarray(layer).astype(str)
-        if layer_arr.shape != (m,):
-            raise ValueError(f"layer must have one value per edge ({m})")
-        names, codes = np.unique(layer_arr, return_inverse=True)
-        names = tuple(str(x) for x in names)
-    if len(names) > 127:
-        raise ValueError(f"at most 127 layers are supported, got {len(names)}")
-    return codes.astype(np.int8), names
-
-
-def _as_unit_interval(values, name: str, m: int) -> np.ndarray:
-    arr = np.asarray(values, dtype=np.float64)
-    if arr.shape != (m,):
-        raise ValueError(f"{name} must have one value per edge ({m}), got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    if arr.size and (arr.min() < 0.0 or arr.max() > 1.0):
-        raise ValueError(
-            f"{name} must lie in [0, 1], got range [{arr.min():g}, {arr.max():g}]; "
-            "normalise raw weights with simulator.network.ties first"
-        )
-    return arr
-
-
-def _node_ids(name: str, values) -> np.ndarray:
-    """``values`` as int64 node indices; whole floats are accepted, others refused.
-
-    Truncating ``0.5`` to ``0`` would silently merge nodes (``run_cascades``
-    likewise refuses float seeds).
-
-    >>> _node_ids("src", [0.0, 2.0]).tolist()
-    [0, 2]
-    >>> _node_ids("src", [0.5])
-    Traceback (most recent call last):
-    ...
-    ValueError: src must hold integer node indices, got 0.5
-    """
-    arr = np.asarray(values)
-    if arr.dtype.kind == "f":
-        bad = arr[~np.isfinite(arr) | (arr != np.round(arr))]
-        if bad.size:
-            raise ValueError(f"{name} must hold integer node indices, got {float(bad.flat[0]):g}")
-    elif arr.size and arr.dtype.kind not in "iub":
-        raise ValueError(f"{name} must hold integer node indices, got dtype {arr.dtype}")
-    return arr.astype(np.int64).ravel()
 
 
 @dataclass(eq=False)
@@ -179,6 +110,11 @@ class Network:
     ) -> Network:
         """Build a network from edge endpoint arrays of node indices ``0..n-1``.
 
+        Every column is checked, self-loops are dropped and duplicate arcs
+        merged keeping the strongest tie and trust
+        (:func:`~simulator.network.csr_from_edges.csr_from_edges`); what was
+        dropped or merged is in ``Network.cleaning``.
+
         Parameters
         ----------
         src, dst : array-like of int
@@ -209,94 +145,19 @@ class Network:
         >>> net.strength.tolist()  # the duplicate 0->1 keeps the stronger tie
         [0.9, 0.5]
         """
-        src, dst = _node_ids("src", src), _node_ids("dst", dst)
-        if src.shape != dst.shape:
-            raise ValueError(f"src and dst differ in length ({src.size} vs {dst.size})")
-        m_in = src.size
-        if m_in and (src.min() < 0 or dst.min() < 0):
-            raise ValueError("node indices must be >= 0")
-        top = int(max(src.max(), dst.max())) + 1 if m_in else 0
-        if n is None:
-            n = top if labels is None else len(labels)
-        if n < top:
-            raise ValueError(f"edge refers to node {top - 1} but n = {n}")
-        strength = np.ones(m_in) if weight is None else _as_unit_interval(weight, "weight", m_in)
-        trust_arr = None if trust is None else _as_unit_interval(trust, "trust", m_in)
-        layer_codes, layer_names = None, ()
-        if layer is not None:
-            layer_codes, layer_names = _layer_codes(layer, m_in)
-
-        raw = {}
-        for key, values in (arc_attrs or {}).items():
-            values = np.asarray(values)
-            if values.shape[:1] != (m_in,):
-                raise ValueError(f"arc attribute {key!r} must have one value per edge ({m_in})")
-            raw[key] = values
-
-        if not directed:
-            raw = {k: np.concatenate([v, v]) for k, v in raw.items()}
-            src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
-            strength = np.concatenate([strength, strength])
-            trust_arr = None if trust_arr is None else np.concatenate([trust_arr, trust_arr])
-            layer_codes = None if layer_codes is None else np.concatenate([layer_codes] * 2)
-
-        keep = src != dst
-        self_loops = int(m_in - np.count_nonzero(keep[:m_in]))
-        src, dst, strength = src[keep], dst[keep], strength[keep]
-        trust_arr = None if trust_arr is None else trust_arr[keep]
-        layer_codes = None if layer_codes is None else layer_codes[keep]
-        raw = {k: v[keep] for k, v in raw.items()}
-
-        # Sort by (src, dst); for duplicates, the strongest tie comes first.
-        # One int64 key sorts 2-3x faster than lexsort; lexsort only if needed.
-        flat = src * max(n, 1) + dst
-        order = np.argsort(flat, kind="stable")
-        key = flat[order]
-        if key.size > 1 and (key[1:] == key[:-1]).any():
-            order = np.lexsort((-strength, dst, src))
-        src, dst, strength = src[order], dst[order], strength[order]
-        first = np.ones(src.size, dtype=bool)
-        first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
-        merged = int(src.size - np.count_nonzero(first))
-        if trust_arr is not None:
-            trust_arr = trust_arr[order]
-            # maximum trust among duplicates
-            group = np.cumsum(first) - 1
-            best = np.full(int(first.sum()), -np.inf)
-            np.maximum.at(best, group, trust_arr)
-            trust_arr = best
-        if layer_codes is not None:
-            layer_codes = layer_codes[order][first]
-        raw = {k: v[order][first] for k, v in raw.items()}
-        src, dst, strength = src[first], dst[first], strength[first]
-        if not directed:
-            merged //= 2  # each undirected duplicate was counted once per direction
-
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-        label_arr = np.arange(n) if labels is None else np.asarray(labels)
-        if label_arr.shape != (n,):
-            raise ValueError(f"labels must have one entry per node ({n}), got {label_arr.shape}")
-        attrs = {}
-        for key, values in (node_attrs or {}).items():
-            values = np.asarray(values)
-            if values.shape[:1] != (n,):
-                raise ValueError(f"node attribute {key!r} must have one value per node ({n})")
-            attrs[key] = values
-        return cls(
-            indptr=indptr,
-            indices=dst.astype(np.int32),
-            strength=strength.astype(np.float64),
-            labels=label_arr,
-            layer=layer_codes,
-            layer_names=layer_names,
-            trust=trust_arr,
-            node_attrs=attrs,
-            arc_attrs=raw,
-            undirected=not directed,
-            cleaning=CleaningReport(m_in, self_loops, merged),
-            name=name,
+        fields = csr_from_edges(
+            src,
+            dst,
+            n,
+            directed,
+            weight,
+            layer=layer,
+            trust=trust,
+            labels=labels,
+            node_attrs=node_attrs,
+            arc_attrs=arc_attrs,
         )
+        return cls(**fields, name=name)
 
     @classmethod
     def from_labeled_edges(
@@ -390,10 +251,10 @@ class Network:
         >>> net.index_of(["c", "a"]).tolist()
         [2, 0]
         """
-        lookup = {_py(lab): i for i, lab in enumerate(self.labels)}
+        lookup = {py_scalar(lab): i for i, lab in enumerate(self.labels)}
         out = []
         for lab in np.atleast_1d(np.asarray(labels, dtype=object)):
-            key = _py(lab)
+            key = py_scalar(lab)
             if key not in lookup:
                 raise KeyError(f"node {key!r} does not exist in network {self.name or ''}".strip())
             out.append(lookup[key])
@@ -428,49 +289,8 @@ class Network:
         >>> net.n, net.m, net.undirected
         (4, 6, True)
         """
-        nodes = list(graph.nodes())
-        index = {v: i for i, v in enumerate(nodes)}
-        edges = list(graph.edges(data=True))
-        src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
-        dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
-
-        def column(key):
-            if key is None or not edges or not all(key in d for _, _, d in edges):
-                return None
-            return [d[key] for _, _, d in edges]
-
-        raw = {}
-        if edges:
-            for key in sorted(set.intersection(*(set(d) for _, _, d in edges))):
-                values = np.asarray([d[key] for _, _, d in edges])
-                if values.dtype.kind in "biuf":
-                    raw[key] = values
-        strength = column(weight)
-        if strength is not None:
-            values = np.asarray(strength, dtype=np.float64)
-            if values.size and (values.min() < 0 or values.max() > 1):
-                strength = None
-        node_attrs = {}
-        if nodes:
-            keys = set.intersection(*(set(d) for _, d in graph.nodes(data=True)))
-            for key in sorted(keys):
-                node_attrs[key] = np.asarray([graph.nodes[v][key] for v in nodes])
-        labels = np.empty(len(nodes), dtype=object)
-        labels[:] = nodes
-        if all(isinstance(v, (int, np.integer)) for v in nodes):
-            labels = labels.astype(np.int64)
         return cls.from_edges(
-            src,
-            dst,
-            n=len(nodes),
-            directed=graph.is_directed(),
-            weight=strength,
-            layer=column(layer),
-            trust=column(trust),
-            labels=labels,
-            node_attrs=node_attrs,
-            arc_attrs=raw,
-            name=name or str(graph.graph.get("name", "")),
+            **networkx_convert.from_edges_arguments(graph, weight, layer, trust, name)
         )
 
     def to_networkx(self):
@@ -486,27 +306,7 @@ class Network:
         >>> g[0][1]["weight"]
         0.5
         """
-        import networkx as nx
-
-        graph = nx.Graph() if self.undirected else nx.DiGraph()
-        labels = self.labels.tolist()
-        for i, lab in enumerate(labels):
-            graph.add_node(lab, **{k: _py(v[i]) for k, v in self.node_attrs.items()})
-        src, dst = self.edges()
-        layers = None if self.layer is None else self.layer_of_arcs()
-        for a in range(self.m):
-            u, v = int(src[a]), int(dst[a])
-            if self.undirected and u > v:
-                continue
-            data = {"weight": float(self.strength[a])}
-            if layers is not None:
-                data["layer"] = str(layers[a])
-            if self.trust is not None:
-                data["trust"] = float(self.trust[a])
-            graph.add_edge(labels[u], labels[v], **data)
-        if self.name:
-            graph.graph["name"] = self.name
-        return graph
+        return networkx_convert.to_networkx(self)
 
     def with_arc_attrs(self, **attrs) -> Network:
         """A copy with per-arc attributes replaced (``strength``, ``trust``, ``layer``)."""
@@ -514,14 +314,10 @@ class Network:
 
         for key in ("strength", "trust"):
             if key in attrs and attrs[key] is not None:
-                attrs[key] = _as_unit_interval(attrs[key], key, self.m)
+                attrs[key] = unit_interval(attrs[key], key, self.m)
         return replace(self, **attrs)
 
     def __repr__(self) -> str:
         kind = "undirected" if self.undirected else "directed"
         name = f" {self.name!r}" if self.name else ""
         return f"<Network{name}: {self.n} nodes, {self.m} arcs ({kind})>"
-
-
-def _py(value):
-    return value.item() if hasattr(value, "item") else value
