@@ -256,3 +256,20 @@ def test_copies_share_the_crowds_tables_and_run_as_fresh_contests():
     assert honest._inputs is game._inputs and switched._inputs[0] is not None
     fresh = Contest(NET, POP, game.settings, 6, game.players, switched.strategies)
     assert np.array_equal(switched.run(keys).totals, fresh.run(keys).totals)
+
+
+def test_variants_with_the_same_fake_accounts_share_one_public_graph():
+    game = contest(players=20, seed=7, mix={"honest": 0.5, "sybil": 0.5})
+    keys = contest_keys(7, 1)
+    first = public_record(game.run(keys, record=1)).follows
+    honest_player = list(game.strategy_names).index("honest")
+    same_fakes = game.with_strategy(honest_player, "deceiver")
+    assert public_record(same_fakes.run(keys, record=1)).follows is first  # built once
+    more_fakes = game.with_strategy(honest_player, "sybil")
+    follows = public_record(more_fakes.run(keys, record=1)).follows
+    assert (
+        follows is not first
+        and len(follows) == len(first) + more_fakes.settings.strategy("sybil").n_fakes
+    )
+    fakes_of_switched = follows["follower"][follows["account"] == game.players[honest_player]]
+    assert (fakes_of_switched >= NET.n).sum() == more_fakes.settings.strategy("sybil").n_fakes

@@ -92,12 +92,26 @@ def account_ages(n_people: int, n_fakes: int, seed: int) -> np.ndarray:
 _GRAPHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _graph_key(contest) -> tuple:
+    """What the public graph and the ages depend on: the crowd, the seed and which
+    players own how many fake accounts (not the other players' strategies)."""
+    sybils = contest.players[np.asarray(contest.fake_owner, np.int64)]
+    return id(contest.network), contest.seed, contest.accounts, sybils.tobytes()
+
+
 def _public_graph(contest) -> tuple[pd.DataFrame, np.ndarray]:
     """The public follower graph (fake accounts' follows of their sybil included) and
     the account ages of ``contest``: fixed before the contest starts, so every record
-    of it shares one copy (read-only arrays: a rule cannot change another's record)."""
+    of it shares one copy (read-only arrays: a rule cannot change another's record),
+    and so do the records of its variants (:meth:`Contest.with_strategies`) whose
+    fake accounts are the same, which lets :func:`trust_rank` reuse its result."""
     cached = _GRAPHS.get(contest)
     if cached is None:
+        key = _graph_key(contest)
+        for other, graph in list(_GRAPHS.items()):
+            if other.network is contest.network and _graph_key(other) == key:
+                _GRAPHS[contest] = graph
+                return graph
         net = contest.network
         src = np.repeat(np.arange(net.n), np.diff(net.indptr))
         fake_ids = np.arange(net.n, contest.accounts)
