@@ -143,3 +143,40 @@ def test_trusted_audience_reads_followers_not_engagement():
     # a follower who unfollows and reports is one follower lost; a stranger's report, none
     assert np.isclose(rule(_record([], [(4, 0, 1)], [(4, 0, 1)]))[0], base - 1)
     assert np.isclose(rule(_record([], [], [(7, 0, 1)]))[0], base)
+
+
+def test_pressure_is_observationally_credibility():
+    """Why no rule that credits engagement can make pressure unprofitable (issue 12): a
+    manipulator's post (click-through x boost, trust lost per click) leaves the same public
+    record, on common random numbers, as an honest post by the same player with credibility
+    raised so that (1 + credibility) / 2 grows by the boost; only cuts could tell them apart,
+    and here there are none. The honest twin's true influence is higher, so any rule that
+    ranks credible players above others must reward the pressure too."""
+    boost = 1.5
+    players = np.argsort(-np.diff(NET.indptr), kind="stable")[:10]  # large audiences
+    player = int(players[0])
+    low = POP.credibility.copy()
+    low[player] = 0.2  # (1 + 0.2) / 2 * 1.5 = 0.9 = (1 + 0.8) / 2
+    high = low.copy()
+    high[player] = boost * (1 + 0.2) - 1
+    settings = ContestSettings(players=10)
+    honest = [GAME.settings.strategy("honest")] * 10
+    pressured = [GAME.settings.strategy("manipulator").__class__(posts=1, boost=boost)]
+    keys = contest_keys(3, 2)
+
+    def run(pop, strategies):
+        return Contest(NET, pop, settings, 3, players, strategies).run(keys, record=1)
+
+    gamed_run = run(dataclasses.replace(POP, credibility=low), pressured + honest[1:])
+    twin_run = run(dataclasses.replace(POP, credibility=high), honest)
+    for r in range(2):
+        gamed, twin = public_record(gamed_run, r), public_record(twin_run, r)
+        assert (gamed.clicks["link"] == 0).sum() >= 10  # the pressured link has an audience
+        assert gamed.unfollows.empty and twin.unfollows.empty
+        for table in ("posts", "clicks", "shares", "conversions", "accounts", "reports"):
+            pd.testing.assert_frame_equal(getattr(gamed, table), getattr(twin, table))
+        assert score_all(gamed).equals(score_all(twin))
+    # ... while what the record hides differs: the pressured clicks are not genuine
+    gamed_genuine, twin_genuine = gamed_run.genuine_actions(), twin_run.genuine_actions()
+    assert (gamed_genuine[:, 0] < twin_genuine[:, 0]).all()
+    assert np.array_equal(gamed_genuine[:, 1:], twin_genuine[:, 1:])
