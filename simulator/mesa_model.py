@@ -37,9 +37,9 @@ from simulator.engine import funnel
 from simulator.engine.campaign import Campaign
 from simulator.engine.run import seed_matrix
 from simulator.errors import event_overflow, event_row_cap
-from simulator.network import generators
 from simulator.network.core import Network
-from simulator.population import Population, PopulationSpec
+from simulator.population import Population
+from simulator.population.world import default_world
 from simulator.rng import replicate_keys, stream
 from simulator.seeding.registry import select_seeds
 
@@ -114,12 +114,7 @@ class CampaignModel(mesa.Model):
     ):
         super().__init__(seed=seed)
         self.root_seed = int(seed) if seed is not None else int(self.rng.integers(2**63))
-        self.network = network or generators.barabasi_albert(
-            n, m, stream(self.root_seed, "network")
-        )
-        self.population = population or Population.draw(
-            PopulationSpec(), self.network, stream(self.root_seed, "population")
-        )
+        self.network, self.population = default_world(n, m, self.root_seed, network, population)
         campaign = campaign or Campaign(
             appeal=appeal, share_rate=share_rate, conversion_rate=conversion_rate, steps=steps
         )

@@ -138,3 +138,12 @@ def test_agents_are_views(model):
     player = [a for a in model.agents if a.link is not None]
     assert len(player) == model.players.size
     assert {a.strategy for a in player} == set(model.contest.strategy_names.astype(str))
+
+
+def test_both_models_build_the_same_default_world():
+    from simulator.mesa_model import CampaignModel
+
+    contest_model = ContestModel(n=300, m=3, seed=4)
+    campaign_model = CampaignModel(n=300, m=3, k=5, seed=4)
+    assert np.array_equal(contest_model.network.indices, campaign_model.network.indices)
+    assert np.array_equal(contest_model.population.trust, campaign_model.population.trust)

@@ -70,10 +70,9 @@ from simulator.contest.evaluation import ranks
 from simulator.contest.record import PublicRecord, hidden_state, public_record
 from simulator.contest.scoring import RULES
 from simulator.contest.settings import ContestSettings
-from simulator.network import generators
 from simulator.network.core import Network
-from simulator.population import Population, PopulationSpec
-from simulator.rng import stream
+from simulator.population import Population
+from simulator.population.world import default_world
 
 __all__ = ["STATES", "TOTALS", "ContestAgent", "ContestModel"]
 
@@ -144,12 +143,7 @@ class ContestModel(mesa.Model):
     ):
         super().__init__(seed=seed)
         self.root_seed = int(seed) if seed is not None else int(self.rng.integers(2**63))
-        self.network = network or generators.barabasi_albert(
-            n, m, stream(self.root_seed, "network")
-        )
-        self.population = population or Population.draw(
-            PopulationSpec(), self.network, stream(self.root_seed, "population")
-        )
+        self.network, self.population = default_world(n, m, self.root_seed, network, population)
         settings = settings or ContestSettings(players=min(20, self.network.n))
         #: The contest (players, strategies, plans).
         self.contest = Contest(self.network, self.population, settings, self.root_seed)
