@@ -1,8 +1,5 @@
 """Compiled kernel of the contest: every personal link spreads over one crowd at once.
 
-This module is long because one replicate's four phases share their state
-(sparse pair tables, impression and post buffers) inside one compiled loop.
-
 One replicate is a loop over steps ``t = 0 .. steps - 1``; each step runs
 these phases in order:
 
@@ -44,9 +41,26 @@ State per (person, poster) and per (person, link) lives in sparse hash
 tables (:mod:`simulator.contest.sparse`): its size grows with the pairs
 touched, never with people x players.
 
+What the tables' columns, action codes and flag bits mean is
+:mod:`simulator.contest.kernel_layout`; the steps on one post, impression
+or pair (the draws, event rows, scheduling, offers, phase 3's trust update)
+are :mod:`simulator.contest.kernel_ops`. This module holds the loop.
+
 Examples
 --------
-See :func:`simulator.contest.contest.run_contest`.
+:meth:`Contest.run <simulator.contest.contest.Contest.run>` builds the
+kernel's inputs and calls :func:`contest_events` (``record`` 1 or 2) or
+:func:`contest_summary` (totals only):
+
+>>> import numpy as np
+>>> from simulator.contest import Contest, ContestSettings, contest_keys
+>>> from simulator.network.generators import barabasi_albert
+>>> net = barabasi_albert(200, 3, np.random.default_rng(1))
+>>> run = Contest(net, None, ContestSettings(players=10), seed=2).run(contest_keys(2, 2), record=1)
+>>> run.totals.shape == (2, 10, len(LINK_COLUMNS))
+True
+>>> bool((run.events["action"] != ACTIONS.index("impression")).all())  # record 1: none
+True
 """
 
 from __future__ import annotations
@@ -54,10 +68,71 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from simulator import behavior
+from simulator.contest.kernel_layout import (
+    _PRIORITY,
+    ACTIONS,
+    ACTIVITY,
+    ATTEND,
+    BANDWIDTH,
+    BUDGET,
+    CLICK,
+    CLICKED,
+    CONVERT,
+    CONVERTED,
+    CREDIBILITY,
+    DECEPTIVE,
+    EVENT_COLUMNS,
+    EVENT_ROW_BYTES,
+    FAKE,
+    FLAGS,
+    GENUINE,
+    IMPRESSION,
+    LINK_COLUMNS,
+    N_ROWS,
+    NO_CAP,
+    NODE_COLUMNS,
+    OWED,
+    PLANNED,
+    POST,
+    PRESSURE,
+    RECIPROCITY,
+    RELEVANCE,
+    ROW_CAP,
+    SHARE,
+    SHARED,
+    SPAMMED,
+    STRANGER,
+    T_CLICKS,
+    T_CONV,
+    T_CROWDED,
+    T_DECEIVED,
+    T_FAKE,
+    T_GCONV,
+    T_GSHARES,
+    T_IMPS,
+    T_PLANNED,
+    T_POSTS,
+    T_REACH,
+    T_SHARES,
+    T_SPAM,
+    TRUST,
+    V_CONVERTED,
+    V_SHARED,
+    V_TAINTED,
+    WANTED,
+)
+from simulator.contest.kernel_ops import (
+    _click_probability,
+    _convert_probability,
+    _offer,
+    _push,
+    _schedule,
+    _trust_penalty,
+    _update_trust,
+    draw,
+)
 from simulator.contest.sparse import find, get_or_add, new_table
 from simulator.engine.buffers import grow, grow_rows
-from simulator.engine.counter_rng import GOLDEN, STEP_STRIDE, mix64, uniform
 
 __all__ = [
     "ACTIONS",
@@ -70,156 +145,6 @@ __all__ = [
     "contest_events",
     "contest_summary",
 ]
-
-_attention_delay = njit(cache=True)(behavior.attention_delay)
-_click_probability = njit(cache=True)(behavior.click_probability)
-_convert_probability = njit(cache=True)(behavior.convert_probability)
-_trust_penalty = njit(cache=True)(behavior.trust_penalty)
-
-#: Columns of the node factor table.
-NODE_COLUMNS = (
-    "bandwidth",
-    "activity",
-    "credibility",
-    "relevance",
-    "reciprocity",
-    "owed",
-    "trust",
-    "budget",
-)
-BANDWIDTH, ACTIVITY, CREDIBILITY, RELEVANCE, RECIPROCITY, OWED, TRUST, BUDGET = range(8)
-#: Contest event actions (codes are positions).
-ACTIONS = ("post", "impression", "click", "share", "convert", "unfollow", "report")
-POST, IMPRESSION, CLICK, SHARE, CONVERT, UNFOLLOW, REPORT = range(7)
-#: Columns of the event table.
-EVENT_COLUMNS = (
-    "replicate",
-    "node",
-    "parent",
-    "step",
-    "action",
-    "link",
-    "arc",
-    "flags",
-    "mentions",
-)
-#: Bits of the ``flags`` column (hidden state: never in the public record).
-FLAGS = {
-    "deceptive": 1,
-    "pressure": 2,
-    "genuine": 4,
-    "fake": 8,
-    "planned": 16,
-    "stranger": 32,
-    "spammed": 64,
-}
-DECEPTIVE, PRESSURE, GENUINE, FAKE, PLANNED, STRANGER, SPAMMED = (1, 2, 4, 8, 16, 32, 64)
-#: Per-link totals of one replicate.
-LINK_COLUMNS = (
-    "posts",
-    "reach",
-    "impressions",
-    "spam_impressions",
-    "crowded_out",
-    "clicks",
-    "fake_clicks",
-    "planned_clicks",
-    "deceived_clicks",
-    "shares",
-    "conversions",
-    "genuine_shares",
-    "genuine_conversions",
-    "unfollows",
-    "reports",
-    "trust_lost",
-)
-(
-    T_POSTS,
-    T_REACH,
-    T_IMPS,
-    T_SPAM,
-    T_CROWDED,
-    T_CLICKS,
-    T_FAKE,
-    T_PLANNED,
-    T_DECEIVED,
-    T_SHARES,
-    T_CONV,
-    T_GSHARES,
-    T_GCONV,
-    T_UNFOLLOWS,
-    T_REPORTS,
-    T_TRUST,
-) = range(len(LINK_COLUMNS))
-# decisions drawn per impression
-DELIVER, TIMING, ATTEND, CLICKED, SHARED, CONVERTED, REPORTED = range(7)
-# bits of the (person, link) state
-V_SHARED, V_CONVERTED, V_TAINTED = 1, 2, 4
-_PRIORITY = 2**31
-
-
-@njit(cache=True)
-def draw(key, link, step, recipient, poster, copy, kind):
-    """The uniform of decision ``kind`` on post ``(link, step, poster, copy)`` to ``recipient``."""
-    c = mix64(np.uint64(link) * GOLDEN + np.uint64(step))
-    c = mix64(c ^ (np.uint64(recipient) * STEP_STRIDE))
-    c = mix64(c + np.uint64(poster) * GOLDEN + np.uint64(copy))
-    return uniform(key, c * np.uint64(16) + np.uint64(kind))
-
-
-#: Slots of the kernel's counter array ``cnt``: rows written, the memory guard's row
-#: cap (:func:`~simulator.errors.event_row_cap`) and the rows wanted when a write
-#: would pass it (then 0 is never written again: the run stops at the step's end).
-N_ROWS, ROW_CAP, WANTED = 0, 1, 2
-#: Bytes of one event row (nine int64 columns), for the memory guard.
-EVENT_ROW_BYTES = 8 * len(EVENT_COLUMNS)
-#: ``row_cap`` for no cap (totals-only runs keep no events).
-NO_CAP = 2**62
-
-
-@njit(cache=True)
-def _push(ev, cnt, rep, node, parent, step, action, link, arc, flags, mentions):
-    i = cnt[N_ROWS]
-    if i + 1 > cnt[ROW_CAP]:  # over the memory guard's cap: say so, keep nothing
-        cnt[WANTED] = max(cnt[WANTED], i) + 1  # the rows the step wanted so far
-        return ev
-    if i + 1 > ev.shape[0]:
-        ev = grow_rows(ev, i + 1)
-    ev[i, 0], ev[i, 1], ev[i, 2], ev[i, 3], ev[i, 4] = rep, node, parent, step, action
-    ev[i, 5], ev[i, 6], ev[i, 7], ev[i, 8] = link, arc, flags, mentions
-    cnt[N_ROWS] = i + 1
-    return ev
-
-
-@njit(cache=True)
-def _schedule(buf, boost, head, n, when, row, b):
-    """Append post ``row`` (poster, link, copy, dec, pres, lo, hi, planned) at ``when``.
-
-    ``buf`` must have room for row ``n`` (reserved by the caller).
-    """
-    buf[n, :8] = row
-    buf[n, 8] = head[when]
-    boost[n] = b
-    head[when] = n
-
-
-@njit(cache=True)
-def _offer(imps, imp_b, head, n, v, u, a, link, t, copy, dec, pres, b, p_deliver, act, ints, key):
-    """File the impression of post ``(link, t, u, copy)`` on ``v`` at the step it is opened.
-
-    ``imps`` must have room for row ``n`` (the caller reserves a post's rows
-    before its loop, so no buffer is handed back and forth on every offer).
-    """
-    if act <= 0.0 or draw(key, link, t, v, u, copy, DELIVER) >= p_deliver:
-        return n
-    d = 0 if act >= 1.0 else int(_attention_delay(act, draw(key, link, t, v, u, copy, TIMING)))
-    if d >= ints[1] or t + d >= ints[0]:
-        return n
-    imps[n, 0], imps[n, 1], imps[n, 2], imps[n, 3], imps[n, 4] = v, u, link, t, copy
-    imps[n, 5], imps[n, 6], imps[n, 7], imps[n, 8] = a, dec, pres, head[t + d]
-    imp_b[n] = b
-    head[t + d] = n
-    return n + 1
 
 
 @njit(cache=True)
@@ -417,22 +342,10 @@ def run_replicate(net, node_f, arc_f, plan, owner, fl, ints, key, rep, record, e
                     if record:
                         ev = _push(ev, cnt, rep, v, u, t, CONVERT, link, a, flags, 0)
         # phase 3: update trust after every decision of t; cut pairs unfollow and report
-        for p in range(n_pend):
-            pid, link, loss = pend[p, 0], pend[p, 1], pend_l[p]
-            before = p_t0[pid] - p_loss[pid]
-            p_loss[pid] += loss
-            totals[link, T_TRUST] += min(loss, max(before, 0.0))
-            if before >= cut > before - loss:
-                v, u = p_v[pid], p_u[pid]
-                has_cut[v] = True
-                if p_arc[pid] >= 0:
-                    totals[link, T_UNFOLLOWS] += 1
-                    if record:
-                        ev = _push(ev, cnt, rep, v, u, t, UNFOLLOW, link, p_arc[pid], 0, 0)
-                if draw(key, link, t, v, u, 0, REPORTED) < report_rate:
-                    totals[link, T_REPORTS] += 1
-                    if record:
-                        ev = _push(ev, cnt, rep, v, u, t, REPORT, link, p_arc[pid], 0, 0)
+        ev = _update_trust(
+            ev, cnt, rep, t, key, record, totals, pend, pend_l, n_pend,
+            p_t0, p_loss, p_arc, p_v, p_u, has_cut, cut, report_rate,
+        )  # fmt: skip
         n_pend = 0
         if cnt[WANTED]:  # the memory guard: stop the replicate, the caller raises
             break
