@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
+from simulator.analysis.stats import summarize
 from simulator.contest.influence import kendall_tau_b
 from simulator.contest.kernel import LINK_COLUMNS
 from simulator.contest.record import public_record
@@ -259,20 +260,14 @@ def premium_summary(premiums: pd.DataFrame, level: float = 0.95) -> pd.DataFrame
     >>> float(row["mean"]), float(row["half_width"]), int(row["n"]), int(row["players"])
     (2.0, 0.0, 2, 2)
     """
-    from simulator.analysis.stats import mean_ci
-
     per_key = premiums.groupby(["arm", "strategy", "replicate"], sort=False)
     per_key = per_key.agg(premium=("premium", "mean"), players=("link", "nunique")).reset_index()
-    out = []
-    for (arm, strategy), part in per_key.groupby(["arm", "strategy"], sort=False):
-        x = part["premium"].to_numpy()
-        mean, lo, hi = mean_ci(x, level) if x.size > 1 else (float(x.mean()), -np.inf, np.inf)
-        out.append((arm, strategy, mean, lo, hi, (hi - lo) / 2, x.size,
-                    int(part["players"].max())))  # fmt: skip
-    return pd.DataFrame(
-        out,
-        columns=["arm", "strategy", "mean", "ci_low", "ci_high", "half_width", "n", "players"],
-    )
+    out = summarize(per_key, ["premium"], by=("arm", "strategy"), level=level)
+    one = out["n"] == 1  # one key: no interval yet (the adaptive loop must go on)
+    out.loc[one, "ci_low"], out.loc[one, "ci_high"] = -np.inf, np.inf
+    out["half_width"] = (out["ci_high"] - out["ci_low"]) / 2
+    out["players"] = per_key.groupby(["arm", "strategy"], sort=False)["players"].max().to_numpy()
+    return out[["arm", "strategy", "mean", "ci_low", "ci_high", "half_width", "n", "players"]]
 
 
 def adaptive_premiums(
