@@ -10,7 +10,7 @@ changing one does not move the others:
   player's strategy leaves every other plan as it was), made only for
   strategies that draw (``Strategy.draws``);
 - ``contest.strangers``: the counter key of the strangers a post mentions
-  (:func:`~simulator.contest.strategies.strangers`: keyed by post, so adding
+  (:func:`~simulator.contest.plans.strangers`: keyed by post, so adding
   a post or a player changes no other post's strangers).
 
 Each person's attention budget (posts read per step) is
