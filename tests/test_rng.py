@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from simulator import IndependentCascade, Network
-from simulator.rng import replicate_key_block, replicate_keys
+from simulator.rng import replicate_key_block, replicate_keys, stream_key
 from simulator.runs.config import ExperimentConfig
 from simulator.seeding.arms import run_seeding_arms
 
@@ -59,3 +59,15 @@ def test_run_seeding_arms_refuses_a_replicate_range_outside_the_run():
             progress=False,
             replicate_range=range(2, 6),
         )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 42, 2**32 - 1, 2**32, 2**64 + 3, 2**127 + 11])
+@pytest.mark.parametrize("name", ["replicates", "contest.scored", ""])
+def test_replicate_keys_are_numpys_spawned_seed_sequences(seed, name):
+    """The vectorised keys equal SeedSequence(seed, spawn_key=(name,)).spawn(r)[i]'s first
+    64-bit word (what they were computed with before, one Python object per replicate)."""
+    root = np.random.SeedSequence(seed, spawn_key=(stream_key(name),))
+    expected = [c.generate_state(1, np.uint64)[0] for c in root.spawn(300)]
+    keys = replicate_keys(seed, 300, name)
+    assert keys.dtype == np.uint64 and keys.tolist() == [int(k) for k in expected]
+    assert replicate_keys(seed, 0, name).size == 0
