@@ -23,5 +23,8 @@ tests never assert them.
 Modules: :mod:`benchmarks.common` (shared set-up and helpers),
 :mod:`benchmarks.workloads` (our engine), :mod:`benchmarks.peers` (peer
 libraries), :mod:`benchmarks.scale` (W3 subprocess), :mod:`benchmarks.report`
-(tables and the markdown page), :mod:`benchmarks.run` (the command).
+(the markdown page), :mod:`benchmarks.workload_tables` (one table per
+workload, the goals), :mod:`benchmarks.table` (the table type and number
+formats), :mod:`benchmarks.machine` (what the page says about the machine),
+:mod:`benchmarks.run` (the command).
 """

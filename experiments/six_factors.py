@@ -7,7 +7,7 @@ and bandwidth, the content's relevance to the target (``interest``), timing
 posts, ``campaign.start_hour``), channel alignment (the arc's layer against
 ``campaign.channel``) and the target's confidence (trust). Each candidate
 seed ``u`` gets one number per factor (:func:`factor_table`, which is
-:func:`simulator.seeding.social.six_factor_table`, the one definition the
+:func:`simulator.seeding.six_factors.six_factor_table`, the one definition the
 ``six_factor`` seeding strategy ranks by):
 
 =============  =============================================================
@@ -77,7 +77,7 @@ from simulator.rng import replicate_key_block
 from simulator.runs.build import build_model, build_network, build_population
 from simulator.runs.config import Config, ExperimentConfig
 from simulator.seeding.arms import seeds_for_arm
-from simulator.seeding.social import (
+from simulator.seeding.six_factors import (
     SIX_FACTORS,
     six_factor_seeds,
     six_factor_strategy,
@@ -114,7 +114,7 @@ class SixFactorsConfig(ExperimentConfig):
 def factor_table(network, population, campaign) -> pd.DataFrame:
     """The six factors of every node as a sender of ``campaign`` (one row per node).
 
-    The one definition, :func:`simulator.seeding.social.six_factor_table`,
+    The one definition, :func:`simulator.seeding.six_factors.six_factor_table`,
     which the ``six_factor`` seeding strategy also ranks by.
 
     Examples

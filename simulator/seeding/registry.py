@@ -17,15 +17,16 @@ out-neighbours; ties are broken by more followers, then the lower index.
 The strategies live in small sibling modules:
 :mod:`simulator.seeding.centrality` (pagerank, k_shell, betweenness, voterank),
 :mod:`simulator.seeding.greedy` (degree_discount, celf),
-:mod:`simulator.seeding.imm` (imm) and :mod:`simulator.seeding.social`
-(one_hop, loyalists, six_factor, klout). Strategies with parameters or a population
+:mod:`simulator.seeding.imm` (imm), :mod:`simulator.seeding.social` (one_hop,
+loyalists), :mod:`simulator.seeding.six_factors` (six_factor) and
+:mod:`simulator.seeding.klout` (klout). Strategies with parameters or a population
 come from factories with the same call signature:
 :func:`~simulator.seeding.greedy.degree_discount_strategy`,
 :func:`~simulator.seeding.greedy.celf_strategy`,
 :func:`~simulator.seeding.imm.imm_strategy`,
 :func:`~simulator.seeding.social.loyalists_strategy`,
-:func:`~simulator.seeding.social.six_factor_strategy`,
-:func:`~simulator.seeding.social.klout_strategy`.
+:func:`~simulator.seeding.six_factors.six_factor_strategy`,
+:func:`~simulator.seeding.klout.klout_strategy`.
 
 Examples
 --------
@@ -53,15 +54,9 @@ from simulator.seeding.centrality import betweenness, k_shell, pagerank, voteran
 from simulator.seeding.common import check_k
 from simulator.seeding.greedy import celf, celf_strategy, degree_discount, degree_discount_strategy
 from simulator.seeding.imm import imm, imm_strategy
-from simulator.seeding.social import (
-    klout,
-    klout_strategy,
-    loyalists,
-    loyalists_strategy,
-    one_hop,
-    six_factor,
-    six_factor_strategy,
-)
+from simulator.seeding.klout import klout, klout_strategy
+from simulator.seeding.six_factors import six_factor, six_factor_strategy
+from simulator.seeding.social import loyalists, loyalists_strategy, one_hop
 
 __all__ = [
     "SeedingStrategy",
