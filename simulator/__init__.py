@@ -5,8 +5,13 @@ experiments compare seeding strategies, estimate viral coefficients and test
 contest designs. See README.md and docs/ for a tour.
 """
 
-from simulator.cascade_log import CascadeLog
-from simulator.engine import (
+# first: every compiled function defined below is cached by the source tree's digest
+from simulator.numba_cache import use_source_keyed_cache
+
+use_source_keyed_cache()
+
+from simulator.cascade_log import CascadeLog  # noqa: E402
+from simulator.engine import (  # noqa: E402
     SIR,
     Campaign,
     CascadeResult,
@@ -17,7 +22,7 @@ from simulator.engine import (
     WeightedCascade,
     run_cascades,
 )
-from simulator.network import Network
+from simulator.network import Network  # noqa: E402
 
 __version__ = "0.1.0"
 

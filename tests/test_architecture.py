@@ -37,6 +37,7 @@ LAYERS = [
             "cascade_log",
             "network",
             "progress",
+            "numba_cache",
         ],
     ),
     (
