@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from simulator import IndependentCascade, run_cascades
-from simulator.contest import Contest, ContestSettings, contest_keys, make_strategy
+from simulator.contest import Contest, ContestSettings, contest_keys, make_strategy, record
 from simulator.contest.influence import reference_tau, true_influence
 from simulator.contest.kernel import ACTIONS, FLAGS
 from simulator.contest.record import hidden_state, public_record
@@ -273,3 +273,11 @@ def test_variants_with_the_same_fake_accounts_share_one_public_graph():
     )
     fakes_of_switched = follows["follower"][follows["account"] == game.players[honest_player]]
     assert (fakes_of_switched >= NET.n).sum() == more_fakes.settings.strategy("sybil").n_fakes
+    # the same number of fakes, other owners: a graph of its own, equal to a fresh build
+    sybil_player = list(game.strategy_names).index("sybil")
+    swapped = game.with_strategies({honest_player: "sybil", sybil_player: "honest"})
+    follows = public_record(swapped.run(keys, record=1)).follows
+    assert follows is not first and len(follows) == len(first)
+    fresh = Contest(NET, POP, game.settings, 7, game.players, swapped.strategies, swapped.rings)
+    record._GRAPHS.clear()  # build it anew
+    assert public_record(fresh.run(keys, record=1)).follows.equals(follows)

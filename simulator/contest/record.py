@@ -88,7 +88,8 @@ def account_ages(n_people: int, n_fakes: int, seed: int) -> np.ndarray:
     return np.concatenate([people, fakes])
 
 
-#: contest -> (follows, account ages): the same for every record of a contest, built once
+#: contest -> (graph key, (follows, account ages)): the same for every record of a contest
+#: and of its variants with the same fake accounts, built once
 _GRAPHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -108,9 +109,9 @@ def _public_graph(contest) -> tuple[pd.DataFrame, np.ndarray]:
     cached = _GRAPHS.get(contest)
     if cached is None:
         key = _graph_key(contest)
-        for other, graph in list(_GRAPHS.items()):
-            if other.network is contest.network and _graph_key(other) == key:
-                _GRAPHS[contest] = graph
+        for other, (other_key, graph) in list(_GRAPHS.items()):
+            if other.network is contest.network and other_key == key:
+                _GRAPHS[contest] = (key, graph)
                 return graph
         net = contest.network
         src = np.repeat(np.arange(net.n), np.diff(net.indptr))
@@ -122,8 +123,9 @@ def _public_graph(contest) -> tuple[pd.DataFrame, np.ndarray]:
         for array in (follower, account, ages):
             array.flags.writeable = False
         follows = pd.DataFrame({"follower": follower, "account": account}, copy=False)
-        _GRAPHS[contest] = cached = (follows, ages)
-    return cached
+        _GRAPHS[contest] = (key, (follows, ages))
+        return follows, ages
+    return cached[1]
 
 
 def public_record(run, replicate: int = 0, until: int | None = None) -> PublicRecord:
