@@ -81,8 +81,17 @@ def replicate_keys(seed: int, replicates: int, name: str = "replicates") -> np.n
     >>> bool((replicate_keys(7, 3) == k[:3]).all())
     True
     """
+    replicates = _replicate_count(replicates)
+    return _spawned_keys(check_seed(seed), stream_key(name), np.arange(replicates))
+
+
+def _replicate_count(replicates) -> int:
+    """``replicates`` checked: an integer in [0, 2**32] (SeedSequence would take a larger
+    child index as two words, which the vectorised keys below do not)."""
     replicates = checks.integer("replicates", replicates, 0)
-    return _spawned_keys(check_seed(seed), stream_key(name), replicates)
+    if replicates > 1 << 32:
+        raise ValueError(f"replicates must be at most 2**32, got {replicates}")
+    return replicates
 
 
 # numpy's SeedSequence (numpy/random/bit_generator.pyx; M. O'Neill's seed_seq_fe), whose
@@ -102,8 +111,9 @@ def _words(value: int) -> list[int]:
     return words
 
 
-def _spawned_keys(seed: int, name_key: int, count: int) -> np.ndarray:
-    """``SeedSequence(seed, spawn_key=(name_key,)).spawn(count)``'s first 64-bit words."""
+def _spawned_keys(seed: int, name_key: int, children: np.ndarray) -> np.ndarray:
+    """The first 64-bit word of ``SeedSequence(seed, spawn_key=(name_key,)).spawn(n)[i]``
+    for each ``i`` of ``children`` (indices below 2**32)."""
     const = _INIT_A
 
     def hashmix(value):  # advances the hash constant, as SeedSequence's does
@@ -129,10 +139,8 @@ def _spawned_keys(seed: int, name_key: int, count: int) -> np.ndarray:
         for dst in range(_POOL):
             pool[dst] = mix(pool[dst], hashmix(w))
     # the child index, the last word, differs per child: mix it in for all children at once
-    if count > 1 << 32:  # a larger index would take two words
-        raise ValueError(f"replicates must be at most 2**32, got {count}")
-    index = np.arange(count, dtype=np.uint64)
-    pool = [np.full(count, p, np.uint64) for p in pool]
+    index = np.asarray(children, dtype=np.uint64)
+    pool = [np.full(index.size, p, np.uint64) for p in pool]
     for dst in range(_POOL):
         pool[dst] = mix(pool[dst], hashmix(index))
     const, state = _INIT_B, []
@@ -166,7 +174,7 @@ def replicate_key_block(
     ...
     ValueError: replicate_range must be a block of range(10), got range(8, 12)
     """
-    replicates = checks.integer("replicates", replicates, 0)
+    replicates = _replicate_count(replicates)
     # a block with a step, or reaching past the run, would give keys of other replicates
     if (
         not isinstance(span, range)
@@ -174,4 +182,4 @@ def replicate_key_block(
         or not 0 <= span.start <= span.stop <= replicates
     ):
         raise ValueError(f"replicate_range must be a block of range({replicates}), got {span!r}")
-    return replicate_keys(seed, replicates, name)[span.start : span.stop]
+    return _spawned_keys(check_seed(seed), stream_key(name), np.arange(span.start, span.stop))

@@ -61,7 +61,7 @@ def test_run_seeding_arms_refuses_a_replicate_range_outside_the_run():
         )
 
 
-@pytest.mark.parametrize("seed", [0, 1, 42, 2**32 - 1, 2**32, 2**64 + 3, 2**127 + 11])
+@pytest.mark.parametrize("seed", [0, 1, 42, 2**32 - 1, 2**32, 2**64 + 3, 2**128, 2**200 + 5])
 @pytest.mark.parametrize("name", ["replicates", "contest.scored", ""])
 def test_replicate_keys_are_numpys_spawned_seed_sequences(seed, name):
     """The vectorised keys equal SeedSequence(seed, spawn_key=(name,)).spawn(r)[i]'s first
@@ -71,3 +71,5 @@ def test_replicate_keys_are_numpys_spawned_seed_sequences(seed, name):
     keys = replicate_keys(seed, 300, name)
     assert keys.dtype == np.uint64 and keys.tolist() == [int(k) for k in expected]
     assert replicate_keys(seed, 0, name).size == 0
+    block = replicate_key_block(seed, 300, range(120, 170), name)  # computed alone
+    assert block.tolist() == keys[120:170].tolist()
