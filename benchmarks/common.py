@@ -17,7 +17,7 @@ import simulator
 from simulator.cascade_log import ACTION_CODE
 from simulator.distributions import Distribution
 from simulator.network import generators
-from simulator.network.ties import random_strength
+from simulator.network.tie_strength import random_strength
 from simulator.population import Population, PopulationSpec
 from simulator.rng import stream
 

@@ -46,7 +46,7 @@ import numba
 from benchmarks.common import SEED, STRENGTH_AB, ba_network
 from benchmarks.scale import peak_rss_mb
 from simulator.contest import Contest, ContestSettings, contest_keys
-from simulator.network.ties import random_strength
+from simulator.network.tie_strength import random_strength
 from simulator.population import Population, PopulationSpec
 from simulator.rng import stream
 

@@ -33,7 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.report import ROOT, Table, machine_info, num, status
+from benchmarks.machine import ROOT, machine_info
+from benchmarks.table import Table, num, status
 
 GOAL_OVERHEAD_S = 0.5
 GOAL_SPEEDUP = 1.7

@@ -26,7 +26,7 @@ from benchmarks.common import (
     timed,
 )
 from simulator.network import generators
-from simulator.network.ties import random_strength
+from simulator.network.tie_strength import random_strength
 from simulator.rng import stream
 from simulator.seeding.registry import select_seeds
 

@@ -77,9 +77,15 @@ from experiments.charity_appeal_figures import (
 )
 from experiments.study import Study
 from simulator.calibration import abc_smc
-from simulator.calibration.charity import VARIANTS, CharityModel, CharityScene
-from simulator.calibration.charity_summaries import COMPARED, TARGETS, observe, summaries
-from simulator.calibration.charity_summaries import COMPARED_INDEX as _COMPARED
+from simulator.calibration.charity import VARIANTS, CharityModel
+from simulator.calibration.charity_scene import CharityScene
+from simulator.calibration.charity_summaries import (
+    COMPARED,
+    COMPARED_INDEX,
+    TARGETS,
+    observe,
+    summaries,
+)
 from simulator.rng import stream
 from simulator.runs.config import Config
 
@@ -141,14 +147,15 @@ def run(cfg: Config, outdir) -> dict:
             f"counterfactual) must not exceed the scene's {scene.max_community} members"
         )
     model = CharityModel(scene, cfg.seed)
-    observed = summaries(exp.targets)[_COMPARED]
+    observed = summaries(exp.targets)[COMPARED_INDEX]
 
     # a prior draw whose cascade floods the crowd costs hundreds of typical simulations and is
     # rejected all the same: the fit's simulations stop at ten times the observed tweets
     cap = 10 * exp.targets["tweets"]
 
     def simulate(theta, rng):
-        return summaries(model.simulate(theta, rng, max_tweets=cap), exp.errors, rng)[_COMPARED]
+        values = model.simulate(theta, rng, max_tweets=cap)
+        return summaries(values, exp.errors, rng)[COMPARED_INDEX]
 
     checkpoint = exp.checkpoint or default_checkpoint(outdir, exp, cfg.seed)
     fit = abc_smc(

@@ -6,21 +6,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from experiments.charity_appeal import (
-    _COMPARED,
-    TARGETS,
-    CharityAppealConfig,
-    observe,
-    summaries,
-)
+from experiments.charity_appeal_config import CharityAppealConfig
 from simulator.calibration import abc_smc
-from simulator.calibration.charity import (
-    _MSG,
-    PARAMETERS,
-    VARIANTS,
-    CharityModel,
-    CharityScene,
-)
+from simulator.calibration.charity import PARAMETERS, VARIANTS, CharityModel
+from simulator.calibration.charity_branch import _MSG
+from simulator.calibration.charity_scene import CharityScene
+from simulator.calibration.charity_summaries import COMPARED_INDEX, TARGETS, observe, summaries
 from simulator.rng import stream
 
 THETA = np.array([0.3, 0.3, 0.01, 45.0, 300.0, 200.0])
@@ -161,7 +152,7 @@ def test_coverage_of_the_fit_on_20_simulated_datasets(model):
     prior = cfg.prior()
 
     def simulate(theta, rng):
-        return summaries(model.simulate(theta, rng), cfg.errors, rng)[_COMPARED]
+        return summaries(model.simulate(theta, rng), cfg.errors, rng)[COMPARED_INDEX]
 
     hits, total = 0, 0
     truths = prior.sample(stream(7, "coverage.truth"), 20)
@@ -232,10 +223,10 @@ def test_celebrity_chances_match_the_funnel_on_a_star(model):
 
 def test_charity_fit_is_the_same_with_one_or_two_workers(model):
     cfg = CharityAppealConfig()
-    observed = summaries(cfg.targets)[_COMPARED]
+    observed = summaries(cfg.targets)[COMPARED_INDEX]
 
     def simulate(theta, rng):
-        return summaries(model.simulate(theta, rng), cfg.errors, rng)[_COMPARED]
+        return summaries(model.simulate(theta, rng), cfg.errors, rng)[COMPARED_INDEX]
 
     kw = dict(seed=5, particles=24, generations=2, progress=False)
     one = abc_smc(simulate, observed, cfg.prior(), workers=1, **kw)

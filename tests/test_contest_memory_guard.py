@@ -2,7 +2,7 @@
 
 :meth:`Contest.run` with events gives the compiled kernel the rows one
 thread may keep under the memory cap (:func:`simulator.errors.event_row_cap`
-of :data:`~simulator.contest.kernel.EVENT_ROW_BYTES`); a run whose event log
+of :data:`~simulator.contest.kernel_layout.EVENT_ROW_BYTES`); a run whose event log
 would pass them stops and raises the one-line
 :class:`~simulator.errors.MemoryLimitError`. Tested with a cap of a few
 kilobytes, so nothing large is ever allocated.
@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from simulator.contest import Contest, ContestSettings, contest_keys
-from simulator.contest.kernel import EVENT_ROW_BYTES, NO_CAP, contest_events
+from simulator.contest.kernel import contest_events
+from simulator.contest.kernel_layout import EVENT_ROW_BYTES, NO_CAP
 from simulator.errors import EVENT_COPIES, MEMORY_ENV, MemoryLimitError
 from simulator.network import Network
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from simulator.contest import STRATEGIES, TRAITS, ContestSettings, make_strategy
-from simulator.contest.strategies import PlanContext
+from simulator.contest.plans import PlanContext
 from simulator.network.generators import barabasi_albert
 
 NET = barabasi_albert(300, 3, np.random.default_rng(3))
@@ -156,7 +156,7 @@ def test_strangers_are_keyed_per_post():
 def test_strangers_are_uniform_over_non_followers():
     """Each eligible person is mentioned with probability k / eligible: the share of
     mentions landing on the lower half of the eligible ids is 1/2 within 4 SE."""
-    from simulator.contest.strategies import strangers
+    from simulator.contest.plans import strangers
 
     ctx = PlanContext(0, 0, NET, 4000, TOL, key=3)  # node 0: a hub of the BA graph
     eligible = np.setdiff1d(np.arange(NET.n), np.append(NET.out_neighbors(0), 0))

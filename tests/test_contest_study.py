@@ -77,7 +77,7 @@ def test_saved_events_include_the_cascade_log_with_links(tmp_path):
     events = pd.read_parquet(tmp_path / "events.parquet")
     assert {"replicate", "node", "parent", "step", "action", "link"} <= set(log.columns)
     assert log["link"].between(0, 39).all()
-    from simulator.contest.kernel import ACTIONS
+    from simulator.contest.kernel_layout import ACTIONS
 
     # per link, the log's clicks are the events' clicks of that link
     clicks = log[log["action"] == "click"].groupby("link").size()

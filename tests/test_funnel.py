@@ -303,7 +303,7 @@ def test_delay_counts_the_powers_as_the_one_at_a_time_loop_does():
     """The kernel's attention delay (four products at a time) equals the plain loop, exactly."""
     from numba import njit
 
-    from simulator.engine.funnel import _delay
+    from simulator.engine.funnel_tables import _delay
 
     delay = njit(lambda stay, q, limit: _delay(stay, q, limit))
     rng = np.random.default_rng(12)
@@ -324,7 +324,7 @@ def test_delay_is_the_attention_delay_of_behavior():
     from numba import njit
 
     from simulator import behavior
-    from simulator.engine.funnel import _delay
+    from simulator.engine.funnel_tables import _delay
 
     delay = njit(lambda stay, q, limit: _delay(stay, q, limit))
     rng = np.random.default_rng(13)
@@ -336,7 +336,7 @@ def test_delay_is_the_attention_delay_of_behavior():
 
 def test_node_table_rows_are_cache_lines():
     """Each row of the per-run node table starts on a 64-byte boundary (one line per read)."""
-    from simulator.engine.funnel import N_NODE, node_table
+    from simulator.engine.funnel_tables import N_NODE, node_table
 
     for n in (1, 7, 1000):
         table = node_table(n)

@@ -7,7 +7,7 @@ import pytest
 from simulator import Campaign, run_cascades
 from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_TOTALS
 from simulator.engine import funnel
-from simulator.engine.funnel import FunnelState
+from simulator.engine.funnel_state import FunnelState
 from simulator.mesa_model import CampaignAgent, CampaignModel
 
 

@@ -15,7 +15,7 @@ from simulator.analysis import metrics
 from simulator.analysis.branching import galton_watson
 from simulator.cascade_log import ACTION_CODE, CascadeLog
 from simulator.network import generators as gen
-from simulator.network.ties import random_strength
+from simulator.network.tie_strength import random_strength
 from simulator.population import Population, PopulationSpec
 
 

@@ -15,7 +15,7 @@ from simulator.distributions import Distribution
 from simulator.network import generators as gen
 from simulator.population import Population, PopulationSpec
 from simulator.runs.config import FollowerConfig, FunnelConfig, small_config
-from simulator.seeding.social import (
+from simulator.seeding.six_factors import (
     six_factor_score,
     six_factor_strategy,
     six_factor_table,

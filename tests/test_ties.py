@@ -5,18 +5,16 @@ import numpy as np
 import pytest
 
 from simulator.network import Network
-from simulator.network.ties import (
-    TIE_KINDS,
-    TieModel,
-    apply_tie_model,
+from simulator.network.tie_strength import (
     random_strength,
     strength_from_interactions,
     strength_from_overlap,
     strength_from_weights,
     strong_ties,
     tie_type,
-    trust_from_ratings,
 )
+from simulator.network.tie_trust import trust_from_ratings
+from simulator.network.ties import TIE_KINDS, TieModel, apply_tie_model
 
 
 def cycle(weights, attr="weight"):

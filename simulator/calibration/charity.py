@@ -83,7 +83,6 @@ import math
 import numpy as np
 
 from simulator import behavior
-from simulator.calibration.charity_branch import _MSG as _MSG  # read from here by the tests
 from simulator.calibration.charity_branch import Branch
 from simulator.calibration.charity_scene import (
     TIE_EXPONENT,

@@ -1,13 +1,13 @@
 """One funnel replicate on a state kept between calls: the cost of a calibration's simulation.
 
 :func:`simulator.engine.funnel.funnel_events` allocates a fresh
-:class:`~simulator.engine.funnel.FunnelState` per call: arrays over every
+:class:`~simulator.engine.funnel_state.FunnelState` per call: arrays over every
 node and every arc, zeroed. A calibration simulates the same network tens of
 thousands of times, and on a scene of millions of arcs that allocation costs
 more than the replicate itself (most arcs are never examined). :class:`Replay`
 keeps one state per network and runs the kernel's own phases
-(:func:`~simulator.engine.funnel.start`, :func:`~simulator.engine.funnel.step`,
-then :func:`~simulator.engine.funnel.reset`, which undoes only what the
+(:func:`~simulator.engine.funnel_step.start`, :func:`~simulator.engine.funnel_step.step`,
+then :func:`~simulator.engine.funnel_state.reset`, which undoes only what the
 replicate touched; the per-run node tables are prepared again each call, O(n),
 as node attributes differ between scenarios), so a call costs the nodes once
 and the arcs examined. It also runs no parallel numba code, so it is safe in
@@ -35,16 +35,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from simulator.engine.funnel import (
+from simulator.engine.funnel_state import (
     N_EVENTS,
     PREPARED,
     SHARES,
     new_buffers,
     new_state,
     reset,
-    start,
-    step,
 )
+from simulator.engine.funnel_step import start, step
 
 __all__ = ["Replay"]
 

@@ -38,7 +38,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 import numba
@@ -47,16 +47,11 @@ import pandas as pd
 
 from simulator.analysis.metrics import replicate_table
 from simulator.cascade_log import ACTION_CODE, CascadeLog
-from simulator.contest.kernel import (
-    ACTIONS,
-    EVENT_COLUMNS,
-    EVENT_ROW_BYTES,
-    LINK_COLUMNS,
-    contest_events,
-    contest_summary,
-)
+from simulator.contest.kernel import contest_events, contest_summary
+from simulator.contest.kernel_layout import ACTIONS, EVENT_COLUMNS, EVENT_ROW_BYTES, LINK_COLUMNS
+from simulator.contest.plans import Plan, PlanContext
 from simulator.contest.settings import ContestSettings
-from simulator.contest.strategies import Plan, PlanContext, Strategy, make_strategy
+from simulator.contest.strategies import Strategy, make_strategy
 from simulator.errors import event_overflow, event_row_cap
 from simulator.population import Population
 from simulator.rng import replicate_keys, stream
@@ -374,7 +369,7 @@ class Contest:
         ).astype(np.int64)[order]
 
     def kernel_inputs(self):
-        """Node and arc factor tables, in :data:`~simulator.contest.kernel.NODE_COLUMNS`."""
+        """Node and arc factor tables, in :data:`~simulator.contest.kernel_layout.NODE_COLUMNS`."""
         net, pop, n = self.network, self.population, self.network.n
         if pop is None:
             node_f = np.ones((n, 8))
@@ -441,8 +436,3 @@ class Contest:
         """Counts of players per strategy (for reports)."""
         names, counts = np.unique(self.strategy_names.astype(str), return_counts=True)
         return dict(zip(names.tolist(), counts.tolist(), strict=True))
-
-
-def settings_with(settings: ContestSettings, **changes) -> ContestSettings:
-    """A copy of ``settings`` with ``changes`` (checked again)."""
-    return replace(settings, **changes)

@@ -47,7 +47,7 @@ from scipy.stats import rankdata
 
 from simulator.analysis.stats import summarize
 from simulator.contest.influence import kendall_tau_b
-from simulator.contest.kernel import LINK_COLUMNS
+from simulator.contest.kernel_layout import LINK_COLUMNS
 from simulator.contest.record import public_record
 from simulator.contest.scoring import RULES, score_all
 from simulator.progress import progress_bar

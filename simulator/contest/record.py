@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.contest.kernel import ACTIONS, FLAGS
+from simulator.contest.kernel_layout import ACTIONS, FLAGS
 from simulator.rng import stream
 
 __all__ = ["PublicRecord", "public_record", "hidden_state", "account_ages"]
@@ -192,7 +192,7 @@ def hidden_state(run, replicate: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What the record hides: ``(players with strategy and traits, events with flags)``.
 
     The events get one boolean column per flag of
-    :data:`~simulator.contest.kernel.FLAGS` and the action name.
+    :data:`~simulator.contest.kernel_layout.FLAGS` and the action name.
     """
     contest = run.contest
     players = pd.DataFrame(

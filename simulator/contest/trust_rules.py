@@ -94,8 +94,9 @@ def trust_rank(
     ages = record.accounts["age_days"].to_numpy()
     params = (float(established_days), float(damping), int(iters))
     last = _LAST_TRUST
-    # the records of one contest share their follows table and ages (record._public_graph),
-    # so the rules that weigh by trust, and the contest's replicates, compute it once
+    # the records of one contest, and of its variants with the same fake accounts, share
+    # their follows table and ages (record._public_graph), so the rules that weigh by
+    # trust, and the contest's replicates, compute it once
     if last and last[0] is record.follows and last[2] == params and np.array_equal(last[1], ages):
         return last[3]
     n = len(record.accounts)

@@ -38,7 +38,8 @@ from numba import njit, prange
 
 from simulator import checks
 from simulator.cascade_log import FUNNEL_COLUMNS, FUNNEL_COUNTS, FUNNEL_TOTALS
-from simulator.engine.funnel import EVENT_COLUMNS, EVENT_ROW_BYTES, run_events, run_summary
+from simulator.engine.funnel import run_events, run_summary
+from simulator.engine.funnel_state import EVENT_COLUMNS, EVENT_ROW_BYTES
 from simulator.engine.result import Events, ModelResult, check_overflow
 from simulator.errors import event_row_cap
 from simulator.population import Population
@@ -205,7 +206,7 @@ class Campaign:
         :func:`~simulator.engine.funnel.run_events` (the network's and
         population's own arrays; empty arrays stand for 1, 0 and 1, and
         ``fit`` is built only for a campaign with a channel); ``msg`` and
-        ``ints`` the message's parameters (:func:`simulator.engine.funnel.step`).
+        ``ints`` the message's parameters (:func:`simulator.engine.funnel_step.step`).
         """
         pop = self.population
         n, m = network.n, network.m

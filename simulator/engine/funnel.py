@@ -3,8 +3,8 @@
 One job: run a campaign's replicates (:func:`run_events` with the event
 log, :func:`run_summary` with totals only, in parallel; :func:`funnel_events`
 and :func:`funnel_summary` take the arcs as one table). The kernel's parts
-are in modules of their own, and the names the rest of the project uses are
-re-exported from here:
+are in modules of their own, and their public names are re-exported from
+here:
 
 - :mod:`simulator.engine.funnel_tables`: the layout of the inputs, the
   per-run node table (:func:`prepare`), the arc columns and the random draws;
@@ -78,11 +78,7 @@ from simulator.engine.funnel_state import (
     new_state,
     reset,
 )
-from simulator.engine.funnel_state import PREPARED as PREPARED  # re-exported (replay)
-from simulator.engine.funnel_state import SHARES as SHARES  # re-exported (replay)
 from simulator.engine.funnel_step import _step, start, step, step_arrays
-from simulator.engine.funnel_tables import N_NODE as N_NODE  # re-exported (tests)
-from simulator.engine.funnel_tables import _delay as _delay  # re-exported (tests)
 from simulator.engine.funnel_tables import arc_columns, node_table, prepare
 
 __all__ = [

@@ -32,8 +32,7 @@ import numpy as np
 
 from simulator.network import networkx_convert
 from simulator.network.csr_from_edges import CleaningReport, csr_from_edges
-from simulator.network.edge_checks import unit_interval
-from simulator.network.networkx_convert import py_scalar
+from simulator.network.edge_checks import py_scalar, unit_interval
 
 __all__ = ["Network", "CleaningReport"]
 

@@ -1,10 +1,12 @@
 """Checks on the edge input of the `Network` constructor: node ids, [0, 1] columns, layers.
 
-Each function takes one raw input column, refuses it with a message that names
+Each check takes one raw input column, refuses it with a message that names
 the column and what is wrong, and otherwise returns it in the dtype the CSR
 arrays store. :meth:`Network.from_edges <simulator.network.core.Network.from_edges>`
 and :meth:`Network.with_arc_attrs <simulator.network.core.Network.with_arc_attrs>`
 run every column through here, so every reader and generator gets the same checks.
+:func:`py_scalar` (a numpy scalar as a Python one) serves the label lookup and the
+networkx round trip.
 
 >>> node_ids("src", [0.0, 2.0]).tolist()
 [0, 2]
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["layer_codes", "node_ids", "unit_interval"]
+__all__ = ["layer_codes", "node_ids", "py_scalar", "unit_interval"]
 
 
 def layer_codes(layer, m: int) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -88,3 +90,12 @@ def node_ids(name: str, values) -> np.ndarray:
     elif arr.size and arr.dtype.kind not in "iub":
         raise ValueError(f"{name} must hold integer node indices, got dtype {arr.dtype}")
     return arr.astype(np.int64).ravel()
+
+
+def py_scalar(value):
+    """A numpy scalar as the Python scalar it holds; anything else unchanged.
+
+    >>> type(py_scalar(np.int64(3))).__name__, py_scalar("a")
+    ('int', 'a')
+    """
+    return value.item() if hasattr(value, "item") else value

@@ -17,16 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["from_edges_arguments", "py_scalar", "to_networkx"]
+from simulator.network.edge_checks import py_scalar
 
-
-def py_scalar(value):
-    """A numpy scalar as the Python scalar it holds; anything else unchanged.
-
-    >>> type(py_scalar(np.int64(3))).__name__, py_scalar("a")
-    ('int', 'a')
-    """
-    return value.item() if hasattr(value, "item") else value
+__all__ = ["from_edges_arguments", "to_networkx"]
 
 
 def from_edges_arguments(
