@@ -19,8 +19,9 @@ import time
 
 import numba
 
-from benchmarks import common, peers, report, theory, workloads
+from benchmarks import common, machine, peers, report, theory, workload_tables, workloads
 from benchmarks.scale import run_scale
+from benchmarks.table import Table
 
 WORKLOADS = ("W0", "W1", "W2", "W3", "W4")
 
@@ -37,15 +38,15 @@ def _peer(results: list, skipped: list, fn, *args) -> None:
         _say(f"  skipped: {exc}")
 
 
-def run(only: set[str], sizes: common.Sizes) -> tuple[list[report.Table], dict]:
+def run(only: set[str], sizes: common.Sizes) -> tuple[list[Table], dict]:
     """Run the selected workloads; returns the tables and the raw results."""
     results: dict = {}
-    tables: list[report.Table] = []
+    tables: list[Table] = []
     net = seeds = ic_rows = None
     if "W0" in only:
         _say("W0: textbook results on Erdős–Rényi n = 100,000...")
         results["W0"] = theory.er_theory(sizes.theory_replicates)
-        tables.append(report.w0_table(results["W0"]))
+        tables.append(workload_tables.w0_table(results["W0"]))
     if only & {"W1", "W2"}:
         _say("building the BA graph (n = 100,000, m = 5)...")
         net = common.ba_network()
@@ -59,11 +60,11 @@ def run(only: set[str], sizes: common.Sizes) -> tuple[list[report.Table], dict]:
         _say("W1: NDlib...")
         _peer(rows, skipped, peers.ic_ndlib, net, seeds, sizes)
         results["W1"] = {"rows": rows, "skipped": skipped}
-        tables.append(report.w1_table(results["W1"]))
+        tables.append(workload_tables.w1_table(results["W1"]))
     if "W2" in only:
         _say("W2: campaign funnel...")
         results["W2"] = {"ic": ic_rows[0], "funnel": workloads.funnel_ours(net, seeds, sizes)}
-        table, results["W2_ratio"] = report.w2_table(results["W2"])
+        table, results["W2_ratio"] = workload_tables.w2_table(results["W2"])
         tables.append(table)
     if "W3" in only:
         rows = []
@@ -72,7 +73,7 @@ def run(only: set[str], sizes: common.Sizes) -> tuple[list[report.Table], dict]:
             rows.append(run_scale(n, sizes.scale_replicates))
         skipped = [] if 1_000_000 in sizes.scale_ns else ["n = 10^6 skipped (--quick)"]
         results["W3"] = {"rows": rows, "skipped": skipped}
-        tables.append(report.w3_table(results["W3"]))
+        tables.append(workload_tables.w3_table(results["W3"]))
     if "W4" in only:
         _say(f"W4: CampaignModel.step, {sizes.mesa_agents:,} agents...")
         res: dict = {"ours": workloads.campaign_model_step(sizes.mesa_agents, sizes.mesa_steps)}
@@ -81,9 +82,9 @@ def run(only: set[str], sizes: common.Sizes) -> tuple[list[report.Table], dict]:
         _peer(virus, skipped, peers.mesa_virus_step, sizes.mesa_agents, sizes.mesa_steps)
         res.update(virus=virus[0] if virus else None, skipped=skipped)
         results["W4"] = res
-        table, results["W4_speedup"] = report.w4_table(res)
+        table, results["W4_speedup"] = workload_tables.w4_table(res)
         tables.append(table)
-    tables.append(report.goals_table(results, quick=sizes == common.QUICK))
+    tables.append(workload_tables.goals_table(results, quick=sizes == common.QUICK))
     return tables, results
 
 
@@ -115,7 +116,7 @@ def main(argv=None) -> None:
     )
     only = set(args.only or WORKLOADS)
     sizes = common.QUICK if args.quick else common.FULL
-    info = report.machine_info(command, numba.get_num_threads())
+    info = machine.machine_info(command, numba.get_num_threads())
     start = time.perf_counter()
     tables, _ = run(only, sizes)
     info["wall time of the run"] = f"{time.perf_counter() - start:.0f} s"
@@ -123,7 +124,7 @@ def main(argv=None) -> None:
     print("\n\n".join(t.text() for t in tables))
     output = args.output
     if output is None and not args.quick and only == set(WORKLOADS):
-        output = str(report.ROOT / "docs" / "benchmarks.md")
+        output = str(machine.ROOT / "docs" / "benchmarks.md")
     if output:
         page = report.markdown_page(tables, info, args.quick, kept=report.kept_part(output))
         with open(output, "w") as fh:

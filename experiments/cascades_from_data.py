@@ -78,7 +78,8 @@ from matplotlib.figure import Figure
 
 from experiments.study import Study
 from simulator.analysis import metrics, viral
-from simulator.analysis.cascade_import import FORMATS, ImportedCascades, read_cascades
+from simulator.analysis.cascade_import import FORMATS, read_cascades
+from simulator.analysis.cascade_types import ImportedCascades
 from simulator.analysis.stats import format_summary
 from simulator.plots.cascades import size_ccdf
 from simulator.rng import stream

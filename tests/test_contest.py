@@ -10,7 +10,7 @@ import pytest
 from simulator import IndependentCascade, run_cascades
 from simulator.contest import Contest, ContestSettings, contest_keys, make_strategy, record
 from simulator.contest.influence import reference_tau, true_influence
-from simulator.contest.kernel import ACTIONS, FLAGS
+from simulator.contest.kernel_layout import ACTIONS, FLAGS
 from simulator.contest.record import hidden_state, public_record
 from simulator.contest.sparse import find, get_or_add, new_table
 from simulator.network.generators import barabasi_albert, follower_graph

@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 
 from simulator import checks
-from simulator.analysis.metrics import ADOPTED, cascade_forest
+from simulator.analysis.forest import ADOPTED, cascade_forest
 from simulator.cascade_log import ACTION_CODE, CascadeLog
 
 __all__ = [
