@@ -180,3 +180,22 @@ def test_pressure_is_observationally_credibility():
     gamed_genuine, twin_genuine = gamed_run.genuine_actions(), twin_run.genuine_actions()
     assert (gamed_genuine[:, 0] < twin_genuine[:, 0]).all()
     assert np.array_equal(gamed_genuine[:, 1:], twin_genuine[:, 1:])
+
+
+def test_cached_graph_queries_agree_and_never_serve_an_edited_table():
+    """follows(), trust_rank and trusted_audience cache what they derive from a contest's
+    read-only follows table; a writable copy is computed afresh and scores the same, and a
+    writable table edited in place is read as edited."""
+    from simulator.contest.record_queries import follows, frozen_fingerprint
+
+    assert frozen_fingerprint(RECORD.follows) is not None  # the contest's graph is read-only
+    with pytest.raises(ValueError, match="read-only"):
+        RECORD.follows.loc[0, "account"] = 0
+    detached = pickle.loads(pickle.dumps(RECORD))
+    assert frozen_fingerprint(detached.follows) is None
+    first, again = score_all(RECORD), score_all(RECORD)  # the second from the caches
+    assert first.equals(again) and first.equals(score_all(detached))
+    follower, account = (int(v) for v in detached.follows.iloc[0])
+    assert follows(detached, [follower], [account]).tolist() == [True]
+    detached.follows.loc[0, "account"] = follower  # now a follow of oneself, not of account
+    assert follows(detached, [follower], [account]).tolist() == [False]

@@ -31,7 +31,14 @@ import pandas as pd
 
 from simulator.contest.record import PublicRecord
 
-__all__ = ["per_link", "link_owner", "follows", "push_index", "cuts_after_clicks"]
+__all__ = [
+    "per_link",
+    "link_owner",
+    "follows",
+    "push_index",
+    "cuts_after_clicks",
+    "frozen_fingerprint",
+]
 
 
 def per_link(record: PublicRecord, links, weights=None) -> np.ndarray:
@@ -46,13 +53,43 @@ def link_owner(record: PublicRecord, links) -> np.ndarray:
     return record.players["account"].to_numpy()[np.asarray(links, np.int64)]
 
 
+#: The last follow graph sorted by :func:`follows`: [fingerprint, follows table, width, keys].
+_LAST_GRAPH: list = []
+
+
+def frozen_fingerprint(table: pd.DataFrame) -> tuple | None:
+    """What identifies a read-only table between calls: the object, its length and the
+    addresses of its columns' data; None unless every column is backed by a read-only array
+    (the contest's public graph is: :func:`~simulator.contest.record._public_graph`).
+    Editing such a table in place raises and replacing a column moves its data, so a cache
+    keyed by the fingerprint never serves an edited table; other tables are not cached."""
+    arrays = [np.asarray(table[c].array) for c in table.columns]
+    if any(a.flags.writeable for a in arrays):
+        return None
+    return (id(table), len(table), *(a.__array_interface__["data"][0] for a in arrays))
+
+
 def follows(record: PublicRecord, follower, account) -> np.ndarray:
     """Whether ``follower[i]`` follows ``account[i]`` in the public graph."""
     width = np.int64(int(record.accounts["account"].max()) + 1)
-    graph = np.sort(
-        record.follows["follower"].to_numpy(np.int64) * width
-        + record.follows["account"].to_numpy(np.int64)
-    )
+    table, last = record.follows, _LAST_GRAPH
+    # the records of a contest and of its variants share one read-only follows table
+    # (record._public_graph): sort it once, not once per rule and record
+    fingerprint = frozen_fingerprint(table)
+    if (
+        fingerprint is not None
+        and last
+        and last[1] is table
+        and last[0] == fingerprint
+        and (last[2] == width)
+    ):
+        graph = last[3]
+    else:
+        graph = np.sort(
+            table["follower"].to_numpy(np.int64) * width + table["account"].to_numpy(np.int64)
+        )
+        if fingerprint is not None:
+            _LAST_GRAPH[:] = [fingerprint, table, width, graph]
     key = np.asarray(follower, np.int64) * width + np.asarray(account, np.int64)
     if graph.size == 0 or key.size == 0:
         return np.zeros(key.size, bool)

@@ -31,7 +31,13 @@ import scipy.sparse as sp
 
 from simulator import checks
 from simulator.contest.record import PublicRecord
-from simulator.contest.record_queries import cuts_after_clicks, follows, per_link, push_index
+from simulator.contest.record_queries import (
+    cuts_after_clicks,
+    follows,
+    frozen_fingerprint,
+    per_link,
+    push_index,
+)
 
 __all__ = ["trust_rank", "TrustedVoluntary", "trusted_audience"]
 
@@ -54,7 +60,7 @@ def _trusted_cuts(record: PublicRecord, weight: np.ndarray) -> tuple[np.ndarray,
     return clickers, cutters
 
 
-#: The last trust rank computed: [follows table, ages, parameters, result].
+#: The last trust rank computed: [follows fingerprint, ages, parameters, result, follows].
 _LAST_TRUST: list = []
 
 
@@ -97,7 +103,15 @@ def trust_rank(
     # the records of one contest, and of its variants with the same fake accounts, share
     # their follows table and ages (record._public_graph), so the rules that weigh by
     # trust, and the contest's replicates, compute it once
-    if last and last[0] is record.follows and last[2] == params and np.array_equal(last[1], ages):
+    fingerprint = frozen_fingerprint(record.follows)
+    if (
+        fingerprint is not None
+        and last
+        and last[0] == fingerprint
+        and last[4] is record.follows
+        and last[2] == params
+        and np.array_equal(last[1], ages)
+    ):
         return last[3]
     n = len(record.accounts)
     seeds = ages >= established_days
@@ -113,7 +127,8 @@ def trust_rank(
         t = damping * (m @ t) + (1.0 - damping) * d
     rank = np.minimum(1.0, t / ((1.0 - damping) / seeds.sum()))
     rank.flags.writeable = False  # shared by the callers of the cache
-    _LAST_TRUST[:] = [record.follows, ages.copy(), params, rank]
+    if fingerprint is not None:
+        _LAST_TRUST[:] = [fingerprint, ages.copy(), params, rank, record.follows]
     return rank
 
 
@@ -207,6 +222,33 @@ class TrustedVoluntary:
         return score * np.exp(-self.penalty * np.minimum(rate, 1.0))
 
 
+#: The last trusted follower counts: [follows fingerprint, follows, weight, counts].
+_LAST_AUDIENCE: list = []
+
+
+def _trusted_followers(graph: pd.DataFrame, weight: np.ndarray) -> np.ndarray:
+    """Per account, its followers' ``weight`` summed; computed once for the read-only
+    follows table and trust rank that a contest's records share."""
+    fingerprint, last = frozen_fingerprint(graph), _LAST_AUDIENCE
+    if (
+        fingerprint is not None
+        and last
+        and last[1] is graph
+        and last[0] == fingerprint
+        and (last[2] is weight and not weight.flags.writeable)
+    ):
+        return last[3]
+    counts = np.bincount(
+        graph["account"].to_numpy(np.int64),
+        weights=weight[graph["follower"].to_numpy(np.int64)],
+        minlength=weight.size,
+    )
+    if fingerprint is not None and not weight.flags.writeable:
+        counts.flags.writeable = False
+        _LAST_AUDIENCE[:] = [fingerprint, graph, weight, counts]
+    return counts
+
+
 def trusted_audience(record: PublicRecord) -> np.ndarray:
     """The player's trusted audience: followers weighted by :func:`trust_rank`, less those
     who cut it during the contest. Reads no click, reshare or conversion (engagement-blind).
@@ -245,12 +287,7 @@ def trusted_audience(record: PublicRecord) -> np.ndarray:
     [1.0, 1.0]
     """
     weight = trust_rank(record)
-    graph = record.follows
-    audience = np.bincount(
-        graph["account"].to_numpy(np.int64),
-        weights=weight[graph["follower"].to_numpy(np.int64)],
-        minlength=weight.size,
-    )
+    audience = _trusted_followers(record.follows, weight).copy()
     cuts = pd.concat([record.unfollows, record.reports], ignore_index=True)
     if len(cuts):
         cuts = cuts.drop_duplicates(["person", "account"])
