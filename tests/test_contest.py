@@ -258,6 +258,26 @@ def test_copies_share_the_crowds_tables_and_run_as_fresh_contests():
     assert np.array_equal(switched.run(keys).totals, fresh.run(keys).totals)
 
 
+def test_copies_reuse_unchanged_plans_and_equal_fresh_contests():
+    mix = {"honest": 0.4, "sybil": 0.2, "ring": 0.2, "spammer": 0.2}
+    game = contest(players=30, seed=8, mix=mix)
+    names = list(game.strategy_names)
+    honest, sybil = names.index("honest"), names.index("sybil")
+    ring_member = names.index("ring")
+    for copy in (
+        game.with_strategies({honest: "sybil", sybil: "ring"}),  # fakes renumbered, rings grow
+        game.with_strategies({ring_member: "honest"}),  # a ring loses a member
+        game.all_honest(),
+    ):
+        assert copy._plans is game._plans
+        fresh = Contest(NET, POP, game.settings, 8, game.players, copy.strategies, copy.rings)
+        assert fresh._plans is not game._plans
+        for name in ("_posts", "_clicks"):
+            assert np.array_equal(getattr(copy, name), getattr(fresh, name))
+        assert copy.plan.strangers.tolist() == fresh.plan.strangers.tolist()
+        assert copy.accounts == fresh.accounts and copy.fake_owner == fresh.fake_owner
+
+
 def test_variants_with_the_same_fake_accounts_share_one_public_graph():
     game = contest(players=20, seed=7, mix={"honest": 0.5, "sybil": 0.5})
     keys = contest_keys(7, 1)

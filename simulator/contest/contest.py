@@ -252,8 +252,9 @@ class Contest:
     """
 
     def __init__(
-        self, network, population, settings, seed, players=None, strategies=None, rings=None
-    ):
+        self, network, population, settings, seed, players=None, strategies=None, rings=None,
+        *, _plans: dict | None = None,
+    ):  # fmt: skip
         if not isinstance(settings, ContestSettings):
             raise TypeError(f"settings must be ContestSettings, got {type(settings).__name__}")
         if settings.players > network.n:
@@ -285,6 +286,9 @@ class Contest:
             raise ValueError("rings must group exactly the colluding players, each once")
         self.budget = attention_budget(population, network.n)
         self._inputs = [None]  # kernel_inputs(), made on the first run; copies share it
+        # each player's plan by what it depends on; copies (with_strategies, all_honest)
+        # share the dict and replan only the players whose strategy or partners changed
+        self._plans = {} if _plans is None else _plans
         self._build_plans()
 
     # ------------------------------------------------------------- set-up
@@ -319,15 +323,16 @@ class Contest:
             rings += [new[lo : lo + size] for lo in range(0, len(new), size)]
         return self._sharing_inputs(Contest(
             self.network, self.population, self.settings, self.seed, self.players, strategies,
-            [g for g in rings if g],
+            [g for g in rings if g], _plans=self._plans,
         ))  # fmt: skip
 
     def all_honest(self) -> Contest:
         """The same players, every one playing ``honest`` (for true influence)."""
         honest = [make_strategy("honest")] * self.players.size
-        return self._sharing_inputs(
-            Contest(self.network, self.population, self.settings, self.seed, self.players, honest)
-        )
+        return self._sharing_inputs(Contest(
+            self.network, self.population, self.settings, self.seed, self.players, honest,
+            _plans=self._plans,
+        ))  # fmt: skip
 
     def _sharing_inputs(self, other: Contest) -> Contest:
         """``other`` (same crowd and settings) sharing this contest's kernel inputs."""
@@ -354,8 +359,14 @@ class Contest:
                 int(self.players[i]), i, self.network, s.steps, s.fatigue_tolerance,
                 rings.get(i, ()), tuple(range(fake_base[i], fake_base[i + 1])), key,
             )  # fmt: skip
-            rng = stream(self.seed, "contest.plans", i) if strategy.draws else None
-            plans.append(strategy.plan(ctx, rng))
+            # a plan is a pure function of its strategy, context and stream (the
+            # strategies' contract), so a copy of this contest reuses an unchanged one
+            known = (strategy, ctx.player, i, ctx.steps, ctx.tolerance, ctx.partners, ctx.fakes)
+            plan = self._plans.get(known)
+            if plan is None:
+                rng = stream(self.seed, "contest.plans", i) if strategy.draws else None
+                plan = self._plans[known] = strategy.plan(ctx, rng)
+            plans.append(plan)
         self.accounts = int(fake_base[-1])
         self.plan = plan = Plan.concat(plans)
         hi = np.cumsum(plan.to_strangers)
