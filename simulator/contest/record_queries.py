@@ -38,6 +38,7 @@ __all__ = [
     "push_index",
     "cuts_after_clicks",
     "frozen_fingerprint",
+    "once_per_graph",
 ]
 
 
@@ -53,10 +54,6 @@ def link_owner(record: PublicRecord, links) -> np.ndarray:
     return record.players["account"].to_numpy()[np.asarray(links, np.int64)]
 
 
-#: The last follow graph sorted by :func:`follows`: [fingerprint, follows table, width, keys].
-_LAST_GRAPH: list = []
-
-
 def frozen_fingerprint(table: pd.DataFrame) -> tuple | None:
     """What identifies a read-only table between calls: the object, its length and the
     addresses of its columns' data; None unless every column is backed by a read-only array
@@ -69,27 +66,47 @@ def frozen_fingerprint(table: pd.DataFrame) -> tuple | None:
     return (id(table), len(table), *(a.__array_interface__["data"][0] for a in arrays))
 
 
+#: name -> [fingerprint, table, extra, value]: the last result of each kind
+_ON_GRAPH: dict[str, list] = {}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return a is b or (np.shape(a) == np.shape(b) and bool(np.array_equal(a, b)))
+    return a == b
+
+
+def once_per_graph(name: str, table: pd.DataFrame, extra: tuple, compute):
+    """``compute()``, reused while ``table`` (a follows table) is the same read-only table
+    (:func:`frozen_fingerprint`) and ``extra`` (the other inputs, arrays compared by
+    value) is unchanged; one entry per ``name``. The records of a contest, and of its
+    variants with the same fake accounts, share one read-only follows table
+    (record._public_graph), so what the rules derive from it is computed once, not once per
+    rule and record. A result array is made read-only (its callers share it)."""
+    fingerprint, last = frozen_fingerprint(table), _ON_GRAPH.get(name)
+    if fingerprint is not None and last and last[1] is table and last[0] == fingerprint:
+        if _same(last[2], extra):
+            return last[3]
+    value = compute()
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    if fingerprint is not None:
+        _ON_GRAPH[name] = [fingerprint, table, extra, value]
+    return value
+
+
 def follows(record: PublicRecord, follower, account) -> np.ndarray:
     """Whether ``follower[i]`` follows ``account[i]`` in the public graph."""
     width = np.int64(int(record.accounts["account"].max()) + 1)
-    table, last = record.follows, _LAST_GRAPH
-    # the records of a contest and of its variants share one read-only follows table
-    # (record._public_graph): sort it once, not once per rule and record
-    fingerprint = frozen_fingerprint(table)
-    if (
-        fingerprint is not None
-        and last
-        and last[1] is table
-        and last[0] == fingerprint
-        and (last[2] == width)
-    ):
-        graph = last[3]
-    else:
-        graph = np.sort(
+    table = record.follows
+    graph = once_per_graph(
+        "follow keys", table, (width,),
+        lambda: np.sort(
             table["follower"].to_numpy(np.int64) * width + table["account"].to_numpy(np.int64)
-        )
-        if fingerprint is not None:
-            _LAST_GRAPH[:] = [fingerprint, table, width, graph]
+        ),
+    )  # fmt: skip
     key = np.asarray(follower, np.int64) * width + np.asarray(account, np.int64)
     if graph.size == 0 or key.size == 0:
         return np.zeros(key.size, bool)

@@ -34,7 +34,7 @@ from simulator.contest.record import PublicRecord
 from simulator.contest.record_queries import (
     cuts_after_clicks,
     follows,
-    frozen_fingerprint,
+    once_per_graph,
     per_link,
     push_index,
 )
@@ -58,10 +58,6 @@ def _trusted_cuts(record: PublicRecord, weight: np.ndarray) -> tuple[np.ndarray,
     joined = joined[~joined["person"].isin(owner)].drop_duplicates(["person", "link"])
     cutters = per_link(record, joined["link"], weight[joined["person"].to_numpy(np.int64)])
     return clickers, cutters
-
-
-#: The last trust rank computed: [follows fingerprint, ages, parameters, result, follows].
-_LAST_TRUST: list = []
 
 
 def trust_rank(
@@ -99,37 +95,29 @@ def trust_rank(
     """
     ages = record.accounts["age_days"].to_numpy()
     params = (float(established_days), float(damping), int(iters))
-    last = _LAST_TRUST
     # the records of one contest, and of its variants with the same fake accounts, share
-    # their follows table and ages (record._public_graph), so the rules that weigh by
-    # trust, and the contest's replicates, compute it once
-    fingerprint = frozen_fingerprint(record.follows)
-    if (
-        fingerprint is not None
-        and last
-        and last[0] == fingerprint
-        and last[4] is record.follows
-        and last[2] == params
-        and np.array_equal(last[1], ages)
-    ):
-        return last[3]
-    n = len(record.accounts)
+    # their follows table and ages (record._public_graph): the rules that weigh by trust,
+    # and the contest's replicates, compute it once
+    return once_per_graph(
+        "trust rank", record.follows, (params, ages.copy()),
+        lambda: _trust_rank(record.follows, ages, *params),
+    )  # fmt: skip
+
+
+def _trust_rank(follows, ages, established_days, damping, iters) -> np.ndarray:
+    n = ages.size
     seeds = ages >= established_days
     if not seeds.any():
         return np.zeros(n)
-    f = record.follows["follower"].to_numpy(np.int64)
-    a = record.follows["account"].to_numpy(np.int64)
+    f = follows["follower"].to_numpy(np.int64)
+    a = follows["account"].to_numpy(np.int64)
     out = np.bincount(f, minlength=n).astype(np.float64)
     m = sp.csr_matrix((1.0 / out[f], (a, f)), shape=(n, n))
     d = seeds / seeds.sum()
     t = d.copy()
     for _ in range(iters):
         t = damping * (m @ t) + (1.0 - damping) * d
-    rank = np.minimum(1.0, t / ((1.0 - damping) / seeds.sum()))
-    rank.flags.writeable = False  # shared by the callers of the cache
-    if fingerprint is not None:
-        _LAST_TRUST[:] = [fingerprint, ages.copy(), params, rank, record.follows]
-    return rank
+    return np.minimum(1.0, t / ((1.0 - damping) / seeds.sum()))
 
 
 @dataclass(frozen=True)
@@ -222,33 +210,6 @@ class TrustedVoluntary:
         return score * np.exp(-self.penalty * np.minimum(rate, 1.0))
 
 
-#: The last trusted follower counts: [follows fingerprint, follows, weight, counts].
-_LAST_AUDIENCE: list = []
-
-
-def _trusted_followers(graph: pd.DataFrame, weight: np.ndarray) -> np.ndarray:
-    """Per account, its followers' ``weight`` summed; computed once for the read-only
-    follows table and trust rank that a contest's records share."""
-    fingerprint, last = frozen_fingerprint(graph), _LAST_AUDIENCE
-    if (
-        fingerprint is not None
-        and last
-        and last[1] is graph
-        and last[0] == fingerprint
-        and (last[2] is weight and not weight.flags.writeable)
-    ):
-        return last[3]
-    counts = np.bincount(
-        graph["account"].to_numpy(np.int64),
-        weights=weight[graph["follower"].to_numpy(np.int64)],
-        minlength=weight.size,
-    )
-    if fingerprint is not None and not weight.flags.writeable:
-        counts.flags.writeable = False
-        _LAST_AUDIENCE[:] = [fingerprint, graph, weight, counts]
-    return counts
-
-
 def trusted_audience(record: PublicRecord) -> np.ndarray:
     """The player's trusted audience: followers weighted by :func:`trust_rank`, less those
     who cut it during the contest. Reads no click, reshare or conversion (engagement-blind).
@@ -287,7 +248,15 @@ def trusted_audience(record: PublicRecord) -> np.ndarray:
     [1.0, 1.0]
     """
     weight = trust_rank(record)
-    audience = _trusted_followers(record.follows, weight).copy()
+    graph = record.follows
+    audience = once_per_graph(
+        "trusted followers", graph, (weight,),
+        lambda: np.bincount(
+            graph["account"].to_numpy(np.int64),
+            weights=weight[graph["follower"].to_numpy(np.int64)],
+            minlength=weight.size,
+        ),
+    ).copy()  # fmt: skip
     cuts = pd.concat([record.unfollows, record.reports], ignore_index=True)
     if len(cuts):
         cuts = cuts.drop_duplicates(["person", "account"])
