@@ -10,9 +10,10 @@ compiles afresh, and an unchanged tree reuses its cache.
 
 The directory is ``$NUMBA_CACHE_DIR/campaign-sim-<digest>`` when
 ``NUMBA_CACHE_DIR`` is set, else ``$XDG_CACHE_HOME/campaign-sim/numba/<digest>``
-(``~/.cache`` by default). If it cannot be created, numba falls back to its
-own ``__pycache__`` directories. :func:`use_source_keyed_cache` runs when
-``simulator`` is imported, before any compiled function is defined.
+(``~/.cache`` by default). If it cannot be created (or there is no home
+directory), numba falls back to its own ``__pycache__`` directories.
+:func:`use_source_keyed_cache` runs when ``simulator`` is imported, before any
+compiled function is defined.
 
 Examples
 --------
@@ -51,7 +52,10 @@ def use_source_keyed_cache() -> str:
     if user:
         path = Path(user) / f"campaign-sim-{source_digest()}"
     else:
-        home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        try:
+            home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        except RuntimeError:  # no home directory: numba's own __pycache__ directories
+            return numba.config.CACHE_DIR
         path = Path(home) / "campaign-sim" / "numba" / source_digest()
     numba.config.CACHE_DIR = str(path)
     return str(path)
