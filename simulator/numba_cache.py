@@ -8,20 +8,23 @@ sibling modules). So the package's compiled functions are cached in a
 directory named after a digest of every module of ``simulator/``: any edit
 compiles afresh, and an unchanged tree reuses its cache.
 
-The directory is ``$NUMBA_CACHE_DIR/campaign-sim-<digest>`` when
-``NUMBA_CACHE_DIR`` is set, else ``$XDG_CACHE_HOME/campaign-sim/numba/<digest>``
-(``~/.cache`` by default). If it cannot be created (or there is no home
-directory), numba falls back to its own ``__pycache__`` directories.
-:func:`use_source_keyed_cache` runs when ``simulator`` is imported, before any
-compiled function is defined.
+The directory is ``<base>/campaign-sim-<digest>``, ``<base>`` being
+``$NUMBA_CACHE_DIR`` when it is set, else ``$XDG_CACHE_HOME/campaign-sim/numba``
+(``~/.cache`` by default). :func:`use_source_keyed_cache` runs when
+``simulator`` is imported, before any compiled function is defined, and also
+sets ``NUMBA_CACHE_DIR`` to that directory: numba re-reads its settings from
+the environment when a ``NUMBA_*`` variable changes, and worker processes
+inherit it (a directory this module named is not nested again). If the
+directory cannot be created, numba falls back to its own ``__pycache__``
+directories.
 
 Examples
 --------
->>> import numba
->>> source_digest() in numba.config.CACHE_DIR
+>>> import numba, os
+>>> numba.config.CACHE_DIR == os.environ["NUMBA_CACHE_DIR"]
 True
->>> len(source_digest())
-16
+>>> numba.config.CACHE_DIR.endswith("campaign-sim-" + source_digest())
+True
 """
 
 from __future__ import annotations
@@ -33,14 +36,22 @@ from pathlib import Path
 __all__ = ["source_digest", "use_source_keyed_cache"]
 
 PACKAGE = Path(__file__).resolve().parent
+PREFIX = "campaign-sim-"
 
 
 def source_digest(root: Path = PACKAGE) -> str:
-    """A 64-bit hex digest of the paths and contents of every ``.py`` file under ``root``."""
+    """A 64-bit hex digest of the paths and contents of the ``.py`` files under ``root``
+    (regular files only: an editor's lock link or a file deleted meanwhile is skipped)."""
     digest = hashlib.blake2b(digest_size=8)
     for path in sorted(root.rglob("*.py")):
+        try:
+            if not path.is_file():
+                continue
+            content = path.read_bytes()
+        except OSError:
+            continue
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
+        digest.update(content)
     return digest.hexdigest()
 
 
@@ -50,12 +61,15 @@ def use_source_keyed_cache() -> str:
 
     user = os.environ.get("NUMBA_CACHE_DIR")
     if user:
-        path = Path(user) / f"campaign-sim-{source_digest()}"
+        base = Path(user)
+        if base.name.startswith(PREFIX):  # named by this module, in a parent process
+            base = base.parent
     else:
         try:
-            home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
         except RuntimeError:  # no home directory: numba's own __pycache__ directories
             return numba.config.CACHE_DIR
-        path = Path(home) / "campaign-sim" / "numba" / source_digest()
-    numba.config.CACHE_DIR = str(path)
-    return str(path)
+        base = base / "campaign-sim" / "numba"
+    path = str(base / f"{PREFIX}{source_digest()}")
+    os.environ["NUMBA_CACHE_DIR"] = numba.config.CACHE_DIR = path
+    return path

@@ -199,3 +199,22 @@ def test_cached_graph_queries_agree_and_never_serve_an_edited_table():
     assert follows(detached, [follower], [account]).tolist() == [True]
     detached.follows.loc[0, "account"] = follower  # now a follow of oneself, not of account
     assert follows(detached, [follower], [account]).tolist() == [False]
+
+
+def test_only_tables_that_cannot_change_are_cached():
+    """A table built on read-only views of a writable frame, an arrow-backed one and a
+    frozen one whose columns are renamed are never served from the cache."""
+    from simulator.contest.record_queries import follows, frozen_fingerprint
+
+    source = pd.DataFrame({"follower": [0, 1], "account": [5, 5]})
+    views = pd.DataFrame({c: source[c].to_numpy() for c in source.columns}, copy=False)
+    arrow = source.astype("int64[pyarrow]")
+    assert frozen_fingerprint(views) is None and frozen_fingerprint(arrow) is None
+    follower, account = np.array([0, 1]), np.array([5, 5])
+    follower.flags.writeable = account.flags.writeable = False
+    frozen = pd.DataFrame({"follower": follower, "account": account}, copy=False)
+    record = dataclasses.replace(RECORD, follows=frozen)
+    assert frozen_fingerprint(frozen) is not None
+    assert follows(record, [0, 5], [5, 0]).tolist() == [True, False]
+    frozen.columns = ["account", "follower"]  # the same buffers, read the other way round
+    assert follows(record, [0, 5], [5, 0]).tolist() == [False, True]

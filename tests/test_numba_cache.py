@@ -36,3 +36,29 @@ def test_numba_cache_dir_from_the_environment_is_honoured(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == str(tmp_path / f"campaign-sim-{source_digest()}")
+
+
+def test_the_directory_survives_numbas_config_reload_and_is_not_nested_in_workers(tmp_path):
+    """numba rebuilds its config from the environment when a NUMBA_* variable changes, and a
+    worker process inherits the environment: both keep the source-keyed directory."""
+    code = (
+        "import os, sys, subprocess, simulator, numba\n"
+        "first = numba.config.CACHE_DIR\n"
+        "os.environ['NUMBA_DEBUG_CACHE'] = '0'\n"
+        "numba.core.config.reload_config()\n"
+        "child = subprocess.run([sys.executable, '-c', 'import simulator, numba;"
+        " print(numba.config.CACHE_DIR)'], capture_output=True, text=True).stdout.strip()\n"
+        "print(first == numba.config.CACHE_DIR == child)\n"
+    )
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+    env.pop("NUMBA_CACHE_DIR", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
+
+
+def test_a_stray_link_in_the_tree_does_not_break_the_digest(tmp_path):
+    tree = tmp_path / "simulator"
+    shutil.copytree(PACKAGE, tree, ignore=shutil.ignore_patterns("__pycache__"))
+    (tree / ".#rng.py").symlink_to(tmp_path / "nowhere")  # an editor's lock link
+    assert source_digest(tree) == source_digest()

@@ -361,7 +361,8 @@ class Contest:
             )  # fmt: skip
             # a plan is a pure function of its strategy, context and stream (the
             # strategies' contract), so a copy of this contest reuses an unchanged one
-            known = (strategy, ctx.player, i, ctx.steps, ctx.tolerance, ctx.partners, ctx.fakes)
+            known = (strategy, id(self.network), self.seed, ctx.player, i, ctx.steps,
+                     ctx.tolerance, ctx.partners, ctx.fakes)  # fmt: skip
             plan = self._plans.get(known)
             if plan is None:
                 rng = stream(self.seed, "contest.plans", i) if strategy.draws else None

@@ -54,16 +54,30 @@ def link_owner(record: PublicRecord, links) -> np.ndarray:
     return record.players["account"].to_numpy()[np.asarray(links, np.int64)]
 
 
+def _owned_read_only(array) -> bool:
+    """Whether ``array`` and every array it is a view of are read-only, down to one that
+    owns its data (a read-only view of a writable array can still change under it)."""
+    while isinstance(array, np.ndarray):
+        if array.flags.writeable:
+            return False
+        if array.base is None:
+            return True
+        array = array.base
+    return False  # a view of a foreign buffer (e.g. arrow): not ours to trust
+
+
 def frozen_fingerprint(table: pd.DataFrame) -> tuple | None:
-    """What identifies a read-only table between calls: the object, its length and the
-    addresses of its columns' data; None unless every column is backed by a read-only array
-    (the contest's public graph is: :func:`~simulator.contest.record._public_graph`).
-    Editing such a table in place raises and replacing a column moves its data, so a cache
-    keyed by the fingerprint never serves an edited table; other tables are not cached."""
+    """What identifies a frozen table between calls: the object, its column names and
+    the addresses of its columns' data; None unless every column is backed by a read-only
+    numpy array that owns its data (the contest's public graph is:
+    :func:`~simulator.contest.record._public_graph`). Editing such a table in place
+    raises, and replacing or renaming a column changes the fingerprint, so a cache keyed by
+    it never serves an edited table; other tables are not cached."""
     arrays = [np.asarray(table[c].array) for c in table.columns]
-    if any(a.flags.writeable for a in arrays):
+    if not all(_owned_read_only(a) for a in arrays):
         return None
-    return (id(table), len(table), *(a.__array_interface__["data"][0] for a in arrays))
+    addresses = tuple(a.__array_interface__["data"][0] for a in arrays)
+    return (id(table), len(table), tuple(table.columns), addresses)
 
 
 #: name -> [fingerprint, table, extra, value]: the last result of each kind
@@ -92,7 +106,7 @@ def once_per_graph(name: str, table: pd.DataFrame, extra: tuple, compute):
     value = compute()
     if isinstance(value, np.ndarray):
         value.flags.writeable = False
-    if fingerprint is not None:
+    if fingerprint is not None:  # the table is held, so its id and buffers stay its own
         _ON_GRAPH[name] = [fingerprint, table, extra, value]
     return value
 
