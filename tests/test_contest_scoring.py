@@ -218,3 +218,21 @@ def test_only_tables_that_cannot_change_are_cached():
     assert follows(record, [0, 5], [5, 0]).tolist() == [True, False]
     frozen.columns = ["account", "follower"]  # the same buffers, read the other way round
     assert follows(record, [0, 5], [5, 0]).tolist() == [False, True]
+
+
+def test_cuts_after_clicks_is_the_merge_of_cuts_with_earlier_clicks():
+    from simulator.contest.record_queries import cuts_after_clicks
+
+    mix = {"spammer": 0.5, "deceiver": 0.5}
+    game = Contest(NET, POP, ContestSettings(players=200, mix=mix), 4)
+    record = public_record(game.run(contest_keys(4, 1), record=1))
+    clicks = record.clicks.rename(columns={"clicker": "person", "via": "account"})
+    cuts = pd.concat([record.unfollows, record.reports], ignore_index=True)
+    merged = cuts.merge(clicks, on=["person", "account"], suffixes=("", "_click"))
+    expected = merged.loc[merged["step_click"] <= merged["step"], ["person", "account", "step",
+                                                                   "link"]]  # fmt: skip
+    got = cuts_after_clicks(record, cuts)
+    assert len(got) > 40  # spam and bait cut clickers
+    pd.testing.assert_frame_equal(
+        got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False
+    )
