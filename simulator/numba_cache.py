@@ -16,7 +16,8 @@ sets ``NUMBA_CACHE_DIR`` to that directory: numba re-reads its settings from
 the environment when a ``NUMBA_*`` variable changes, and worker processes
 inherit it (a directory this module named is not nested again). If the
 directory cannot be created, numba falls back to its own ``__pycache__``
-directories.
+directories. When a new directory is started, those of other source trees
+that nothing was written to for 14 days are removed (:func:`prune`).
 
 Examples
 --------
@@ -31,9 +32,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import time
 from pathlib import Path
 
-__all__ = ["source_digest", "use_source_keyed_cache"]
+__all__ = ["prune", "source_digest", "use_source_keyed_cache"]
 
 PACKAGE = Path(__file__).resolve().parent
 PREFIX = "campaign-sim-"
@@ -70,6 +73,29 @@ def use_source_keyed_cache() -> str:
         except RuntimeError:  # no home directory: numba's own __pycache__ directories
             return numba.config.CACHE_DIR
         base = base / "campaign-sim" / "numba"
-    path = str(base / f"{PREFIX}{source_digest()}")
-    os.environ["NUMBA_CACHE_DIR"] = numba.config.CACHE_DIR = path
-    return path
+    path = base / f"{PREFIX}{source_digest()}"
+    if not path.exists():  # a new source tree: a good moment to drop long-unused ones
+        prune(base, keep=path)
+    os.environ["NUMBA_CACHE_DIR"] = numba.config.CACHE_DIR = str(path)
+    return str(path)
+
+
+def prune(base: Path, keep: Path, days: float = 14.0) -> list[Path]:
+    """Remove the directories this module named under ``base`` (``campaign-sim-*``) that
+    nothing was written to for ``days`` days, except ``keep``; returns them. Every edit of
+    the package starts a new directory, so without this they would pile up."""
+    cutoff = time.time() - days * 86400.0
+    removed = []
+    try:
+        candidates = [p for p in base.glob(f"{PREFIX}*") if p.is_dir() and p != keep]
+    except OSError:
+        return removed
+    for old in candidates:
+        try:
+            newest = max([old.stat().st_mtime] + [q.stat().st_mtime for q in old.rglob("*")])
+        except OSError:
+            continue
+        if newest < cutoff:
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
+    return removed

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import numba
 
@@ -62,3 +63,19 @@ def test_a_stray_link_in_the_tree_does_not_break_the_digest(tmp_path):
     shutil.copytree(PACKAGE, tree, ignore=shutil.ignore_patterns("__pycache__"))
     (tree / ".#rng.py").symlink_to(tmp_path / "nowhere")  # an editor's lock link
     assert source_digest(tree) == source_digest()
+
+
+def test_prune_removes_only_long_unused_directories_of_this_module(tmp_path):
+    from simulator.numba_cache import prune
+
+    old, recent, current = (tmp_path / f"campaign-sim-{x}" for x in ("old", "recent", "now"))
+    other = tmp_path / "someone-else"
+    for d in (old, recent, current, other):
+        (d / "sub").mkdir(parents=True)
+        (d / "sub" / "f.nbi").write_bytes(b"x")
+    month_ago = time.time() - 30 * 86400
+    for d in (old, current, other):  # current is kept however old
+        for p in (d, d / "sub", d / "sub" / "f.nbi"):
+            os.utime(p, (month_ago, month_ago))
+    assert prune(tmp_path, keep=current) == [old]
+    assert not old.exists() and recent.exists() and current.exists() and other.exists()
