@@ -4,8 +4,7 @@
 table, then the hand-written part that a run keeps, :func:`kept_part`). The
 tables come from :mod:`benchmarks.workload_tables` (built on
 :class:`~benchmarks.table.Table`) and the machine from
-:mod:`benchmarks.machine`; their names are importable from here too
-(``benchmarks.run`` and ``benchmarks.sweep`` use them as ``report.*``).
+:mod:`benchmarks.machine`.
 
 Examples
 --------
@@ -18,48 +17,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.machine import PACKAGES, ROOT, machine_info
-from benchmarks.table import Table, num, per_s, pm, status
-from benchmarks.workload_tables import (
-    GOAL_BUILD_S,
-    GOAL_CAMPAIGN_S,
-    GOAL_FUNNEL_IMPRESSIONS,
-    GOAL_FUNNEL_RATIO,
-    GOAL_RSS_MB,
-    GOAL_SPEEDUP,
-    goals_table,
-    w0_table,
-    w1_table,
-    w2_table,
-    w3_table,
-    w4_table,
-)
+from benchmarks.table import Table
 
-__all__ = [
-    "GOAL_BUILD_S",
-    "GOAL_CAMPAIGN_S",
-    "GOAL_FUNNEL_IMPRESSIONS",
-    "GOAL_FUNNEL_RATIO",
-    "GOAL_RSS_MB",
-    "GOAL_SPEEDUP",
-    "KEPT_HEADING",
-    "PACKAGES",
-    "ROOT",
-    "Table",
-    "goals_table",
-    "kept_part",
-    "machine_info",
-    "markdown_page",
-    "num",
-    "per_s",
-    "pm",
-    "status",
-    "w0_table",
-    "w1_table",
-    "w2_table",
-    "w3_table",
-    "w4_table",
-]
+__all__ = ["KEPT_HEADING", "kept_part", "markdown_page"]
 
 
 #: Heading of the hand-written part of docs/benchmarks.md that a run keeps (measured
