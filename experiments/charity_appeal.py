@@ -12,9 +12,9 @@ The scene, its branches and the fitted parameters are described in
    "about 62" strong donors; the donor count, amount and celebrity donation
    are exact). The noise is added to each simulation before it is compared
    ("noisy ABC": exact under the error model as the tolerance shrinks). The
-   distance compares :data:`COMPARED` (all but the impressions, which the
-   scene fixes). Proposals are simulated by ``experiment.workers`` processes
-   (0: every available core); the fit is the same for any number;
+   distance compares :data:`~simulator.calibration.charity_summaries.COMPARED` (all but
+   the impressions, which the scene fixes). Proposals are simulated by
+   ``experiment.workers`` processes (0: every available core); the fit is the same for any number;
 2. reports the posterior (``posterior.csv``: intervals and posterior vs
    prior width; ``pairs.png``) and a fit table (``fit.csv``: target,
    observed, posterior predictive mean and 95% interval of the published
@@ -79,29 +79,16 @@ from experiments.study import Study
 from simulator.calibration import abc_smc
 from simulator.calibration.charity import VARIANTS, CharityModel
 from simulator.calibration.charity_scene import CharityScene
-from simulator.calibration.charity_summaries import (
-    COMPARED,
-    COMPARED_INDEX,
-    TARGETS,
-    observe,
-    summaries,
-)
+from simulator.calibration.charity_summaries import COMPARED_INDEX, summaries
 from simulator.rng import stream
 from simulator.runs.config import Config
 
 __all__ = [
-    "COMPARED",
     "STUDY",
-    "TARGETS",
     "CharityAppealConfig",
     "counterfactual_figure",
-    "default_checkpoint",
-    "fit_table",
-    "observe",
     "pairs_figure",
-    "posterior_table",
     "run",
-    "summaries",
 ]
 
 
