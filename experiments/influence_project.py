@@ -29,8 +29,10 @@ Outputs
 ``summary.csv``: ``arm`` (rule), ``metric``, ``mean``, ``ci_low``, ``ci_high``,
 ``n`` (over replicates), ``half_width``: ``kendall_tau_honest``, ``gamers_in_top10``,
 ``precision_at_10``, ``crowd_trust_lost``, ``spam_impressions``,
-``gaming_premium_<strategy>``, ``attacker_best_rank``, plus
-``true_top10_gamers`` and ``reference_tau`` (the same for every rule).
+``gaming_premium_<strategy>``, ``attacker_best_rank``, plus, the same for every
+rule, ``true_top10_gamers``, ``reference_tau`` (part 1's reference among the same
+honest players) and ``reference_zero_share`` (the share of those players with no
+genuine action in the reference run, which tau-b counts as ties).
 ``leaderboard.csv`` (rule, replicate, rank, player, strategy, score,
 true_influence; the top ``leaderboard_size`` per rule and replicate),
 ``premiums.csv``, ``attacks.csv`` (one row per attacker trial),
@@ -76,7 +78,7 @@ from simulator.contest.evaluation import (
     rule_metrics,
     score_runs,
 )
-from simulator.contest.influence import reference_tau, true_influence
+from simulator.contest.influence import reference_actions, reference_tau, true_influence
 from simulator.contest.scoring import RULES
 from simulator.contest.settings import DEFAULT_MIX
 from simulator.contest.strategies import STRATEGIES
@@ -174,8 +176,15 @@ def run(cfg: Config, outdir) -> dict:
     rows = rule_metrics(scored, truth)
     true_top = np.argsort(-truth, kind="stable")[:10]
     rows["true_top10_gamers"] = int((~honest[true_top]).sum())
+    # the reference ranks the same (honest) players as the rules; its share of players
+    # with no genuine action at all says how many of them it leaves tied
+    realised = [reference_actions(contest, replicate=r) for r in range(exp.replicates)]
     rows["reference_tau"] = rows["replicate"].map(
-        {r: reference_tau(contest, truth, replicate=r) for r in range(exp.replicates)}
+        {r: reference_tau(contest, truth, among=honest, realised=x)
+         for r, x in enumerate(realised)}
+    )  # fmt: skip
+    rows["reference_zero_share"] = rows["replicate"].map(
+        {r: float((x[honest] == 0).mean()) for r, x in enumerate(realised)}
     )
     # the leaderboard: top players of each rule and replicate
     board = []
@@ -233,7 +242,11 @@ def run(cfg: Config, outdir) -> dict:
     by_share.to_csv(outdir / "tau_by_share.csv", index=False)
 
     # summary: arm = rule
-    summary = summarize(rows, [*METRICS, "true_top10_gamers", "reference_tau"], level=exp.ci_level)
+    summary = summarize(
+        rows,
+        [*METRICS, "true_top10_gamers", "reference_tau", "reference_zero_share"],
+        level=exp.ci_level,
+    )
     prem = premium_summary(premiums, exp.ci_level)
     prem["metric"] = "gaming_premium_" + prem["strategy"]
     att = best.assign(metric="attacker_best_rank", mean=best["attacker_best_rank"],

@@ -9,7 +9,12 @@ import pytest
 
 from simulator import IndependentCascade, run_cascades
 from simulator.contest import Contest, ContestSettings, contest_keys, make_strategy, record
-from simulator.contest.influence import reference_tau, true_influence
+from simulator.contest.influence import (
+    kendall_tau_b,
+    reference_actions,
+    reference_tau,
+    true_influence,
+)
 from simulator.contest.kernel_layout import ACTIONS, FLAGS
 from simulator.contest.record import hidden_state, public_record
 from simulator.contest.sparse import find, get_or_add, new_table
@@ -241,6 +246,19 @@ def test_true_influence_uses_disjoint_keys_and_all_honest_players():
     assert np.allclose(honest_run.genuine_actions().mean(axis=0), table["true_influence"])
     assert set(game.all_honest().strategy_names) == {"honest"}
     assert -1 <= reference_tau(game, table["true_influence"]) <= 1
+
+
+def test_reference_ranks_only_the_players_asked_for():
+    game = contest(players=20, appeal=0.6)
+    truth = true_influence(game, 30)["true_influence"].to_numpy()
+    realised = reference_actions(game, replicate=2)
+    among = np.arange(20) % 3 != 0
+    expected = kendall_tau_b(truth[among], realised[among])
+    assert np.isfinite(expected)  # the run has actions among them: a tau, not NaN
+    assert expected != kendall_tau_b(truth, realised)
+    assert reference_tau(game, truth, replicate=2, among=among) == expected
+    assert reference_tau(game, truth, among=among, realised=realised) == expected
+    assert reference_tau(game, truth, replicate=2) == kendall_tau_b(truth, realised)
 
 
 @pytest.mark.parametrize("purpose", ["true_influence", "reference"])

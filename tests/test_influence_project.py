@@ -44,6 +44,7 @@ def test_study_writes_every_table_and_figure(tmp_path):
     need = {
         "kendall_tau_honest",
         "reference_tau",
+        "reference_zero_share",
         "gamers_in_top10",
         "true_top10_gamers",
         "precision_at_10",

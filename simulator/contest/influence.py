@@ -11,8 +11,13 @@ over ``replicates`` all-honest contests whose keys come from the stream
 
 The **reference** is Kendall's tau-b between true influence and the
 realised genuine actions of one fresh all-honest run (keys from
-``contest.reference``): the best agreement any rule reading one noisy run
-could hope for.
+``contest.reference``): how well one run's outcome ranks, ties and all. In
+one run most players' genuine actions are zero (at the influence project's
+defaults 92-94% of the honest players, whose true influence is zero for
+9%), and tau-b counts those ties against the run, so a rule that breaks them
+by an informative public signal ranks above the reference: the same run's
+actions with their ties broken by the players' trusted audience reach 0.44
+against 0.19-0.22 (docs/contest.md, *The reference and its ties*).
 
 References
 ----------
@@ -33,6 +38,8 @@ Examples
 ['link', 'player', 'true_influence', 'se']
 >>> -1.0 <= reference_tau(contest, table["true_influence"]) <= 1.0
 True
+>>> reference_actions(contest).shape
+(20,)
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ from scipy.stats import kendalltau
 from simulator import checks
 from simulator.contest.contest import contest_keys
 
-__all__ = ["true_influence", "reference_tau", "kendall_tau_b"]
+__all__ = ["true_influence", "reference_actions", "reference_tau", "kendall_tau_b"]
 
 
 def true_influence(contest, replicates: int, seed: int | None = None) -> pd.DataFrame:
@@ -80,12 +87,31 @@ def kendall_tau_b(x, y) -> float:
     return float(kendalltau(x, y, variant="b").statistic)
 
 
-def reference_tau(contest, true, seed: int | None = None, replicate: int = 0) -> float:
-    """Tau-b between ``true`` influence and one fresh all-honest run's genuine actions.
+def reference_actions(contest, seed: int | None = None, replicate: int = 0) -> np.ndarray:
+    """Realised genuine actions per player in one fresh all-honest run.
 
-    ``replicate`` picks which fresh run (key ``replicate`` of ``contest.reference``).
+    ``replicate`` picks which fresh run (key ``replicate`` of ``contest.reference``);
+    ``seed`` defaults to the contest's own root seed.
     """
     seed = contest.seed if seed is None else seed
     keys = contest_keys(seed, replicate + 1, "reference")[replicate:]
-    realised = contest.all_honest().run(keys).genuine_actions()[0]
+    return contest.all_honest().run(keys).genuine_actions()[0]
+
+
+def reference_tau(
+    contest, true, seed: int | None = None, replicate: int = 0, among=None, realised=None
+) -> float:
+    """Tau-b between ``true`` influence and one fresh all-honest run's genuine actions.
+
+    ``among``: a boolean mask of the players to rank (default: all), e.g. the
+    honest players of a scored contest, so the reference ranks the same
+    players as the rule it is compared with. ``realised``: the run's actions
+    when already computed (:func:`reference_actions` of the same arguments).
+    """
+    if realised is None:
+        realised = reference_actions(contest, seed, replicate)
+    true, realised = np.asarray(true, float), np.asarray(realised, float)
+    if among is not None:
+        among = np.asarray(among, bool)
+        true, realised = true[among], realised[among]
     return kendall_tau_b(true, realised)
