@@ -17,9 +17,10 @@ The rules, from the 2010 rule to the one designed here:
 - ``rate_limited``: only clicks on the first ``k`` pushes of a poster count;
 - ``decayed``: a click on a poster's ``j``-th push of the link counts ``1 / j``;
 - ``followers_only``: only clicks by people who follow the account they clicked;
-- ``trusted_voluntary`` (designed here): :class:`TrustedVoluntary`;
-- ``trusted_audience``: trusted followers, engagement-blind (:func:`trusted_audience`),
-  the limit case of a gaming-proof rule, for comparison.
+- ``trusted_voluntary`` (designed here, reads engagement): :class:`TrustedVoluntary`;
+  spam, fake accounts and rings gain nothing, pressure does (docs/contest.md);
+- ``trusted_audience`` (designed here, engagement-blind): :func:`trusted_audience`,
+  trusted followers net of the cuts drawn; every gaming tactic costs.
 
 References
 ----------

@@ -1,9 +1,10 @@
-"""Scoring rules built on trust: TrustRank, the designed rule and its engagement-blind limit.
+"""Scoring rules built on trust: TrustRank and the two rules designed on it.
 
 :func:`trust_rank` weighs accounts by the trust that flows to them along
-follows from established accounts; :class:`TrustedVoluntary` (designed for
-issue 12) counts voluntary, organic actions by trusted accounts;
-:func:`trusted_audience` counts trusted followers and reads no engagement.
+follows from established accounts; :class:`TrustedVoluntary` counts
+voluntary, organic actions by trusted accounts; :func:`trusted_audience`
+counts trusted followers and reads no engagement, which is what lets it resist
+pressure (docs/contest.md, *What holds*).
 The registry of every rule is :data:`simulator.contest.scoring.RULES`.
 
 References
@@ -219,13 +220,16 @@ def trusted_audience(record: PublicRecord) -> np.ndarray:
     lost; a report by someone who never followed the player takes nothing
     away (there was nothing to lose).
 
-    The limit case of a gaming-proof rule, kept for comparison: a tactic can
-    only lower its own score here (engagement moves nothing; spam and bait cost
-    followers). What it ranks is potential reach, the "million follower
-    fallacy" of Cha et al. (2010): it tracks true influence only as far as
-    audiences do (in the synthetic crowd, where every follower responds alike
-    on average, closely; on Twitter, follower counts predicted retweets and
-    mentions poorly). docs/contest.md compares it with ``trusted_voluntary``.
+    A tactic can only lower its own score here (engagement moves nothing;
+    spam and bait cost followers), and a pressured post, which leaves the
+    public record of a more credible honest one, gains nothing either: the
+    rule of issue 12 that meets every target. What it ranks is potential
+    reach, the "million follower fallacy" of Cha et al. (2010): it tracks true
+    influence as far as audiences do (in the synthetic crowd, where every
+    follower responds alike on average, closely, and better than one run's
+    outcome, which leaves most players at zero; on Twitter, follower counts
+    predicted retweets and mentions poorly). docs/contest.md compares it with
+    ``trusted_voluntary``.
 
     References
     ----------
