@@ -143,6 +143,10 @@ def test_trusted_audience_reads_followers_not_engagement():
     # a follower who unfollows and reports is one follower lost; a stranger's report, none
     assert np.isclose(rule(_record([], [(4, 0, 1)], [(4, 0, 1)]))[0], base - 1)
     assert np.isclose(rule(_record([], [], [(7, 0, 1)]))[0], base)
+    # a player that never posted its own link put it before no one (a partner's post of
+    # it, as in a ring, is not the player's)
+    partner = pd.DataFrame({"account": [1], "step": [0], "link": [0], "mentions": [0]})
+    assert rule(dataclasses.replace(_record(clicks, []), posts=partner))[0] == 0
 
 
 def test_pressure_is_observationally_credibility():

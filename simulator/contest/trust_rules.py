@@ -35,6 +35,7 @@ from simulator.contest.record import PublicRecord
 from simulator.contest.record_queries import (
     cuts_after_clicks,
     follows,
+    link_owner,
     once_per_graph,
     per_link,
     push_index,
@@ -212,8 +213,9 @@ class TrustedVoluntary:
 
 
 def trusted_audience(record: PublicRecord) -> np.ndarray:
-    """The player's trusted audience: followers weighted by :func:`trust_rank`, less those
-    who cut it during the contest. Reads no click, reshare or conversion (engagement-blind).
+    """The trusted audience a player put its link before: its followers weighted by
+    :func:`trust_rank`, less those who cut it during the contest, if it posted the link;
+    0 if it never did. Reads no click, reshare or conversion (engagement-blind).
 
     A follower who unfollowed or reported the player (or both: a cut is one
     event in the crowd, the report comes with the unfollow) counts once, as
@@ -241,7 +243,8 @@ def trusted_audience(record: PublicRecord) -> np.ndarray:
     >>> import pandas as pd
     >>> rec = PublicRecord(
     ...     players=pd.DataFrame({"link": [0, 1], "account": [0, 1]}),
-    ...     posts=pd.DataFrame(), clicks=pd.DataFrame(), shares=pd.DataFrame(),
+    ...     posts=pd.DataFrame({"account": [0, 1], "step": 0, "link": [0, 1], "mentions": 0}),
+    ...     clicks=pd.DataFrame(), shares=pd.DataFrame(),
     ...     conversions=pd.DataFrame(),
     ...     follows=pd.DataFrame({"follower": [2, 3, 4, 2], "account": [0, 0, 0, 1]}),
     ...     accounts=pd.DataFrame({"account": [0, 1, 2, 3, 4],
@@ -250,6 +253,9 @@ def trusted_audience(record: PublicRecord) -> np.ndarray:
     ...     reports=pd.DataFrame({"person": [3, 0], "account": [0, 1], "step": [5, 6]}))
     >>> trusted_audience(rec).tolist()  # 4 is a fresh account nobody trusted follows
     [1.0, 1.0]
+    >>> import dataclasses  # a player that never posts its link put it before no one
+    >>> trusted_audience(dataclasses.replace(rec, posts=rec.posts.iloc[:1])).tolist()
+    [1.0, 0.0]
     """
     weight = trust_rank(record)
     graph = record.follows
@@ -267,4 +273,8 @@ def trusted_audience(record: PublicRecord) -> np.ndarray:
         person, account = cuts["person"].to_numpy(np.int64), cuts["account"].to_numpy(np.int64)
         lost = follows(record, person, account)  # a stranger's report: nothing to lose
         audience -= np.bincount(account[lost], weights=weight[person[lost]], minlength=weight.size)
-    return audience[record.players["account"].to_numpy(np.int64)]
+    # only a link its player posted reached an audience (a reshare of it is engagement)
+    link = record.posts["link"].to_numpy(np.int64)
+    own = record.posts["account"].to_numpy(np.int64) == link_owner(record, link)
+    posted = per_link(record, link[own]) > 0
+    return audience[record.players["account"].to_numpy(np.int64)] * posted
