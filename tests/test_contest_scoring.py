@@ -99,7 +99,7 @@ def _record(clicks, unfollows, reports=()):
 
 
 def test_fake_clickers_do_not_dilute_the_audience_verdict():
-    """Four trusted clickers, one of whom unfollows after clicking: the designed rule scales
+    """Four trusted clickers, one of whom unfollows after clicking: trusted_voluntary scales
     by exp(-10 * 1/4) whatever number of fake accounts (trust 0) also click."""
     clicks = [(p, 0, 0, 0) for p in (1, 2, 3, 4)]
     cut = [(4, 0, 1)]
@@ -143,10 +143,17 @@ def test_trusted_audience_reads_followers_not_engagement():
     # a follower who unfollows and reports is one follower lost; a stranger's report, none
     assert np.isclose(rule(_record([], [(4, 0, 1)], [(4, 0, 1)]))[0], base - 1)
     assert np.isclose(rule(_record([], [], [(7, 0, 1)]))[0], base)
-    # a player that never posted its own link put it before no one (a partner's post of
-    # it, as in a ring, is not the player's)
-    partner = pd.DataFrame({"account": [1], "step": [0], "link": [0], "mentions": [0]})
-    assert rule(dataclasses.replace(_record(clicks, []), posts=partner))[0] == 0
+    # a player that never posted its own link put it before no one, even when another
+    # contestant (player 1, account 1, as in a ring) posted it
+    rec = _record(clicks, [])
+    ring = dataclasses.replace(
+        rec,
+        players=pd.DataFrame({"link": [0, 1], "account": [0, 1]}),
+        posts=pd.DataFrame({"account": [1, 1], "step": 0, "link": [0, 1], "mentions": 0}),
+    )
+    assert rule(ring).tolist() == [0.0, 0.0]  # account 1 has no follower
+    ring = dataclasses.replace(ring, posts=pd.concat([ring.posts, rec.posts]))
+    assert np.isclose(rule(ring)[0], base)
 
 
 def test_pressure_is_observationally_credibility():

@@ -15,7 +15,7 @@ from simulator.contest.evaluation import (
     ranks,
     score_runs,
 )
-from simulator.contest.influence import true_influence
+from simulator.contest.influence import reference_actions, reference_tau, true_influence
 from simulator.contest.scoring import RULES
 from simulator.network.generators import follower_graph
 from simulator.population import Population, PopulationSpec
@@ -81,6 +81,23 @@ def test_attackers_are_honest_players_outside_the_true_top_10(tmp_path):
     names = contest.strategy_names
     assert attackers and not attackers & top
     assert all(names[a] in ("honest", "enthusiast") for a in attackers)
+
+
+def test_reference_ranks_the_same_honest_players_as_the_rules(tmp_path):
+    out = run(small(figures=False, replicates=3), tmp_path)
+    contest, rows = out["contest"], pd.read_parquet(tmp_path / "results.parquet")
+    truth = true_influence(contest, 10)["true_influence"].to_numpy()  # the study's keys
+    honest = np.isin(contest.strategy_names, ["honest", "enthusiast"])
+    assert 0 < honest.sum() < honest.size  # gamers to leave out
+    differs = False  # from the reference over every player, in some replicate
+    for r in range(3):
+        acts = reference_actions(contest, replicate=r)
+        row = rows[rows["replicate"] == r].iloc[0]
+        expected = reference_tau(contest, truth, replicate=r, among=honest)
+        assert np.isfinite(expected) and row["reference_tau"] == pytest.approx(expected)
+        assert row["reference_zero_share"] == (acts[honest] == 0).mean()
+        differs |= expected != pytest.approx(reference_tau(contest, truth, replicate=r))
+    assert differs
 
 
 def test_the_overlay_composes_to_the_documented_defaults():

@@ -12,12 +12,10 @@ over ``replicates`` all-honest contests whose keys come from the stream
 The **reference** is Kendall's tau-b between true influence and the
 realised genuine actions of one fresh all-honest run (keys from
 ``contest.reference``): how well one run's outcome ranks, ties and all. In
-one run most players' genuine actions are zero (at the influence project's
-defaults 92-94% of the honest players, whose true influence is zero for
-9%), and tau-b counts those ties against the run, so a rule that breaks them
-by an informative public signal ranks above the reference: the same run's
-actions with their ties broken by the players' trusted audience reach 0.44
-against 0.19-0.22 (docs/contest.md, *The reference and its ties*).
+one run most players' genuine actions are often zero, and tau-b counts those
+ties against the run, so a rule that breaks them by an informative public
+signal can rank above the reference (docs/contest.md, *The reference and its
+ties*).
 
 References
 ----------
@@ -106,7 +104,8 @@ def reference_tau(
     ``among``: a boolean mask of the players to rank (default: all), e.g. the
     honest players of a scored contest, so the reference ranks the same
     players as the rule it is compared with. ``realised``: the run's actions
-    when already computed (:func:`reference_actions` of the same arguments).
+    when already computed (:func:`reference_actions`); ``seed`` and
+    ``replicate`` are then not used.
     """
     if realised is None:
         realised = reference_actions(contest, seed, replicate)
