@@ -156,6 +156,20 @@ def test_trusted_audience_reads_followers_not_engagement():
     assert np.isclose(rule(ring)[0], base)
 
 
+def test_a_sybil_that_follows_its_fakes_gains_no_audience():
+    """A contestant's follows confer no trust: a sybil that follows its own fake accounts
+    (giving them edges from the honest region) leaves their trust, and its audience, at 0."""
+    owner = np.asarray(GAME.fake_owner)
+    assert owner.size  # the contest has sybils
+    sybils = np.unique(owner)
+    fakes = np.arange(NET.n, GAME.accounts)
+    back = pd.DataFrame({"follower": GAME.players[owner], "account": fakes})
+    laundered = dataclasses.replace(RECORD, follows=pd.concat([RECORD.follows, back]))
+    assert (trust_rank(laundered)[fakes] == 0).all()
+    rule = RULES["trusted_audience"]
+    assert np.array_equal(rule(laundered)[sybils], rule(RECORD)[sybils])
+
+
 def test_pressure_is_observationally_credibility():
     """Why no rule that credits engagement can make pressure unprofitable (issue 12): a
     manipulator's post (click-through x boost, trust lost per click) leaves the same public

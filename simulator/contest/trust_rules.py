@@ -76,7 +76,10 @@ def trust_rank(
     |seeds|`` and capped at 1: every established account weighs 1, a young
     account as much trust as established followers pass it, and an account no
     one trusted follows (a sock puppet) 0. SybilRank (Cao et al. 2012) relies
-    on the same fact: fakes have few edges from the honest region.
+    on the same fact: fakes have few edges from the honest region. The
+    contestants' own follows are left out (a conflict of interest): a
+    contestant is an account of the honest region and could otherwise give
+    its sock puppets those edges by following them.
 
     References
     ----------
@@ -87,32 +90,37 @@ def trust_rank(
     Examples
     --------
     >>> import pandas as pd
-    >>> rec = PublicRecord(*[pd.DataFrame()] * 5,
-    ...     follows=pd.DataFrame({"follower": [0, 1, 3], "account": [1, 2, 2]}),
-    ...     accounts=pd.DataFrame({"account": [0, 1, 2, 3], "age_days": [900, 10, 10, 1],
-    ...                            "activity": [1, 1, 1, 1]}),
+    >>> rec = PublicRecord(pd.DataFrame({"link": [0], "account": [4]}), *[pd.DataFrame()] * 4,
+    ...     follows=pd.DataFrame({"follower": [0, 1, 3, 4], "account": [1, 2, 2, 3]}),
+    ...     accounts=pd.DataFrame({"account": [0, 1, 2, 3, 4],
+    ...                            "age_days": [900, 10, 10, 1, 900], "activity": 1}),
     ...     unfollows=pd.DataFrame(), reports=pd.DataFrame())
-    >>> trust_rank(rec).round(2).tolist()
-    [1.0, 0.85, 0.72, 0.0]
+    >>> trust_rank(rec).round(2).tolist()  # 4 is a contestant: its follow of 3 passes nothing
+    [1.0, 0.85, 0.72, 0.0, 1.0]
     """
     ages = record.accounts["age_days"].to_numpy()
     params = (float(established_days), float(damping), int(iters))
+    contestants = record.players["account"].to_numpy(np.int64)
     # the records of one contest, and of its variants with the same fake accounts, share
     # their follows table and ages (record._public_graph): the rules that weigh by trust,
     # and the contest's replicates, compute it once
     return once_per_graph(
-        "trust rank", record.follows, (params, ages.copy()),
-        lambda: _trust_rank(record.follows, ages, *params),
+        "trust rank", record.follows, (params, ages.copy(), contestants.copy()),
+        lambda: _trust_rank(record.follows, ages, contestants, *params),
     )  # fmt: skip
 
 
-def _trust_rank(follows, ages, established_days, damping, iters) -> np.ndarray:
+def _trust_rank(follows, ages, contestants, established_days, damping, iters) -> np.ndarray:
     n = ages.size
     seeds = ages >= established_days
     if not seeds.any():
         return np.zeros(n)
     f = follows["follower"].to_numpy(np.int64)
     a = follows["account"].to_numpy(np.int64)
+    # a contestant's follows confer no trust: a sybil that followed its own fake accounts
+    # would otherwise pass them its trust and count them in its audience
+    keep = ~np.isin(f, contestants)
+    f, a = f[keep], a[keep]
     out = np.bincount(f, minlength=n).astype(np.float64)
     m = sp.csr_matrix((1.0 / out[f], (a, f)), shape=(n, n))
     d = seeds / seeds.sum()
