@@ -153,7 +153,8 @@ def test_trusted_audience_reads_followers_not_engagement():
     )
     assert rule(ring).tolist() == [0.0, 0.0]  # account 1 has no follower
     ring = dataclasses.replace(ring, posts=pd.concat([ring.posts, rec.posts]))
-    assert np.isclose(rule(ring)[0], base)
+    # ... and a contestant (account 1, now player 1) is no audience: one follower fewer
+    assert np.isclose(rule(ring)[0], base - 1)
 
 
 def test_a_sybil_that_follows_its_fakes_gains_no_audience():

@@ -223,7 +223,9 @@ class TrustedVoluntary:
 def trusted_audience(record: PublicRecord) -> np.ndarray:
     """The trusted audience a player put its link before: its followers weighted by
     :func:`trust_rank`, less those who cut it during the contest, if it posted the link;
-    0 if it never did. Reads no click, reshare or conversion (engagement-blind).
+    0 if it never did. Other contestants are not audience (a follow-for-follow pod of
+    players would otherwise add one follower per member). Reads no click, reshare or
+    conversion (engagement-blind).
 
     A follower who unfollowed or reported the player (or both: a cut is one
     event in the crowd, the report comes with the unfollow) counts once, as
@@ -265,7 +267,9 @@ def trusted_audience(record: PublicRecord) -> np.ndarray:
     >>> trusted_audience(dataclasses.replace(rec, posts=rec.posts.iloc[:1])).tolist()
     [1.0, 0.0]
     """
-    weight = trust_rank(record)
+    owner = record.players["account"].to_numpy(np.int64)
+    weight = trust_rank(record).copy()
+    weight[owner] = 0.0  # a follow between contestants is a favour traded, not an audience
     graph = record.follows
     audience = once_per_graph(
         "trusted followers", graph, (weight,),
@@ -285,4 +289,4 @@ def trusted_audience(record: PublicRecord) -> np.ndarray:
     link = record.posts["link"].to_numpy(np.int64)
     own = record.posts["account"].to_numpy(np.int64) == link_owner(record, link)
     posted = per_link(record, link[own]) > 0
-    return audience[record.players["account"].to_numpy(np.int64)] * posted
+    return audience[owner] * posted
