@@ -171,6 +171,17 @@ def test_a_sybil_that_follows_its_fakes_gains_no_audience():
     assert np.array_equal(rule(laundered)[sybils], rule(RECORD)[sybils])
 
 
+def test_cached_trust_rank_follows_the_contestants():
+    """Records of contests with other players share a follows table (record._public_graph):
+    the cached trust rank must be recomputed for other contestants, whose follows it drops."""
+    first = trust_rank(RECORD)
+    others = RECORD.players.assign(account=(RECORD.players["account"] + 1) % NET.n)
+    moved = dataclasses.replace(RECORD, players=others)
+    fresh = dataclasses.replace(moved, follows=RECORD.follows.copy())  # not cached
+    assert not np.array_equal(trust_rank(moved), first)
+    assert np.array_equal(trust_rank(moved), trust_rank(fresh))
+
+
 def test_pressure_is_observationally_credibility():
     """Why no rule that credits engagement can make pressure unprofitable (issue 12): a
     manipulator's post (click-through x boost, trust lost per click) leaves the same public

@@ -20,7 +20,8 @@ The rules, from the 2010 rule to the one designed here:
 - ``trusted_voluntary`` (designed here, reads engagement): :class:`TrustedVoluntary`;
   spam, fake accounts and rings gain nothing, pressure does (docs/contest.md);
 - ``trusted_audience`` (designed here, engagement-blind): :func:`trusted_audience`,
-  trusted followers net of the cuts drawn; every gaming tactic costs.
+  trusted followers (other contestants left out) net of the cuts drawn; every gaming
+  tactic costs.
 
 References
 ----------

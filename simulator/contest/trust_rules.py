@@ -103,7 +103,8 @@ def trust_rank(
     contestants = record.players["account"].to_numpy(np.int64)
     # the records of one contest, and of its variants with the same fake accounts, share
     # their follows table and ages (record._public_graph): the rules that weigh by trust,
-    # and the contest's replicates, compute it once
+    # and the contest's replicates, compute it once (per set of contestants, whose follows
+    # are left out)
     return once_per_graph(
         "trust rank", record.follows, (params, ages.copy(), contestants.copy()),
         lambda: _trust_rank(record.follows, ages, contestants, *params),
@@ -146,7 +147,8 @@ class TrustedVoluntary:
        link by other contestants, an engagement ring, start no chain), and
        the actor is not a contestant;
     4. **trusted actors**: each action weighs the actor's :func:`trust_rank`
-       (established accounts 1, fresh accounts followed by no one trusted 0);
+       (established accounts 1, fresh accounts followed by no one trusted 0;
+       contestants' follows pass no trust);
     5. **one message**: only actions on a poster's first ``k`` pushes of the
        link count. ``k=1``: true influence is what one post to the people
        who chose to follow the poster makes them do; reminders add volume,
