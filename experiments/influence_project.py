@@ -30,9 +30,10 @@ Outputs
 ``n`` (over replicates), ``half_width``: ``kendall_tau_honest``, ``gamers_in_top10``,
 ``precision_at_10``, ``crowd_trust_lost``, ``spam_impressions``,
 ``gaming_premium_<strategy>``, ``attacker_best_rank``, plus, the same for every
-rule, ``true_top10_gamers``, ``reference_tau`` (part 1's reference among the same
-honest players) and ``reference_zero_share`` (the share of those players with no
-genuine action in the reference run, which tau-b counts as ties).
+rule, ``true_top10_gamers``; and one row each with ``arm = all`` (the same for every
+rule): ``reference_tau`` (part 1's reference among the same honest players) and
+``reference_zero_share`` (the share of those players with no genuine action in the
+reference run, which tau-b counts as ties).
 ``leaderboard.csv`` (rule, replicate, rank, player, strategy, score,
 true_influence; the top ``leaderboard_size`` per rule and replicate),
 ``premiums.csv``, ``attacks.csv`` (one row per attacker trial),
@@ -241,18 +242,17 @@ def run(cfg: Config, outdir) -> dict:
     by_share = pd.concat(by_share, ignore_index=True)
     by_share.to_csv(outdir / "tau_by_share.csv", index=False)
 
-    # summary: arm = rule
-    summary = summarize(
-        rows,
-        [*METRICS, "true_top10_gamers", "reference_tau", "reference_zero_share"],
-        level=exp.ci_level,
-    )
+    # summary: arm = rule; the reference, the same for every rule, is one row per metric
+    # with arm "all" (as in part 1's study)
+    summary = summarize(rows, [*METRICS, "true_top10_gamers"], level=exp.ci_level)
+    once = rows.drop_duplicates("replicate").assign(arm="all")
+    reference = summarize(once, ["reference_tau", "reference_zero_share"], level=exp.ci_level)
     prem = premium_summary(premiums, exp.ci_level)
     prem["metric"] = "gaming_premium_" + prem["strategy"]
     att = best.assign(metric="attacker_best_rank", mean=best["attacker_best_rank"],
                       ci_low=np.nan, ci_high=np.nan, n=exp.attack_replicates)  # fmt: skip
     summary = pd.concat(
-        [summary, prem[["arm", "metric", "mean", "ci_low", "ci_high", "n"]],
+        [summary, reference, prem[["arm", "metric", "mean", "ci_low", "ci_high", "n"]],
          att[["arm", "metric", "mean", "ci_low", "ci_high", "n"]]],
         ignore_index=True,
     )  # fmt: skip
@@ -338,13 +338,19 @@ def premium_figure(summary: pd.DataFrame) -> Figure:
 
 
 def format_table(summary: pd.DataFrame) -> str:
-    """Rules (rows) by key metrics (columns): the means."""
-    wide = summary.pivot_table(index="arm", columns="metric", values="mean")
+    """Rules (rows) by key metrics (columns): the means; then the reference."""
+    per_rule = summary[summary["arm"] != "all"]
+    wide = per_rule.pivot_table(index="arm", columns="metric", values="mean")
     keep = [c for c in ["gamers_in_top10", "true_top10_gamers", "precision_at_10",
-                        "kendall_tau_honest", "reference_tau", "attacker_best_rank"]
+                        "kendall_tau_honest", "attacker_best_rank"]
             if c in wide.columns]  # fmt: skip
     keep += sorted(c for c in wide.columns if c.startswith("gaming_premium_"))
-    return wide[keep].round(2).to_string()
+    text = wide[keep].round(2).to_string()
+    ref = summary[(summary["arm"] == "all") & (summary["metric"] == "reference_tau")]
+    if len(ref):
+        tau = ref["mean"].iloc[0]
+        text += f"\nreference tau (one all-honest run, the same honest players): {tau:.2f}"
+    return text
 
 
 #: The registry entry (experiments/__init__.py lists it).

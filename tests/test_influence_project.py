@@ -39,7 +39,10 @@ def small(**changes):
 def test_study_writes_every_table_and_figure(tmp_path):
     out = run(small(), tmp_path)
     summary = pd.read_csv(tmp_path / "summary.csv")
-    assert set(summary["arm"]) == set(RULES)
+    assert set(summary["arm"]) == set(RULES) | {"all"}
+    # the reference is the same for every rule: one row per metric, arm "all"
+    for metric in ("reference_tau", "reference_zero_share"):
+        assert summary.loc[summary["metric"] == metric, "arm"].tolist() == ["all"]
     metrics = set(summary["metric"])
     need = {
         "kendall_tau_honest",
