@@ -51,8 +51,10 @@ Examples
 ...                    premium_max_replicates=2, attack_trials=2, attack_replicates=1,
 ...                    shares=[0.2], figures=False))
 >>> out = run(cfg, tempfile.mkdtemp())
->>> sorted(out["summary"]["arm"].unique())[:2]
-['conversions', 'decayed']
+>>> sorted(out["summary"]["arm"].unique())[:3]  # the rules, and "all" for the reference
+['all', 'conversions', 'decayed']
+>>> out["summary"].query("arm == 'all'")["metric"].tolist()
+['reference_tau', 'reference_zero_share']
 """
 
 from __future__ import annotations
